@@ -1,0 +1,222 @@
+"""Assemble stage: project + one period's data + narrative sections -> ``model.Document``.
+
+Parses everything once; writers only ever see the resulting model. All input
+problems of every file are collected and raised together as ``InputError``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import model as m
+from .assets import AssetError, Assets
+from .errors import InputError, Problems, SourceLoc, display_path
+from .expressions import (
+    BreakdownView,
+    Count,
+    Expressions,
+    data_context,
+    format_number,
+    mark_lines,
+    unmark_lines,
+)
+from .glyphs import check_glyphs
+from .narrative import Counters, SectionReader, markdown_parser, split_front_matter
+from .project import Project, load_activity
+from .schema import FrontMatter, Period
+from .strings import strings_for
+from .validate import validate
+from .yamlsrc import parse_yaml
+
+
+def assemble(project: Project, period: Period, strict: bool = False) -> m.Document:
+    """The document of ``period``; raises ``InputError`` listing every problem found."""
+    problems = Problems()
+    report = project.report
+    lang = report.language
+    strings = strings_for(lang)
+    assets = Assets(project.root)
+
+    data = load_activity(project, period, problems)
+    if data is None:
+        problems.raise_if_errors()
+        raise AssertionError("unreachable: no data and no problem")  # pragma: no cover
+    context = data_context(data, period, lang, report)
+    expressions = Expressions(context, lang)
+
+    logo = None
+    if report.organization.logo:
+        try:
+            logo = assets.image(report.organization.logo, project.root, report.organization.name)
+        except AssetError as exc:
+            problems.error(project.source.loc(("organization", "logo")), str(exc))
+
+    counters = Counters()
+    sections: list[m.Section] = []
+    seen_ids: dict[str, SourceLoc] = {}
+    for index, ref in enumerate(report.sections):
+        ref_loc = project.source.loc(("sections", index))
+        file = (project.root / ref).resolve()
+        if not file.is_relative_to(project.root):
+            problems.error(ref_loc, f"section '{ref}' is outside the report project")
+            continue
+        if not file.is_file():
+            problems.error(ref_loc, f"section file '{ref}' not found")
+            continue
+        section = _read_section(file, lang, assets, counters, expressions, strings, problems,
+                                context)
+        if section is None:
+            continue
+        if section.id in seen_ids:
+            problems.error(ref_loc, f"section id '{section.id}' is used twice "
+                           f"(also by {seen_ids[section.id]})")
+        seen_ids[section.id] = SourceLoc(file, 1)
+        sections.append(section)
+
+    meta = m.Meta(
+        title=report.title,
+        subtitle=report.subtitle,
+        organization=report.organization.name,
+        organization_short=report.organization.short_name or report.organization.name,
+        addressee=report.addressee,
+        lang=lang,
+        period_id=period.id,
+        period_label=period.label,
+        city=report.city,
+        date=report.date,
+        logo=logo,
+        strings=strings,
+    )
+    doc = m.Document(meta, tuple(sections))
+    if not problems.errors:
+        check_glyphs(doc, problems)
+    problems.raise_if_errors(strict=strict)
+    return doc
+
+
+def _read_section(
+    file: Path,
+    lang: str,
+    assets: Assets,
+    counters: Counters,
+    expressions: Expressions,
+    strings: dict[str, str],
+    problems: Problems,
+    context: dict[str, object],
+) -> m.Section | None:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.error(SourceLoc(file), f"not UTF-8 text (byte {exc.start}): save it as UTF-8")
+        return None
+    front_text, body, offset = split_front_matter(text)
+    if front_text is None:
+        problems.error(SourceLoc(file, 1), "expected YAML front matter between '---' lines "
+                       "at the top (at least a title)")
+        return None
+    try:
+        # One leading newline stands for the opening '---', so lines match the file.
+        front_doc = parse_yaml("\n" + front_text, file)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+    if not isinstance(front_doc.data, dict):
+        problems.error(SourceLoc(file, 2), "expected front matter keys (title: ...)")
+        return None
+    front = validate(FrontMatter, front_doc, problems)
+    if front is None:
+        return None
+
+    def field_inlines(key: str) -> tuple[m.Inline, ...]:
+        value = getattr(front, key)
+        if not value:
+            return ()
+        rendered = expressions.render(value, front_doc.loc((key,)), problems)
+        tokens = markdown_parser().parseInline(rendered)
+        reader = SectionReader(file, 0, assets, counters, problems, strings, "")
+        return reader._inlines(tokens[0], front_doc.loc((key,)))
+
+    section_id = front.id or file.stem
+    title = expressions.render(front.title, front_doc.loc(("title",)), problems)
+    marked = expressions.render(mark_lines(body), SourceLoc(file, offset + 1), problems)
+    body, line_map = unmark_lines(marked)
+    reader = SectionReader(
+        file, offset, assets, counters, problems, strings, section_id, title,
+        directives={"indicators": lambda text, loc: _indicators(text, loc, context, problems,
+                                                               lang)},
+        line_map=line_map,
+    )
+    blocks = reader.read(body)
+    lead = field_inlines("lead")
+    # The Jekyll convention: a first paragraph that is bold throughout is the lead.
+    if blocks and isinstance(blocks[0], m.Paragraph) and _all_strong(blocks[0].children):
+        if lead:
+            problems.warning(blocks[0].loc, "the section has both a bold lead paragraph and "
+                             "'lead' in its front matter; the front matter one is used")
+        else:
+            lead = _unwrap_strong(blocks[0].children)
+            blocks = blocks[1:]
+    cover = None
+    if front.cover:
+        try:
+            cover = assets.image(front.cover, file.parent, front.title)
+        except AssetError as exc:
+            problems.error(front_doc.loc(("cover",)), str(exc))
+    return m.Section(
+        id=section_id,
+        title=title,
+        lang=front.lang or lang,
+        blocks=tuple(blocks),
+        source=file,
+        lead=lead,
+        summary=field_inlines("cut"),
+        cover=cover,
+    )
+
+
+def _all_strong(children: tuple[m.Inline, ...]) -> bool:
+    meaningful = [c for c in children if not (isinstance(c, m.Text) and not c.text.strip())]
+    return len(meaningful) == 1 and isinstance(meaningful[0], m.Strong)
+
+
+def _unwrap_strong(children: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
+    for c in children:
+        if isinstance(c, m.Strong):
+            return c.children
+    return children  # pragma: no cover - guarded by _all_strong
+
+
+def _indicators(
+    text: str, loc: SourceLoc, context: dict[str, object], problems: Problems, lang: str
+) -> list[m.Block]:
+    """A ```{indicators} block: one indicator or breakdown name a line, as figure tiles."""
+    indicators = context["indicators"]
+    breakdowns = context["breakdowns"]
+    assert isinstance(indicators, dict) and isinstance(breakdowns, dict)
+    metrics: list[m.Metric] = []
+    for n, line in enumerate(text.splitlines()):
+        name = line.strip()
+        if not name or name.startswith("#"):
+            continue
+        where = loc.shifted(n)
+        item = indicators.get(name) or breakdowns.get(name)
+        if isinstance(item, Count):
+            metrics.append(m.Metric(str(item), item.label))
+        elif isinstance(item, BreakdownView):
+            detail = ", ".join(f"{format_number(p.value, lang)} {p.label}"
+                               for p in item.parts.values())
+            metrics.append(m.Metric(str(item.total), item.label, detail))
+        else:
+            known = ", ".join(sorted([*indicators, *breakdowns])) or "none"
+            problems.error(where, f"no indicator or breakdown '{name}' in the data of this "
+                           f"period (known: {known})")
+    if not metrics:
+        problems.error(loc, "an {indicators} block names no indicator")
+        return []
+    return [m.MetricGrid(tuple(metrics), loc)]
+
+
+def describe(doc: m.Document) -> str:
+    """One line for the CLI: what was assembled."""
+    sources = ", ".join(display_path(s.source) for s in doc.sections)
+    return f"{len(doc.sections)} sections ({sources})"

@@ -1,0 +1,85 @@
+"""The build orchestrator: runs load -> assemble -> writers in order and writes the outputs.
+
+The only module that runs the stages in order. Outputs are written atomically
+(a temporary file in the same folder, then a rename), so a failed or killed
+build leaves the previous files intact. Prints nothing: the CLI reports.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble import assemble
+from .model import Document
+from .project import load_project
+
+FORMATS = ("pdf",)
+
+
+@dataclass
+class BuildResult:
+    outputs: dict[str, Path] = field(default_factory=dict)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+    document: Document | None = None
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings.append((name, time.perf_counter() - start))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def output_name(period_id: str, fmt: str) -> str:
+    return f"report-{period_id}.{fmt}"
+
+
+def build(
+    project_dir: Path,
+    out_dir: Path,
+    period_id: str | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    strict: bool = False,
+) -> BuildResult:
+    """Build the report of one period into ``out_dir``; returns what was written and timings."""
+    result = BuildResult()
+    with result.stage("load"):
+        project = load_project(project_dir)
+        period = project.period(period_id)
+    with result.stage("assemble"):
+        doc = assemble(project, period, strict=strict)
+    result.document = doc
+    rendered: dict[str, bytes] = {}
+    if "pdf" in formats:
+        with result.stage("render pdf"):
+            from .writers.pdf import render_pdf
+
+            rendered["pdf"] = render_pdf(doc, project.root, project.report.layout)
+    with result.stage("write"):
+        for fmt, data in rendered.items():
+            target = out_dir / output_name(period.id, fmt)
+            write_atomic(target, data)
+            result.outputs[fmt] = target
+    return result

@@ -1,0 +1,118 @@
+"""The command line: the only place that prints or exits.
+
+Exit codes: 0 ok, 1 bad input, 2 usage, 3 rendering failure. A traceback is
+shown only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError, RenderError, ReportgenError, display_path
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RENDER = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportgen",
+        description="Build an official period report (print PDF) from a report project: "
+        "report.yaml, activity data in YAML and narrative sections in Markdown.",
+        epilog="Exit codes: 0 ok, 1 bad input, 2 usage error, 3 rendering failure. "
+        "See docs/project-format.md for the project format.",
+    )
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    b = sub.add_parser(
+        "build",
+        help="build the report of one period",
+        description="Build the report of one reporting period into OUTDIR as "
+        "report-<period>.pdf. Outputs are replaced atomically: a failed build leaves "
+        "the previous files intact.",
+    )
+    b.add_argument("project", nargs="?", default="data", type=Path,
+                   help="report project folder (default: data)")
+    b.add_argument("--period", metavar="ID", help="reporting period id (default: the "
+                   "report's default_period, else the last period)")
+    b.add_argument("-o", "--out", metavar="OUTDIR", type=Path, default=Path("dist"),
+                   help="output folder (default: dist)")
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--timings", action="store_true", help="print the time of each stage")
+    b.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    # WeasyPrint reports CSS it ignores as warnings: useful to layout authors, noise otherwise.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    try:
+        if args.command == "build":
+            return _build(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        errors = sum(p.severity == "error" for p in exc.problems)
+        print(f"reportgen: {errors or len(exc.problems)} problem(s) in the input; "
+              "nothing was written", file=sys.stderr)
+        _trace(args)
+        return EXIT_INPUT
+    except RenderError as exc:
+        print(f"reportgen: rendering failed: {exc}", file=sys.stderr)
+        _trace(args)
+        return EXIT_RENDER
+    except ReportgenError as exc:  # pragma: no cover - every subclass is handled above
+        print(f"reportgen: {exc}", file=sys.stderr)
+        return exc.exit_code
+    parser.error(f"unknown command {args.command}")  # pragma: no cover
+    return EXIT_USAGE  # pragma: no cover
+
+
+def _trace(args: argparse.Namespace) -> None:
+    if args.debug:
+        traceback.print_exc()
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(args.project, args.out, args.period, strict=args.strict)
+    for fmt, path in result.outputs.items():
+        extra = ""
+        if fmt == "pdf":
+            extra = _pdf_pages(path)
+        print(f"wrote {display_path(path)}{extra}")
+    if args.timings:
+        total = sum(t for _, t in result.timings)
+        for name, seconds in result.timings:
+            print(f"  {name:<12} {seconds:6.2f} s", file=sys.stderr)
+        print(f"  {'total':<12} {total:6.2f} s", file=sys.stderr)
+    return EXIT_OK
+
+
+def _pdf_pages(path: Path) -> str:
+    """' (N pages)' read back from the file, or '' if it cannot be read cheaply."""
+    try:
+        import pydyf  # noqa: F401 - installed with WeasyPrint; only used to check presence
+    except ImportError:  # pragma: no cover
+        return ""
+    data = path.read_bytes()
+    count = data.count(b"/Type /Page\n") or data.count(b"/Type /Page ")
+    return f" ({count} pages)" if count else ""
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

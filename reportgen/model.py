@@ -1,0 +1,212 @@
+"""The document model: one content tree that every writer renders.
+
+Assembled once from the project (data + narrative); holds no HTML and no Word
+styles. Semantic hints travel as a ``role`` string that each writer maps to a
+CSS class or a named Word style. Writers dispatch on the node type with
+``match``; an unknown node is a bug (TypeError), never a user error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SourceLoc
+
+# ------------------------------------------------------------------ inlines
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Emph:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Inline text with a role or a language of its own (``<span lang="en">``)."""
+
+    children: tuple[Inline, ...]
+    role: str | None = None
+    lang: str | None = None
+
+
+Inline = Text | Strong | Emph | Code | Link | LineBreak | Span
+
+# ------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image file inside the project, already checked to exist and be readable."""
+
+    path: Path
+    width: int
+    height: int
+    alt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int  # 1 is the section title; narrative headings start at 2
+    children: tuple[Inline, ...]
+    id: str
+    loc: SourceLoc
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    children: tuple[Inline, ...]
+    loc: SourceLoc
+    role: str | None = None  # "lead", "attribution", ...
+
+
+@dataclass(frozen=True, slots=True)
+class ListBlock:
+    items: tuple[tuple[Block, ...], ...]
+    loc: SourceLoc
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    blocks: tuple[Block, ...]
+    loc: SourceLoc
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A numbered figure: one image with a caption (may be empty: the number stands alone)."""
+
+    image: Image
+    caption: tuple[Inline, ...]
+    number: int
+    id: str
+    loc: SourceLoc
+    role: str | None = None  # "video" for a video's poster frame, "infographic", ...
+
+
+@dataclass(frozen=True, slots=True)
+class Gallery:
+    """A numbered photo grid (a web carousel in print): every slide is kept."""
+
+    images: tuple[Image, ...]
+    caption: tuple[Inline, ...]
+    number: int
+    id: str
+    loc: SourceLoc
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    value: str  # already formatted for the report's locale
+    label: str
+    detail: str | None = None  # e.g. the parts of a breakdown
+
+
+@dataclass(frozen=True, slots=True)
+class MetricGrid:
+    metrics: tuple[Metric, ...]
+    loc: SourceLoc
+
+
+@dataclass(frozen=True, slots=True)
+class Div:
+    """A group of blocks with a role (``expandable-content`` ...) or a language of its own."""
+
+    blocks: tuple[Block, ...]
+    loc: SourceLoc
+    role: str | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThematicBreak:
+    loc: SourceLoc
+
+
+Block = Heading | Paragraph | ListBlock | Quote | Figure | Gallery | MetricGrid | Div | ThematicBreak
+
+# ------------------------------------------------------------------ document
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    lang: str
+    blocks: tuple[Block, ...]
+    source: Path
+    lead: tuple[Inline, ...] = ()
+    summary: tuple[Inline, ...] = ()  # Jekyll's 'cut'
+    cover: Image | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    title: str
+    subtitle: str | None
+    organization: str
+    organization_short: str
+    addressee: str | None
+    lang: str
+    period_id: str
+    period_label: str
+    city: str | None
+    date: dt.date | None
+    logo: Image | None = None
+    #: Fixed strings of the layout in the report's language ("Содержание", ...).
+    strings: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    meta: Meta
+    sections: tuple[Section, ...]
+
+    @property
+    def has_summaries(self) -> bool:
+        return any(s.summary for s in self.sections)
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The text of some inlines, without markup (for bookmarks, alt text, metadata)."""
+    out: list[str] = []
+    for node in inlines:
+        match node:
+            case Text(text=t) | Code(text=t):
+                out.append(t)
+            case Strong(children=c) | Emph(children=c) | Link(children=c) | Span(children=c):
+                out.append(plain_text(c))
+            case LineBreak():
+                out.append(" ")
+            case _:
+                raise TypeError(f"unknown inline node {node!r}")
+    return "".join(out)

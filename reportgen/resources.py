@@ -1,0 +1,48 @@
+"""Where the package's data lives: layouts and bundled fonts.
+
+Installed from a wheel they sit inside the package (``reportgen/layouts``,
+``reportgen/fonts``); in a source checkout they are at the top of the
+repository. Nothing here renders anything.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """The folder ``name`` ('layouts' or 'fonts'), inside the package or the checkout."""
+    for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"reportgen's '{name}' folder is missing from the installation")
+
+
+def layout_dir(name: str) -> Path:
+    return data_dir("layouts") / name
+
+
+def font_files() -> list[Path]:
+    return sorted(data_dir("fonts").glob("*.ttf"))
+
+
+@cache
+def font_coverage() -> frozenset[int]:
+    """Code points that every bundled font has a glyph for (so any style can set any text)."""
+    sets = [set(TTFont(f, lazy=True).getBestCmap()) for f in font_files()]
+    if not sets:
+        raise FileNotFoundError("no bundled fonts found")
+    return frozenset(set.intersection(*sets))
+
+
+def font_families() -> set[str]:
+    """Family names of the bundled fonts, as pdffonts shows them (e.g. 'PTSerif')."""
+    names = set()
+    for f in font_files():
+        names.add(TTFont(f, lazy=True)["name"].getDebugName(6) or f.stem)
+    return names

@@ -1,0 +1,164 @@
+"""Load stage: the schema of a report project's YAML files (``report.yaml`` and activity data).
+
+The classes here are the single source of the project format: validation,
+error messages and (later) the JSON Schema and field documentation all come
+from them. They hold input as the user wrote it; nothing here reads files or
+formats text for output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Ident = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+Count = Annotated[int, Field(ge=0)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors and nothing is coerced (YAML's ``no`` is not text)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# ---------------------------------------------------------------- report.yaml
+
+
+class Organization(Strict):
+    name: Text = Field(description="Full official name, as on the cover.")
+    short_name: Text | None = Field(None, description="Short name for running headers.")
+    logo: Text | None = Field(None, description="Logo image, relative to the project folder.")
+
+
+class Period(Strict):
+    id: Ident = Field(description="Identifier used on the command line (--period).")
+    start: dt.date = Field(description="First day of the period (YYYY-MM-DD).")
+    end: dt.date = Field(description="Last day of the period (YYYY-MM-DD).")
+    label: Text = Field(description="Human label, e.g. 'январь–сентябрь 2018 года'.")
+    data: Text | None = Field(
+        None, description="Activity data file; default 'activity/<id>.yaml'."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Report(Strict):
+    title: Text = Field(description="Report title, e.g. 'Отчёт о деятельности'.")
+    subtitle: Text | None = Field(None, description="Optional line under the title.")
+    organization: Organization
+    addressee: Text | None = Field(
+        None, description="To whom the report is submitted (shown on the cover)."
+    )
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] = Field(
+        "ru", description="Main language of the report (ru, kk, en)."
+    )
+    city: Text | None = Field(None, description="Place of publication for the cover.")
+    date: dt.date | None = Field(
+        None, description="Date of the report; also the fixed creation date of the files."
+    )
+    periods: list[Period] = Field(min_length=1, description="Reporting periods, one data set each.")
+    default_period: Ident | None = Field(
+        None, description="Period built when --period is not given; default: the last one."
+    )
+    layout: Ident = Field("default", description="Layout folder under layouts/.")
+    sections: list[Text] = Field(
+        min_length=1, description="Section files in report order, relative to the project."
+    )
+
+    @model_validator(mode="after")
+    def _periods_known(self) -> Report:
+        ids = [p.id for p in self.periods]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"period ids must be unique; repeated: {', '.join(dupes)}")
+        if self.default_period is not None and self.default_period not in ids:
+            raise ValueError(
+                f"default_period '{self.default_period}' is not one of the periods: "
+                + ", ".join(ids)
+            )
+        return self
+
+
+# ------------------------------------------------------------- activity data
+
+PluralForms = dict[Annotated[str, StringConstraints(pattern="^(zero|one|two|few|many|other)$")], Text]
+
+
+class Indicator(Strict):
+    value: Count | float = Field(description="The figure, e.g. 23.")
+    label: Text | PluralForms = Field(
+        description="What is counted. Either one text, or its forms by plural category "
+        "(one/few/many/other) so that the label agrees with any value."
+    )
+    unit: Text | None = Field(None, description="Unit shown after the value, e.g. '%'.")
+
+
+class Part(Strict):
+    value: Count = Field(description="This part's share of the total.")
+    label: Text | PluralForms
+
+
+class Breakdown(Strict):
+    label: Text | PluralForms = Field(description="What the total counts.")
+    total: Count
+    parts: dict[Ident, Part] = Field(min_length=1, description="Parts that add up to the total.")
+
+
+class Event(Strict):
+    kind: Ident = Field(description="conference, round_table, forum, meeting, presentation, ...")
+    title: Text
+    date: dt.date | None = Field(None, description="(First) day of the event.")
+    end: dt.date | None = Field(None, description="Last day, for events of several days.")
+    city: Text | None = None
+    country: Text | None = None
+    partners: list[Text] = Field(default_factory=list)
+    participants: Count | None = Field(None, description="Number of participants.")
+    participants_over: bool = Field(
+        False, description="True when the number is a lower bound ('более 100')."
+    )
+    unit: Ident | None = Field(None, description="Which part of the organization held it.")
+
+
+class Memorandum(Strict):
+    partner: Text
+    country: Text | None = None
+    date: dt.date | None = None
+    title: Text | None = None
+    unit: Ident | None = Field(None, description="Which part of the organization signed it.")
+
+
+class ActivityData(Strict):
+    indicators: dict[Ident, Indicator] = Field(default_factory=dict)
+    breakdowns: dict[Ident, Breakdown] = Field(default_factory=dict)
+    events: list[Event] = Field(default_factory=list)
+    memoranda: list[Memorandum] = Field(default_factory=list)
+    extra: dict[Ident, Any] = Field(
+        default_factory=dict, description="Free-form values for the narrative."
+    )
+
+
+# ---------------------------------------------------------- section front matter
+
+
+class FrontMatter(Strict):
+    """Front matter of a narrative section; Jekyll's own keys are accepted and ignored."""
+
+    title: Text
+    id: Ident | None = Field(None, description="Section id; default: the file name.")
+    lead: Text | None = Field(None, description="Lead paragraph, if the body has no bold lead.")
+    cut: Text | None = Field(None, description="Summary (Jekyll 'cut'), shown on the summary page.")
+    cover: Text | None = Field(None, description="Cover image for the section opening.")
+    order: int | None = None
+    lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] | None = None
+    # Jekyll page keys that mean nothing in print.
+    layout: str | None = None
+    thumb: str | None = None
+    permalink: str | None = None
+    published: bool | None = None

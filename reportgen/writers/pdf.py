@@ -1,0 +1,104 @@
+"""PDF writer: the HTML of the document, typeset by WeasyPrint with the layout's CSS.
+
+Closed world: WeasyPrint fetches only files inside the report project and the
+package's own layouts and fonts, and Fontconfig sees only the bundled fonts,
+so no system font can slip into the output. Writes nothing itself: the build
+orchestrator writes the returned bytes atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .. import model as m
+from ..errors import RenderError
+from ..resources import data_dir
+from .html import font_face_css, render_html, stylesheet_paths
+
+log = logging.getLogger(__name__)
+
+
+class ClosedWorldError(RenderError):
+    """WeasyPrint asked for a resource outside the allowed folders."""
+
+
+def _fetcher_class() -> Any:
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class ProjectFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves file: URLs under the allowed roots; refuses everything else."""
+
+        def __init__(self, roots: list[Path]) -> None:
+            super().__init__(allowed_protocols={"file"})
+            self.roots = [r.resolve() for r in roots]
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parsed = urllib.parse.urlsplit(url)
+            path = Path(urllib.request.url2pathname(parsed.path)).resolve()
+            if parsed.scheme != "file" or parsed.netloc or not any(
+                path.is_relative_to(root) for root in self.roots
+            ):
+                self.refused.append(url)
+                raise FatalURLFetchingError(f"refused to read {url}: outside the report project")
+            return super().fetch(url, headers)
+
+    return ProjectFetcher
+
+
+@contextmanager
+def _bundled_fonts_only() -> Iterator[None]:
+    """Make Fontconfig (read when WeasyPrint builds its font configuration) see only our fonts."""
+    fonts = data_dir("fonts")
+    with tempfile.TemporaryDirectory(prefix="reportgen-fc-") as tmp:
+        conf = Path(tmp) / "fonts.conf"
+        conf.write_text(
+            '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+            f"  <dir>{fonts}</dir>\n  <cachedir>{tmp}/cache</cachedir>\n</fontconfig>\n",
+            encoding="utf-8",
+        )
+        saved = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(conf)
+        try:
+            yield
+        finally:
+            if saved is None:
+                os.environ.pop("FONTCONFIG_FILE", None)
+            else:
+                os.environ["FONTCONFIG_FILE"] = saved
+
+
+def render_pdf(doc: m.Document, project_root: Path, layout: str = "default") -> bytes:
+    """The PDF of ``doc`` as bytes."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = render_html(doc, layout)
+    fetcher = _fetcher_class()([project_root, data_dir("layouts"), data_dir("fonts")])
+    with _bundled_fonts_only():
+        font_config = FontConfiguration()
+    stylesheets = [weasyprint.CSS(string=font_face_css(), font_config=font_config,
+                                  url_fetcher=fetcher)]
+    stylesheets += [weasyprint.CSS(filename=str(p), font_config=font_config, url_fetcher=fetcher)
+                    for p in stylesheet_paths(layout)]
+    try:
+        document = weasyprint.HTML(
+            string=html, base_url=project_root.as_uri() + "/", url_fetcher=fetcher
+        ).render(stylesheets=stylesheets, font_config=font_config)
+        pdf = document.write_pdf()
+    except Exception as exc:
+        if fetcher.refused:
+            raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
+        raise RenderError(f"WeasyPrint failed: {exc}") from exc
+    if fetcher.refused:
+        raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
+    assert isinstance(pdf, bytes)
+    return pdf
