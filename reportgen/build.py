@@ -25,6 +25,7 @@ FORMATS = ("pdf",)
 @dataclass
 class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)
     timings: list[tuple[str, float]] = field(default_factory=list)
     document: Document | None = None
 
@@ -76,7 +77,9 @@ def build(
         with result.stage("render pdf"):
             from .writers.pdf import render_pdf
 
-            rendered["pdf"] = render_pdf(doc, project.root, project.report.layout)
+            rendered["pdf"], result.pages["pdf"] = render_pdf(
+                doc, project.root, project.report.layout
+            )
     with result.stage("write"):
         for fmt, data in rendered.items():
             target = out_dir / output_name(period.id, fmt)

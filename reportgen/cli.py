@@ -91,27 +91,14 @@ def _build(args: argparse.Namespace) -> int:
 
     result = build(args.project, args.out, args.period, strict=args.strict)
     for fmt, path in result.outputs.items():
-        extra = ""
-        if fmt == "pdf":
-            extra = _pdf_pages(path)
-        print(f"wrote {display_path(path)}{extra}")
+        pages = f" ({result.pages[fmt]} pages)" if fmt in result.pages else ""
+        print(f"wrote {display_path(path)}{pages}")
     if args.timings:
         total = sum(t for _, t in result.timings)
         for name, seconds in result.timings:
             print(f"  {name:<12} {seconds:6.2f} s", file=sys.stderr)
         print(f"  {'total':<12} {total:6.2f} s", file=sys.stderr)
     return EXIT_OK
-
-
-def _pdf_pages(path: Path) -> str:
-    """' (N pages)' read back from the file, or '' if it cannot be read cheaply."""
-    try:
-        import pydyf  # noqa: F401 - installed with WeasyPrint; only used to check presence
-    except ImportError:  # pragma: no cover
-        return ""
-    data = path.read_bytes()
-    count = data.count(b"/Type /Page\n") or data.count(b"/Type /Page ")
-    return f" ({count} pages)" if count else ""
 
 
 if __name__ == "__main__":  # pragma: no cover

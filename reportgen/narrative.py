@@ -285,7 +285,7 @@ class SectionReader:
                     loc: SourceLoc, stack: list[_Frame]) -> None:
         top = stack[-1]
         if kind == "data":
-            if top.kind == "video":
+            if top.kind in ("video", "skip"):
                 return  # fallback text for browsers without video
             self.problems.error(loc, f"text in raw HTML is not supported: {data.strip()[:40]!r}; "
                                 "write it as Markdown")

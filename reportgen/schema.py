@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Ident = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
@@ -72,18 +80,23 @@ class Report(Strict):
         min_length=1, description="Section files in report order, relative to the project."
     )
 
-    @model_validator(mode="after")
-    def _periods_known(self) -> Report:
-        ids = [p.id for p in self.periods]
+    @field_validator("periods")
+    @classmethod
+    def _unique_ids(cls, periods: list[Period]) -> list[Period]:
+        ids = [p.id for p in periods]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"period ids must be unique; repeated: {', '.join(dupes)}")
-        if self.default_period is not None and self.default_period not in ids:
-            raise ValueError(
-                f"default_period '{self.default_period}' is not one of the periods: "
-                + ", ".join(ids)
-            )
-        return self
+        return periods
+
+    @field_validator("default_period")
+    @classmethod
+    def _known_period(cls, value: str | None, info: ValidationInfo) -> str | None:
+        periods = info.data.get("periods") or []
+        ids = [p.id for p in periods]
+        if value is not None and ids and value not in ids:
+            raise ValueError(f"'{value}' is not one of the periods: {', '.join(ids)}")
+        return value
 
 
 # ------------------------------------------------------------- activity data
@@ -92,7 +105,7 @@ PluralForms = dict[Annotated[str, StringConstraints(pattern="^(zero|one|two|few|
 
 
 class Indicator(Strict):
-    value: Count | float = Field(description="The figure, e.g. 23.")
+    value: Count | Annotated[float, Field(ge=0)] = Field(description="The figure, e.g. 23.")
     label: Text | PluralForms = Field(
         description="What is counted. Either one text, or its forms by plural category "
         "(one/few/many/other) so that the label agrees with any value."

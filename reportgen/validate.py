@@ -143,7 +143,7 @@ def _report(
         grouped[_data_path(data, tuple(err["loc"]))].append(dict(err))
     for path, errs in grouped.items():
         full = (*prefix, *path)
-        name = dotted(full) or "(top level)"
+        name = dotted(full)
         types_ = {e["type"] for e in errs}
         if "extra_forbidden" in types_:
             key = str(path[-1])
@@ -170,8 +170,9 @@ def _report(
                 msg += f" (YAML reads the bare word {plain!r} as {_describe(value)}; quote it: \"{plain}\")"
             problems.error(doc.loc(full), msg)
             continue
-        for err in others or errs:
-            problems.error(doc.loc(full), f"{name}: {_message(err)}")
+        prefix_ = f"{name}: " if name else ""
+        for message in dict.fromkeys(_message(err) for err in others or errs):
+            problems.error(doc.loc(full), f"{prefix_}{message}")
 
 
 def _message(err: dict[str, Any]) -> str:
@@ -181,7 +182,7 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind == "greater_than_equal":
-        return f"expected a number ≥ {ctx.get('ge')}, got {_describe(value)}"
+        return f"expected a number ≥ {ctx.get('ge'):g}, got {_describe(value)}"
     if kind == "string_pattern_mismatch":
         return (
             "expected an identifier (latin letters, digits, '_' or '-'), "

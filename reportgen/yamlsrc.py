@@ -46,6 +46,13 @@ class Located:
         return self.value_locs.get((), SourceLoc(self.file, 1, 1))
 
 
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
 def _mark_loc(file: Path, mark: yaml.Mark | None) -> SourceLoc:
     if mark is None:
         return SourceLoc(file)
@@ -71,7 +78,12 @@ class _Converter:
         loc = _mark_loc(self.file, node.start_mark)
         self.out.value_locs[path] = loc
         if isinstance(node, yaml.ScalarNode):
-            value = self.constructor.construct_object(node, deep=True)
+            try:
+                value = self.constructor.construct_object(node, deep=True)
+            except ValueError as exc:  # e.g. 2018-13-01 looks like a date but is none
+                self.problems.error(loc, f"{_dotted(path)}: {node.value!r} is not a valid "
+                                    f"{node.tag.rsplit(':', 1)[-1]} ({exc})")
+                return node.value
             if node.style is None and not isinstance(value, str) and value is not None:
                 self.out.plain_text[path] = node.value
             return value

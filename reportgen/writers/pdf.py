@@ -76,8 +76,8 @@ def _bundled_fonts_only() -> Iterator[None]:
                 os.environ["FONTCONFIG_FILE"] = saved
 
 
-def render_pdf(doc: m.Document, project_root: Path, layout: str = "default") -> bytes:
-    """The PDF of ``doc`` as bytes."""
+def render_pdf(doc: m.Document, project_root: Path, layout: str = "default") -> tuple[bytes, int]:
+    """The PDF of ``doc`` as bytes, and its number of pages."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -101,4 +101,4 @@ def render_pdf(doc: m.Document, project_root: Path, layout: str = "default") -> 
     if fetcher.refused:
         raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
     assert isinstance(pdf, bytes)
-    return pdf
+    return pdf, len(document.pages)

@@ -1,0 +1,49 @@
+# Quick start:  make report  (build the sample report into dist/)
+#               make test    (run the whole test suite)
+# Both set up a virtual environment in .venv and install what is missing.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PROJECT ?= data
+OUT     ?= dist
+
+# Debian packages: pango for WeasyPrint (make report); readers the tests check outputs with.
+RUNTIME_DEBS = libpango-1.0-0 libpangoft2-1.0-0
+TEST_DEBS    = poppler-utils qpdf libreoffice-writer-nogui
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: report test lint clean runtime-deps test-deps
+
+report: $(VENV)/.installed runtime-deps
+	$(BIN)/reportgen build $(PROJECT) -o $(OUT) --timings
+
+test: $(VENV)/.installed runtime-deps test-deps
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check reportgen tests tools
+	$(BIN)/mypy reportgen
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+runtime-deps:
+	@missing=""; for p in $(RUNTIME_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test-deps:
+	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+clean:
+	rm -rf $(OUT) .pytest_cache

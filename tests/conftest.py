@@ -1,0 +1,110 @@
+"""Shared fixtures: a tiny valid project to break in many ways, and the built sample."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from reportgen.build import build
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "data"
+
+REPORT_YAML = """\
+title: Отчёт о деятельности
+organization:
+  name: Тестовая организация
+addressee: Администрация Президента
+language: ru
+date: 2018-10-05
+periods:
+  - id: p1
+    start: 2018-01-01
+    end: 2018-09-30
+    label: январь–сентябрь 2018 года
+sections:
+  - sections/a.md
+"""
+
+DATA_YAML = """\
+indicators:
+  materials:
+    value: 23
+    label:
+      one: материал
+      few: материала
+      many: материалов
+breakdowns:
+  media:
+    label: публикаций
+    total: 10
+    parts:
+      domestic: {value: 7, label: в казахстанских СМИ}
+      foreign: {value: 3, label: в зарубежных СМИ}
+events:
+  - kind: conference
+    title: Конференция
+    date: 2018-05-01
+    city: Астана
+    participants: 60
+"""
+
+SECTION_MD = """\
+---
+title: Раздел
+---
+
+**Подготовлено {{ indicators.materials.text }}.**
+
+Текст раздела.
+
+![Подпись](../img/pic.png)
+"""
+
+
+class Project:
+    """A small valid report project in a temporary folder; tests overwrite its files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.write("report.yaml", REPORT_YAML)
+        self.write("activity/p1.yaml", DATA_YAML)
+        self.write("sections/a.md", SECTION_MD)
+        (root / "img").mkdir()
+        Image.new("RGB", (40, 30), (200, 200, 200)).save(root / "img" / "pic.png")
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path / "proj")
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project's default period, built once for the whole session."""
+    out = tmp_path_factory.mktemp("sample")
+    result = build(SAMPLE, out, formats=("pdf",))
+    return result.outputs["pdf"]
+
+
+@pytest.fixture(scope="session")
+def sample_pdf_h1(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample-h1")
+    return build(SAMPLE, out, period_id="2018-h1", formats=("pdf",)).outputs["pdf"]
+
+
+def need(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(f"{tool} is not installed: run 'make test', which installs it")
+    return path
