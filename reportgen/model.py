@@ -196,6 +196,17 @@ class Document:
         return any(s.summary for s in self.sections)
 
 
+def headings(blocks: tuple[Block, ...], level: int | None = None) -> list[Heading]:
+    """The headings among ``blocks``, in order, including those inside groups (``Div``)."""
+    found: list[Heading] = []
+    for block in blocks:
+        if isinstance(block, Heading) and (level is None or block.level == level):
+            found.append(block)
+        elif isinstance(block, Div):
+            found.extend(headings(block.blocks, level))
+    return found
+
+
 def plain_text(inlines: tuple[Inline, ...]) -> str:
     """The text of some inlines, without markup (for bookmarks, alt text, metadata)."""
     out: list[str] = []

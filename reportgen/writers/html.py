@@ -134,7 +134,7 @@ def render_html(doc: m.Document, layout: str = "default") -> str:
             "body": blocks_html(s.blocks, doc.meta.strings),
             "lead": inlines_html(s.lead),
             "summary": inlines_html(s.summary),
-            "headings": [b for b in s.blocks if isinstance(b, m.Heading) and b.level == 2],
+            "headings": m.headings(s.blocks, level=2),
             "cover": s.cover.path.as_uri() if s.cover else None,
         }
         for s in doc.sections
