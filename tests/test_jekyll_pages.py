@@ -1,0 +1,86 @@
+"""The organization's Jekyll pages work as sections unchanged (shared/seeds/000 and 001)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reportgen import model as m
+from reportgen.assemble import assemble
+from reportgen.project import load_project
+
+from .conftest import REPO, SAMPLE
+
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seed_doc(tmp_path_factory: pytest.TempPathFactory) -> m.Document:
+    if not SEEDS.is_dir():
+        pytest.fail(f"the seed texts are expected beside the repository, in {SEEDS}")
+    root = tmp_path_factory.mktemp("seedproj")
+    shutil.copytree(SAMPLE / "assets", root / "assets")
+    shutil.copytree(SAMPLE / "activity", root / "activity")
+    (root / "sections").mkdir()
+    shutil.copy(next(SEEDS.glob("000_*.txt")), root / "sections" / "analytics.md")
+    shutil.copy(next(SEEDS.glob("001_*.txt")), root / "sections" / "cooperation.md")
+    report = (SAMPLE / "report.yaml").read_text(encoding="utf-8")
+    head = report.split("sections:\n")[0]
+    (root / "report.yaml").write_text(
+        head + "sections:\n  - sections/analytics.md\n  - sections/cooperation.md\n",
+        encoding="utf-8")
+    # The seed's own images do not exist: draw the placeholders the sample project uses.
+    subprocess.run([sys.executable, str(REPO / "tools" / "make_placeholders.py"), str(root)],
+                   check=True, capture_output=True)
+    project = load_project(root)
+    return assemble(project, project.period(None))
+
+
+def test_front_matter_and_bold_lead(seed_doc: m.Document) -> None:
+    analytics, coop = seed_doc.sections
+    assert analytics.title == "Информационная и аналитическая деятельность"
+    assert m.plain_text(analytics.lead).startswith("За отчетный период Институтом мировой")
+    assert "подготовлено 20 информационно" in m.plain_text(analytics.summary)  # Jekyll 'cut'
+    assert analytics.cover is not None and analytics.cover.path.name == "7-cover.jpg"
+    assert coop.lead and m.plain_text(coop.lead).startswith("Фонд ведёт активную работу")
+
+
+def test_expandable_content_is_expanded(seed_doc: m.Document) -> None:
+    analytics = seed_doc.sections[0]
+    divs = [b for b in analytics.blocks if isinstance(b, m.Div)]
+    assert [d.role for d in divs] == ["expandable-content"]
+    text = " ".join(m.plain_text(b.children) for b in divs[0].blocks
+                    if isinstance(b, m.Paragraph))
+    assert "Опубликовано 1004 интервью" in text
+    lists = [b for b in divs[0].blocks if isinstance(b, m.ListBlock)]
+    assert [len(x.items) for x in lists] == [5, 5]
+
+
+def test_carousels_become_galleries_with_every_slide(seed_doc: m.Document) -> None:
+    coop = seed_doc.sections[1]
+    inner = [b for d in coop.blocks if isinstance(d, m.Div) for b in d.blocks]
+    galleries = [b for b in inner if isinstance(b, m.Gallery)]
+    assert [len(g.images) for g in galleries] == [3, 7, 11, 6, 5, 5, 3]
+    assert galleries[2].images[10].path.name == "11.jpg"
+    assert m.plain_text(galleries[1].caption) == (
+        "Подписание меморандума сотрудничества между Фондом Н.Назарбаева и Фондом мира Гои")
+
+
+def test_video_becomes_a_poster_figure(seed_doc: m.Document) -> None:
+    coop = seed_doc.sections[1]
+    inner = [b for d in coop.blocks if isinstance(d, m.Div) for b in d.blocks]
+    video = [b for b in inner if isinstance(b, m.Figure) and b.role == "video"]
+    assert len(video) == 1
+    assert video[0].image.path.name == "UN.jpg"
+
+
+def test_heading_levels_are_normalized(seed_doc: m.Document) -> None:
+    coop = seed_doc.sections[1]
+    levels = [(h.level, m.plain_text(h.children)[:30]) for h in m.headings(coop.blocks)]
+    assert levels[0] == (2, "Подписание меморандума с Korea")
+    assert (3, "Конференция по правовым вопрос") in levels
+    assert {lvl for lvl, _ in levels} == {2, 3}
