@@ -242,11 +242,11 @@ def _make_undefined(render: _Render) -> type[jinja2.Undefined]:
                 msg = f"undefined name '{name}'"
             render.problems.error(render.where(str(name) if name else None), msg)
 
-        def __str__(self) -> str:
+        def __str__(self) -> str:  # type: ignore[override]
             self._record()
             return f"⟦{self._undefined_name}⟧"
 
-        def __bool__(self) -> bool:
+        def __bool__(self) -> bool:  # type: ignore[override]
             self._record()
             return False
 
@@ -254,7 +254,7 @@ def _make_undefined(render: _Render) -> type[jinja2.Undefined]:
             self._record()
             return iter(())
 
-        def __len__(self) -> int:
+        def __len__(self) -> int:  # type: ignore[override]
             self._record()
             return 0
 

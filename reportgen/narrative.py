@@ -250,7 +250,7 @@ class SectionReader:
         rest = [c for c in children if c.type not in ("image", "softbreak", "hardbreak")
                 and not (c.type == "text" and not c.content.strip())]
         if images and not rest:
-            return [self._figure(img.attrGet("src") or "", _alt(img), loc) for img in images]
+            return [self._figure(str(img.attrGet("src") or ""), _alt(img), loc) for img in images]
         if images:
             self.problems.error(loc, "an image inside running text; put the image in a "
                                 "paragraph of its own so it becomes a figure")
@@ -393,7 +393,7 @@ class SectionReader:
             return
         title = frame.attrs.get("title") or self.last_heading or self.section_title
         caption = f"{self.strings['video']}: {title}" if title else self.strings["video"]
-        figure = self._figure(poster, title, frame.loc, role="video", caption=caption)
+        figure = self._figure(str(poster), str(title), frame.loc, role="video", caption=caption)
         parent.blocks.append(figure)
 
     # --------------------------------------------------------------- inlines

@@ -58,10 +58,9 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        indexes_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+        indexes_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if indexes_dict or indexes_list:
             out.append(part)
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
@@ -71,9 +70,8 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
 
 
 def _is_tag(part: str) -> bool:
-    return any(ch in part for ch in "[]()") or part in {
-        "str", "int", "float", "bool", "constrained-str", "constrained-int", "dict", "list",
-    }
+    tags = {"str", "int", "float", "bool", "constrained-str", "constrained-int", "dict", "list"}
+    return any(ch in part for ch in "[]()") or part in tags
 
 
 def dotted(path: Path_) -> str:

@@ -33,7 +33,7 @@ class ClosedWorldError(RenderError):
 def _fetcher_class() -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-    class ProjectFetcher(URLFetcher):  # type: ignore[misc]
+    class ProjectFetcher(URLFetcher):
         """Serves file: URLs under the allowed roots; refuses everything else."""
 
         def __init__(self, roots: list[Path]) -> None:
@@ -96,7 +96,9 @@ def render_pdf(doc: m.Document, project_root: Path, layout: str = "default") -> 
         pdf = document.write_pdf()
     except Exception as exc:
         if fetcher.refused:
-            raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
+            raise ClosedWorldError(
+                "; ".join(f"refused to read {u}" for u in fetcher.refused)
+            ) from exc
         raise RenderError(f"WeasyPrint failed: {exc}") from exc
     if fetcher.refused:
         raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
