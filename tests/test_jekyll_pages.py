@@ -1,4 +1,7 @@
-"""The organization's Jekyll pages work as sections unchanged (shared/seeds/000 and 001)."""
+"""The organization's Jekyll pages work as sections unchanged.
+
+tests/fixtures/jekyll/ holds byte-for-byte copies of the seed pages shared/seeds/000_* and 001_*.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +17,17 @@ from reportgen.project import load_project
 
 from .conftest import REPO, SAMPLE
 
-SEEDS = REPO.parent / "shared" / "seeds"
+PAGES = Path(__file__).parent / "fixtures" / "jekyll"
 
 
 @pytest.fixture(scope="module")
 def seed_doc(tmp_path_factory: pytest.TempPathFactory) -> m.Document:
-    if not SEEDS.is_dir():
-        pytest.fail(f"the seed texts are expected beside the repository, in {SEEDS}")
     root = tmp_path_factory.mktemp("seedproj")
     shutil.copytree(SAMPLE / "assets", root / "assets")
     shutil.copytree(SAMPLE / "activity", root / "activity")
     (root / "sections").mkdir()
-    shutil.copy(next(SEEDS.glob("000_*.txt")), root / "sections" / "analytics.md")
-    shutil.copy(next(SEEDS.glob("001_*.txt")), root / "sections" / "cooperation.md")
+    shutil.copy(PAGES / "analytics.md", root / "sections" / "analytics.md")
+    shutil.copy(PAGES / "cooperation.md", root / "sections" / "cooperation.md")
     report = (SAMPLE / "report.yaml").read_text(encoding="utf-8")
     head = report.split("sections:\n")[0]
     (root / "report.yaml").write_text(
