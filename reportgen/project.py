@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, Problems, SourceLoc
+from .resources import layout_dir
 from .schema import ActivityData, Period, Report
 from .validate import validate
 from .yamlsrc import Located, load_yaml
@@ -59,6 +60,16 @@ def load_project(root: Path) -> Project:
     if not isinstance(doc.data, dict):
         raise InputError.single(doc.loc(()), "expected a mapping of keys to values at the top")
     report = validate(Report, doc, problems)
+    if report is not None:
+        try:
+            folder = layout_dir(report.layout)
+        except FileNotFoundError as exc:
+            problems.error(doc.loc(("layout",)), str(exc))
+        else:
+            if not (folder / "report.html.j2").is_file():
+                known = ", ".join(sorted(p.name for p in folder.parent.iterdir() if p.is_dir()))
+                problems.error(doc.loc(("layout",)),
+                               f"layout: no layout '{report.layout}' (known: {known})")
     problems.raise_if_errors()
     assert report is not None
     return Project(root, report, doc)

@@ -144,6 +144,11 @@ CASES = [
          "replace it or add a font that has it (context: 'Текст ☃ раздела.')"],
     ),
     (
+        "unknown layout",
+        "report.yaml", REPORT_YAML + "layout: fancy\n",
+        ["report.yaml:14:9: error: layout: no layout 'fancy' (known: default)"],
+    ),
+    (
         "unknown period default",
         "report.yaml", REPORT_YAML.replace("sections:\n", "default_period: p9\nsections:\n"),
         ["report.yaml:12:17: error: default_period: 'p9' is not one of the periods: p1"],

@@ -184,3 +184,12 @@ def _all_blocks(blocks: tuple[m.Block, ...]) -> list[m.Block]:
         if isinstance(b, m.Div | m.Quote):
             out.extend(_all_blocks(b.blocks))
     return out
+
+
+def test_sections_carry_their_language(sample_doc: m.Document) -> None:
+    from reportgen.writers.html import render_html
+
+    html = render_html(sample_doc)
+    assert '<html lang="ru">' in html
+    assert '<section class="chapter" id="sec-press-en" lang="en">' in html
+    assert '<section class="chapter" id="sec-about" lang="ru">' in html
