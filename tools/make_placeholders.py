@@ -46,8 +46,8 @@ def draw(path: Path, label: str) -> None:
     d.rectangle([12, 12, w - 13, h - 13], outline=(120, 132, 144), width=4)
     d.line([12, 12, w - 13, h - 13], fill=(180, 188, 196), width=2)
     d.line([12, h - 13, w - 13, 12], fill=(180, 188, 196), width=2)
-    big = ImageFont.truetype(str(BOLD), max(28, h // 14))
-    small = ImageFont.truetype(str(FONT), max(20, h // 26))
+    big = ImageFont.truetype(str(BOLD), max(24, min(h // 14, w // 22)))
+    small = ImageFont.truetype(str(FONT), max(16, min(h // 26, w // 40)))
     lines = [("Иллюстрация-заглушка · placeholder", big),
              ("оригинал отсутствует в исходных материалах", small), (label, small)]
     y = h // 2 - sum(f.size + 14 for _, f in lines) // 2
