@@ -206,3 +206,14 @@ def test_unknown_period_is_input_error(project: Project, capsys: pytest.CaptureF
     assert main(["build", str(project.root), "--period", "2030", "-o",
                  str(project.root / "o")]) == 1
     assert "no period '2030' in this report; its periods are: p1" in capsys.readouterr().err
+
+
+def test_outputs_get_normal_file_permissions(project: Project) -> None:
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        pdf = build(project.root, project.root / "out", formats=("pdf",)).outputs["pdf"]
+    finally:
+        os.umask(umask)
+    assert pdf.stat().st_mode & 0o777 == 0o644
