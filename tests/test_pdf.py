@@ -193,3 +193,20 @@ def test_sections_carry_their_language(sample_doc: m.Document) -> None:
     assert '<html lang="ru">' in html
     assert '<section class="chapter" id="sec-press-en" lang="en">' in html
     assert '<section class="chapter" id="sec-about" lang="ru">' in html
+
+
+def test_system_fonts_are_unreachable(tmp_path: Path) -> None:
+    """Even a layout that names a system font gets a bundled one: Fontconfig sees only ours."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from reportgen.writers.pdf import _bundled_fonts_only
+
+    with _bundled_fonts_only():
+        config = FontConfiguration()
+    html = weasyprint.HTML(string='<p style="font-family: DejaVu Sans, serif">Қоғамдық келісім</p>')
+    target = tmp_path / "t.pdf"
+    target.write_bytes(html.write_pdf(font_config=config))
+    fonts = subprocess.run([need("pdffonts"), str(target)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert fonts and all(re.search(r"\+PT-(Sans|Serif)", line) for line in fonts), fonts
