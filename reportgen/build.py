@@ -19,7 +19,7 @@ from .assemble import assemble
 from .model import Document
 from .project import load_project
 
-FORMATS = ("pdf",)
+FORMATS = ("pdf", "docx")
 
 
 @dataclass
@@ -67,6 +67,7 @@ def build(
     period_id: str | None = None,
     formats: tuple[str, ...] = FORMATS,
     strict: bool = False,
+    reference_docx: Path | None = None,
 ) -> BuildResult:
     """Build the report of one period into ``out_dir``; returns what was written and timings."""
     result = BuildResult()
@@ -84,6 +85,11 @@ def build(
             rendered["pdf"], result.pages["pdf"] = render_pdf(
                 doc, project.root, project.report.layout
             )
+    if "docx" in formats:
+        with result.stage("render docx"):
+            from .writers.docx import render_docx
+
+            rendered["docx"] = render_docx(doc, project.root, reference_docx)
     with result.stage("write"):
         for fmt, data in rendered.items():
             target = out_dir / output_name(period.id, fmt)

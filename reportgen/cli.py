@@ -22,7 +22,7 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RENDER = 0, 1, 2, 3
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportgen",
-        description="Build an official period report (print PDF) from a report project: "
+        description="Build an official period report (print PDF, editable DOCX) from a report project: "
         "report.yaml, activity data in YAML and narrative sections in Markdown.",
         epilog="Exit codes: 0 ok, 1 bad input, 2 usage error, 3 rendering failure. "
         "See docs/project-format.md for the project format.",
@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="build the report of one period",
         description="Build the report of one reporting period into OUTDIR as "
-        "report-<period>.pdf. Outputs are replaced atomically: a failed build leaves "
+        "report-<period>.pdf and report-<period>.docx. Outputs are replaced atomically: a failed build leaves "
         "the previous files intact.",
     )
     b.add_argument("project", nargs="?", default="data", type=Path,
@@ -47,7 +47,40 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--timings", action="store_true", help="print the time of each stage")
     b.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    b.add_argument("--format", metavar="LIST", dest="formats", type=_formats,
+                   default=("pdf", "docx"),
+                   help="comma-separated output formats: pdf, docx (default: pdf,docx)")
+    b.add_argument("--reference-docx", metavar="FILE", type=_existing_file,
+                   help="Word document whose styles the DOCX uses (see reference-docx)")
+
+    r = sub.add_parser(
+        "reference-docx",
+        help="write the default reference document, to customize the DOCX's styles",
+        description="Write the reference document that styles the DOCX output to OUT. "
+        "Change its styles in Word (keep the style names), then build with "
+        "--reference-docx OUT.",
+    )
+    r.add_argument("out", metavar="OUT", type=Path, help="the .docx file to write")
     return parser
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from .build import FORMATS
+
+    formats = tuple(value.split(","))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(repr(f) for f in unknown)}; "
+            f"choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def _existing_file(value: str) -> Path:
+    path = Path(value)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{value}: no such file")
+    return path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "reference-docx":
+            return _reference_docx(args)
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -89,7 +124,8 @@ def _trace(args: argparse.Namespace) -> None:
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(args.project, args.out, args.period, strict=args.strict)
+    result = build(args.project, args.out, args.period, formats=args.formats,
+                   strict=args.strict, reference_docx=args.reference_docx)
     for fmt, path in result.outputs.items():
         pages = f" ({result.pages[fmt]} pages)" if fmt in result.pages else ""
         print(f"wrote {display_path(path)}{pages}")
@@ -98,6 +134,15 @@ def _build(args: argparse.Namespace) -> int:
         for name, seconds in result.timings:
             print(f"  {name:<12} {seconds:6.2f} s", file=sys.stderr)
         print(f"  {'total':<12} {total:6.2f} s", file=sys.stderr)
+    return EXIT_OK
+
+
+def _reference_docx(args: argparse.Namespace) -> int:
+    from .build import write_atomic
+    from .writers.docx import default_reference
+
+    write_atomic(args.out, default_reference().read_bytes())
+    print(f"wrote {display_path(args.out)}")
     return EXIT_OK
 
 

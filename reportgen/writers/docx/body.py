@@ -37,10 +37,10 @@ from .styles import StyleMap
 
 #: The contents field: levels 1-3 of the outline, as links, hiding page numbers on the web.
 TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
-FIGURE_MAX_HEIGHT = 105 * EMU_PER_MM  # as the print layout's ``figure img { max-height }``
+FIGURE_MAX_HEIGHT = 88 * EMU_PER_MM  # as the print layout's ``figure img { max-height }``
 SECTION_COVER_HEIGHT = 52 * EMU_PER_MM
 LOGO_WIDTH = 24 * EMU_PER_MM
-GALLERY_RATIO = 2 / 3  # height / width of a gallery cell's picture
+GALLERY_RATIO = 0.635  # height / width of a gallery cell's picture (34 mm high in print)
 
 #: Span roles (HTML tags or classes) that have a character style of their own.
 SPAN_STYLES = {"sup": "Superscript", "sub": "Subscript", "u": "Underlined", "mark": "Marked",
