@@ -17,7 +17,10 @@ from pathlib import Path
 import docx
 import pikepdf
 import pytest
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml import etree
 from PIL import Image
 
@@ -51,7 +54,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 @pytest.fixture(scope="module")
-def word(built: Built) -> docx.document.Document:
+def word(built: Built) -> DocxDocument:
     return docx.Document(str(built.docx))
 
 
@@ -61,7 +64,7 @@ def _parts(path: Path | bytes) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
-def _style(p: docx.text.paragraph.Paragraph) -> str:
+def _style(p: Paragraph) -> str:
     return p.style.name if p.style is not None else ""
 
 
@@ -85,14 +88,14 @@ def _expected_headings(doc: m.Document) -> list[str]:
     return titles
 
 
-def _docx_headings(word: docx.document.Document) -> list[str]:
+def _docx_headings(word: DocxDocument) -> list[str]:
     return [p.text for p in word.paragraphs if _style(p).startswith("Heading")]
 
 
 # ------------------------------------------------------------------ structure
 
 
-def test_headings_use_the_heading_styles_and_section_titles(built: Built, word) -> None:
+def test_headings_use_the_heading_styles_and_section_titles(built: Built, word: DocxDocument) -> None:
     level1 = [p.text for p in word.paragraphs if _style(p) == "Heading 1"]
     assert level1 == [built.doc.meta.strings["summary"]] + [s.title for s in built.doc.sections]
     assert _docx_headings(word) == _expected_headings(built.doc)
@@ -122,7 +125,7 @@ def test_no_direct_formatting(built: Built) -> None:
         assert not found, etree.tostring(run_props.getparent(), encoding="unicode")[:300]
 
 
-def test_contents_is_a_filled_toc_field(built: Built, word) -> None:
+def test_contents_is_a_filled_toc_field(built: Built, word: DocxDocument) -> None:
     body = word.element.body
     instr = [t.text for t in body.iter(f"{W}instrText") if "TOC" in (t.text or "")]
     assert instr == [' TOC \\o "1-3" \\h \\z \\u ']
@@ -141,7 +144,7 @@ def test_contents_is_a_filled_toc_field(built: Built, word) -> None:
     assert settings.find(f"{W}updateFields").get(f"{W}val") == "true"
 
 
-def test_footer_numbers_pages_and_the_cover_has_none(built: Built, word) -> None:
+def test_footer_numbers_pages_and_the_cover_has_none(built: Built, word: DocxDocument) -> None:
     section = word.sections[0]
     assert section.different_first_page_header_footer
     footer = "".join(t.text for t in section.footer._element.iter(f"{W}instrText"))
@@ -153,7 +156,7 @@ def test_footer_numbers_pages_and_the_cover_has_none(built: Built, word) -> None
         assert "".join(p.text for p in story.paragraphs) == ""
 
 
-def test_each_section_starts_a_page_and_figures_are_numbered(built: Built, word) -> None:
+def test_each_section_starts_a_page_and_figures_are_numbered(built: Built, word: DocxDocument) -> None:
     heading1 = word.styles["Heading 1"]
     assert heading1.paragraph_format.page_break_before
     numbers = []
@@ -169,7 +172,7 @@ def test_each_section_starts_a_page_and_figures_are_numbered(built: Built, word)
     assert numbers == model_numbers
 
 
-def test_images_all_there_with_alt_text_and_unique_ids(built: Built, word) -> None:
+def test_images_all_there_with_alt_text_and_unique_ids(built: Built, word: DocxDocument) -> None:
     expected = 1 if built.doc.meta.logo else 0
     for section in built.doc.sections:
         expected += section.cover is not None
@@ -200,7 +203,7 @@ def test_parts_are_well_formed_and_no_run_is_empty(built: Built) -> None:
                 assert t.text, f"{name}: empty w:t"
 
 
-def test_english_section_is_marked_english(built: Built, word) -> None:
+def test_english_section_is_marked_english(built: Built, word: DocxDocument) -> None:
     english = [s.title for s in built.doc.sections if s.lang == "en"]
     assert english, "the sample has an English section"
     langs = etree.fromstring(_parts(built.docx)["word/styles.xml"]).find(
@@ -227,7 +230,7 @@ def test_english_section_is_marked_english(built: Built, word) -> None:
             f"{W}rPr/{W}lang").get(f"{W}val") == "en-US"
 
 
-def test_metadata_is_the_reports_and_fixed(built: Built, word) -> None:
+def test_metadata_is_the_reports_and_fixed(built: Built, word: DocxDocument) -> None:
     props = word.core_properties
     meta = built.doc.meta
     assert props.title.startswith(meta.title)
@@ -276,7 +279,7 @@ def _pdf_outline(pdf: Path) -> list[str]:
     return titles
 
 
-def test_content_parity_with_the_pdf(built: Built, word) -> None:
+def test_content_parity_with_the_pdf(built: Built, word: DocxDocument) -> None:
     """Same headings in the same order; every DOCX paragraph's text is in the PDF."""
     norm = " ".join
     pdf_headings = [norm(t.split()) for t in _pdf_outline(built.pdf)]
@@ -295,6 +298,13 @@ def test_content_parity_with_the_pdf(built: Built, word) -> None:
         if text not in pdf_text:
             pytest.fail(f"paragraph {i} ({_style(p)}) is not in the PDF: {p.text[:100]!r}")
     assert checked > 100
+    # ... and nothing is missing: every paragraph of the model made it into the DOCX.
+    docx_text = _squash("".join(p.text for p in word.paragraphs))
+    for section in built.doc.sections:
+        for block in _blocks(section.blocks):
+            if isinstance(block, m.Paragraph):
+                text = m.plain_text(block.children)
+                assert _squash(text) in docx_text, f"{block.loc}: not in the DOCX: {text[:80]!r}"
     for table in word.tables:  # tiles: the PDF's grid interleaves cells, so each paragraph
         for cell in table._cells:
             for p in cell.paragraphs:
@@ -365,7 +375,7 @@ def test_inlines_map_to_character_styles_links_and_languages(tmp_path: Path) -> 
     p = word.paragraphs[-1]
     assert p.text == "a bbi\nx = 1sitethereтекст2"
     styled = {r.text: (r.style.name, r._r.find(f"{W}rPr/{W}lang")) for r in p.iter_inner_content()
-              if isinstance(r, docx.text.run.Run)}
+              if isinstance(r, Run)}
     assert styled["b"][0] == "Strong" and styled["bi"][0] == "Strong Emphasis"
     assert styled["x = 1"][0] == "Code"
     assert styled["текст"][1].get(f"{W}val") == "ru-RU"
@@ -420,7 +430,8 @@ def test_figure_and_gallery_captions_and_cropping(tmp_path: Path, picture: m.Ima
     assert (len(grid4.columns), len(grid4.rows)) == (2, 2)
     assert (len(grid5.columns), len(grid5.rows)) == (3, 2)
     assert len(grid5.rows[1]._tr.findall(f"{W}tc")) == 2  # no empty cell in a short row
-    assert grid4.style.name == "Gallery Grid" and tiles.style.name == "Metric Tiles"
+    assert [t.style.name if t.style else None for t in (grid4, tiles)] == [
+        "Gallery Grid", "Metric Tiles"]
     assert [p.text for p in tiles.rows[0].cells[0].paragraphs] == ["30", "items", "10 + 20"]
     # Gallery pictures are cropped to a uniform frame; the single figure is not.
     body = word.element.body

@@ -58,6 +58,8 @@ class Pictures:
         shape_id = self.next_id
         self.next_id += 1
         self.count += 1
+        for side in ("distT", "distB", "distL", "distR"):
+            inline.set(side, "0")  # Word's default; LibreOffice assumes 3 mm without them
         doc_pr = inline.find(qn("wp:docPr"))
         doc_pr.set("id", str(shape_id))
         doc_pr.set("name", f"Picture {shape_id}")
