@@ -364,7 +364,8 @@ def sample_body() -> str:
 
     def t(text: str, char_style: str | None = None) -> str:
         props = f'<w:rPr><w:rStyle w:val="{char_style}"/></w:rPr>' if char_style else ""
-        return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+        chunks = (f'<w:t xml:space="preserve">{escape(c)}</w:t>' for c in text.split("\t"))
+        return f"<w:r>{props}{'<w:tab/>'.join(chunks)}</w:r>"
 
     def cell(*paras: str) -> str:
         return f"<w:tc><w:tcPr><w:tcW w:w=\"{TEXT_W // 3}\" w:type=\"dxa\"/></w:tcPr>" \

@@ -4,14 +4,16 @@ Part of the render stage. Walks the document model once and appends
 WordprocessingML to the reference document's (emptied) body. Every paragraph,
 run and table refers to a named style of the reference document; the only
 direct properties are those no style can carry: languages, list restarts,
-table geometry and picture sizes. Unknown model nodes are bugs (TypeError).
+table geometry, picture sizes, and bold or italic on a run whose one
+character-style slot another style took (a bold word in inline code). Unknown
+model nodes are bugs (TypeError). Reads no other writer's output.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -34,6 +36,7 @@ from .ooxml import (
 from .ooxml import field as make_field
 from .pictures import EMU_PER_MM, EMU_PER_TWIP, Pictures, fit
 from .styles import StyleMap
+from .targets import plan
 
 #: The contents field: levels 1-3 of the outline, as links, hiding page numbers on the web.
 TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
@@ -64,30 +67,6 @@ class Context:
         return replace(self, chars=(*self.chars, char_style))
 
 
-@dataclass(frozen=True, slots=True)
-class TocEntry:
-    level: int
-    text: str
-    anchor: str
-    lang: str | None
-
-
-@dataclass
-class Targets:
-    """Bookmark names of every heading and figure, fixed before writing (the TOC comes first)."""
-
-    by_node: dict[int, str] = field(default_factory=dict)  # id(node) -> bookmark
-    by_anchor: dict[str, str] = field(default_factory=dict)  # model id ('fig-3') -> bookmark
-    toc: list[TocEntry] = field(default_factory=list)
-
-    def add(self, node: object, anchors: Sequence[str], prefix: str = "_Toc") -> str:
-        name = f"{prefix}{len(self.by_node) + 1:05d}"
-        self.by_node[id(node)] = name
-        for anchor in anchors:
-            self.by_anchor.setdefault(anchor, name)
-        return name
-
-
 class BodyWriter:
     """Appends the report to the body of ``document``, in reading order."""
 
@@ -109,7 +88,7 @@ class BodyWriter:
         self.column = int(page - left - right)  # the text column's width, EMU
         self.column_twips = self.column // EMU_PER_TWIP
         self._bookmarks = 0
-        self.targets = self._plan()
+        self.targets = plan(doc, self._lang)
 
     # ------------------------------------------------------------ the parts
     def write(self) -> None:
@@ -333,37 +312,6 @@ class BodyWriter:
         return hyperlink(runs, r_id=r_id)
 
     # -------------------------------------------------------------- helpers
-    def _plan(self) -> Targets:
-        targets = Targets()
-        if self.doc.has_summaries:
-            name = targets.add(self.doc, ["summary"])
-            targets.toc.append(TocEntry(1, self.strings["summary"], name, None))
-        for section in self.doc.sections:
-            lang = self._section_context(section).lang
-            name = targets.add(section, [f"sec-{section.id}", section.id])
-            targets.toc.append(TocEntry(1, section.title, name, lang))
-            self._plan_blocks(section.blocks, targets, lang)
-        return targets
-
-    def _plan_blocks(self, blocks: Sequence[m.Block], targets: Targets,
-                     lang: str | None) -> None:
-        for block in blocks:
-            match block:
-                case m.Heading(level=level, children=children, id=anchor):
-                    name = targets.add(block, [anchor])
-                    if level <= 3:  # the field's \o "1-3"; deeper headings stay out
-                        targets.toc.append(TocEntry(max(level, 2), m.plain_text(children),
-                                                    name, lang))
-                case m.Figure(id=anchor) | m.Gallery(id=anchor):
-                    targets.add(block, [anchor], prefix="_Ref")
-                case m.Div(blocks=inner, lang=div_lang):
-                    self._plan_blocks(inner, targets, self._lang(div_lang) if div_lang else lang)
-                case m.Quote(blocks=inner):
-                    self._plan_blocks(inner, targets, lang)
-                case m.ListBlock(items=items):
-                    for item in items:
-                        self._plan_blocks(item, targets, lang)
-
     def _section_context(self, section: m.Section) -> Context:
         return Context(lang=self._lang(section.lang))
 
