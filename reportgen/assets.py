@@ -13,7 +13,6 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
-from .errors import SourceLoc
 from .model import Image
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -72,6 +71,3 @@ class Assets:
             raise AssetError(f"image '{ref}' has {w}×{h} pixels, more than {MAX_PIXELS:,}")
         return Image(path, w, h)
 
-
-def loc_of(file: Path, line: int | None) -> SourceLoc:
-    return SourceLoc(file, line)

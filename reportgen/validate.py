@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problems, did_you_mean
-from .yamlsrc import Located, Path_
+from .yamlsrc import Located, Path_, dotted
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -72,14 +72,6 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
 def _is_tag(part: str) -> bool:
     tags = {"str", "int", "float", "bool", "constrained-str", "constrained-int", "dict", "list"}
     return any(ch in part for ch in "[]()") or part in tags
-
-
-def dotted(path: Path_) -> str:
-    """'periods[0].id' for ('periods', 0, 'id')."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
 
 
 def _unwrap(tp: Any) -> list[Any]:

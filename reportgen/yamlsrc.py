@@ -46,7 +46,8 @@ class Located:
         return self.value_locs.get((), SourceLoc(self.file, 1, 1))
 
 
-def _dotted(path: Path_) -> str:
+def dotted(path: Path_) -> str:
+    """'periods[0].id' for ('periods', 0, 'id'): a path as messages show it."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
@@ -81,7 +82,7 @@ class _Converter:
             try:
                 value = self.constructor.construct_object(node, deep=True)
             except ValueError as exc:  # e.g. 2018-13-01 looks like a date but is none
-                self.problems.error(loc, f"{_dotted(path)}: {node.value!r} is not a valid "
+                self.problems.error(loc, f"{dotted(path)}: {node.value!r} is not a valid "
                                     f"{node.tag.rsplit(':', 1)[-1]} ({exc})")
                 return node.value
             if node.style is None and not isinstance(value, str) and value is not None:
