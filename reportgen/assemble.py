@@ -6,10 +6,12 @@ problems of every file are collected and raised together as ``InputError``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from . import model as m
 from .assets import AssetError, Assets
+from .comparison import Comparison
 from .errors import InputError, Problems, SourceLoc, display_path
 from .expressions import (
     BreakdownView,
@@ -23,8 +25,10 @@ from .expressions import (
 from .glyphs import check_glyphs
 from .narrative import Counters, SectionReader, markdown_parser, split_front_matter
 from .project import Project, load_activity
+from .references import resolve
 from .schema import FrontMatter, Period
 from .strings import strings_for
+from .tables import TableContext, table_block
 from .validate import validate
 from .yamlsrc import parse_yaml
 
@@ -52,19 +56,29 @@ def assemble(project: Project, period: Period, strict: bool = False) -> m.Docume
             problems.error(project.source.loc(("organization", "logo")), str(exc))
 
     counters = Counters()
+    tables = TableContext(data, lang, strings, counters, problems,
+                          Comparison(project, period, data, lang, strings, problems))
+    directives = {
+        "indicators": lambda text, loc: _indicators(text, loc, context, problems, lang),
+        "table": lambda text, loc: table_block(text, loc, tables),
+    }
     sections: list[m.Section] = []
     seen_ids: dict[str, SourceLoc] = {}
-    for index, ref in enumerate(report.sections):
-        ref_loc = project.source.loc(("sections", index))
+    files: list[tuple[str, int, str, int | None]]
+    files = [("sections", i, ref, None) for i, ref in enumerate(report.sections)]
+    files += [("appendices", i, ref, i + 1) for i, ref in enumerate(report.appendices)]
+    for key, index, ref, appendix in files:
+        ref_loc = project.source.loc((key, index))
+        what = "section" if appendix is None else "appendix"
         file = (project.root / ref).resolve()
         if not file.is_relative_to(project.root):
-            problems.error(ref_loc, f"section '{ref}' is outside the report project")
+            problems.error(ref_loc, f"{what} '{ref}' is outside the report project")
             continue
         if not file.is_file():
-            problems.error(ref_loc, f"section file '{ref}' not found")
+            problems.error(ref_loc, f"{what} file '{ref}' not found")
             continue
         section = _read_section(file, lang, assets, counters, expressions, strings, problems,
-                                context)
+                                directives, appendix)
         if section is None:
             continue
         if section.id in seen_ids:
@@ -89,6 +103,8 @@ def assemble(project: Project, period: Period, strict: bool = False) -> m.Docume
     )
     doc = m.Document(meta, tuple(sections))
     if not problems.errors:
+        doc = resolve(doc, problems)
+    if not problems.errors:
         check_glyphs(doc, problems)
     problems.raise_if_errors(strict=strict)
     return doc
@@ -102,7 +118,8 @@ def _read_section(
     expressions: Expressions,
     strings: dict[str, str],
     problems: Problems,
-    context: dict[str, object],
+    directives: dict[str, Callable[[str, SourceLoc], list[m.Block]]],
+    appendix: int | None = None,
 ) -> m.Section | None:
     try:
         text = file.read_text(encoding="utf-8")
@@ -142,8 +159,7 @@ def _read_section(
     body, line_map = unmark_lines(marked)
     reader = SectionReader(
         file, offset, assets, counters, problems, strings, section_id, title,
-        directives={"indicators": lambda text, loc: _indicators(text, loc, context, problems,
-                                                               lang)},
+        directives=directives,
         line_map=line_map,
     )
     blocks = reader.read(body)
@@ -171,6 +187,7 @@ def _read_section(
         lead=lead,
         summary=field_inlines("cut"),
         cover=cover,
+        appendix=appendix,
     )
 
 

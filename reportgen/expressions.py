@@ -123,6 +123,8 @@ def breakdown_view(b: Breakdown, lang: str) -> BreakdownView:
 
 def data_context(data: ActivityData, period: Period, lang: str, report: Any) -> dict[str, Any]:
     """The names a narrative expression can use for one period."""
+    periods = list(getattr(report, "periods", []))
+    index = next((i for i, p in enumerate(periods) if p.id == period.id), 0)
     return {
         "indicators": {k: indicator_view(v, lang) for k, v in data.indicators.items()},
         "breakdowns": {k: breakdown_view(v, lang) for k, v in data.breakdowns.items()},
@@ -130,6 +132,9 @@ def data_context(data: ActivityData, period: Period, lang: str, report: Any) -> 
         "memoranda": list(data.memoranda),
         "extra": dict(data.extra),
         "period": period,
+        # The period before this one in report.yaml (None for the first): what
+        # 'compare: previous' compares with, so a text can say so or leave it out.
+        "previous_period": periods[index - 1] if index > 0 else None,
         "report": report,
     }
 

@@ -9,6 +9,7 @@ CSS class or a named Word style. Writers dispatch on the node type with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +58,40 @@ class Span:
     lang: str | None = None
 
 
-Inline = Text | Strong | Emph | Code | Link | LineBreak | Span
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote: its call in the text, numbered through the document, and its text."""
+
+    number: int
+    paragraphs: tuple[tuple[Inline, ...], ...]
+    loc: SourceLoc
+
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """The page a target is on; each writer resolves it (target-counter, a PAGEREF field)."""
+
+    target: str  # the anchor of the target: 'tab-events', 'sec-analytics', ...
+
+
+@dataclass(frozen=True, slots=True)
+class CrossRef:
+    """A reference to a section, heading, figure, table or appendix, as a link to it.
+
+    The reader leaves ``kind`` empty and ``children`` unset; the references stage resolves
+    the target (``kind``, ``number``) and spells the text, with a ``PageRef`` for the page.
+    """
+
+    target: str  # the anchor of the target (after resolution), or the id as written
+    children: tuple[Inline, ...]
+    loc: SourceLoc
+    kind: str = ""  # "section", "heading", "figure", "table", "appendix"
+    number: int | None = None
+    role: str = "ref"  # the role as written: "ref" (title) or "numref" (number)
+    template: str | None = None  # the author's text with {number}, {page}, {title}
+
+
+Inline = Text | Strong | Emph | Code | Link | LineBreak | Span | Note | PageRef | CrossRef
 
 # ------------------------------------------------------------------- blocks
 
@@ -152,7 +186,36 @@ class ThematicBreak:
     loc: SourceLoc
 
 
-Block = Heading | Paragraph | ListBlock | Quote | Figure | Gallery | MetricGrid | Div | ThematicBreak
+@dataclass(frozen=True, slots=True)
+class Cell:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A table row; a ``group`` row is one cell across all columns that heads the rows below."""
+
+    cells: tuple[Cell, ...]
+    role: str | None = None  # None, "group"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A numbered table built from the data: the header repeats on every page it spans."""
+
+    caption: tuple[Inline, ...]
+    number: int
+    id: str
+    loc: SourceLoc
+    head: tuple[Row, ...]
+    body: tuple[Row, ...]
+    align: tuple[str, ...]  # per column: "left", "right" or "center"
+    widths: tuple[float, ...]  # per column, fractions of the table's width (sum 1)
+    role: str | None = None  # "landscape": on a page of its own, turned
+
+
+Block = (Heading | Paragraph | ListBlock | Quote | Figure | Gallery | MetricGrid | Div
+         | ThematicBreak | Table)
 
 # ------------------------------------------------------------------ document
 
@@ -167,6 +230,7 @@ class Section:
     lead: tuple[Inline, ...] = ()
     summary: tuple[Inline, ...] = ()  # Jekyll's 'cut'
     cover: Image | None = None
+    appendix: int | None = None  # the number of an appendix ("Приложение 2"); None: a section
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +271,29 @@ def headings(blocks: tuple[Block, ...], level: int | None = None) -> list[Headin
     return found
 
 
+def walk_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """Every block of ``blocks`` in reading order, including those in groups, lists and quotes."""
+    for block in blocks:
+        yield block
+        match block:
+            case Div(blocks=inner) | Quote(blocks=inner):
+                yield from walk_blocks(inner)
+            case ListBlock(items=items):
+                for item in items:
+                    yield from walk_blocks(item)
+
+
+def notes(inlines: tuple[Inline, ...]) -> Iterator[Note]:
+    """The footnotes called in ``inlines``, in order (also inside emphasis, links, ...)."""
+    for node in inlines:
+        match node:
+            case Note():
+                yield node
+            case Strong(children=c) | Emph(children=c) | Link(children=c) | Span(children=c) | \
+                    CrossRef(children=c):
+                yield from notes(c)
+
+
 def plain_text(inlines: tuple[Inline, ...]) -> str:
     """The text of some inlines, without markup (for bookmarks, alt text, metadata)."""
     out: list[str] = []
@@ -218,6 +305,10 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
                 out.append(plain_text(c))
             case LineBreak():
                 out.append(" ")
+            case CrossRef(children=c):
+                out.append(plain_text(c))
+            case Note() | PageRef():
+                pass  # a footnote's call and a page number are not part of a title's text
             case _:
                 raise TypeError(f"unknown inline node {node!r}")
     return "".join(out)

@@ -9,7 +9,7 @@ formats text for output.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -78,6 +78,10 @@ class Report(Strict):
     layout: Ident = Field("default", description="Layout folder under layouts/.")
     sections: list[Text] = Field(
         min_length=1, description="Section files in report order, relative to the project."
+    )
+    appendices: list[Text] = Field(
+        default_factory=list,
+        description="Appendix files (sections numbered «Приложение 1», ...), after the sections.",
     )
 
     @field_validator("periods")
@@ -175,3 +179,57 @@ class FrontMatter(Strict):
     thumb: str | None = None
     permalink: str | None = None
     published: bool | None = None
+
+
+# ------------------------------------------------------- a ```{table} block
+
+
+Scalar = str | int | float | dt.date
+FieldPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]+$")]
+SortKey = Annotated[str, StringConstraints(pattern=r"^-?[A-Za-z0-9_]+$")]
+
+
+class Not(Strict):
+    not_: Scalar | list[Scalar] = Field(alias="not", description="Keep items whose value is not "
+                                        "this one (or none of these).")
+
+
+class Column(Strict):
+    field: FieldPath = Field(description="The field shown: 'title', 'date', ... or 'n' (row number).")
+    title: Text | None = Field(None, description="Column title; default: the field's usual title.")
+    align: Literal["left", "right", "center"] | None = None
+    width: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="Relative width (the widths of all columns are shares of the table).")
+
+
+class IndicatorRow(Strict):
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")] = Field(
+        description="An indicator, a breakdown, or a breakdown's part ('media.foreign').")
+    title: Text | None = Field(None, description="Row title; default: the label's plural form.")
+
+
+class TableSpec(Strict):
+    """The body of a ```{table} block in a section."""
+
+    data: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")] = Field(
+        description="events, memoranda, indicators, or a list under extra ('extra.visits').")
+    columns: list[FieldPath | Column] | None = Field(
+        None, min_length=1, description="Columns of a list table, left to right.")
+    filter: dict[FieldPath, Scalar | list[Scalar] | Not] = Field(
+        default_factory=dict,
+        description="Keep items whose field equals the value (or one of a list; 'not:' inverts).")
+    group_by: FieldPath | None = Field(
+        None, description="'month', or a field ('country', 'kind'): a heading row per group.")
+    sort: SortKey | list[SortKey] | None = Field(
+        None, description="Sort by these fields ('-date': descending); default: as in the data.")
+    labels: dict[Ident, Text] = Field(
+        default_factory=dict,
+        description="Names of identifier values ('round_table': 'Круглые столы'), in group order.")
+    compare: Ident | None = Field(
+        None, description="indicators: the period to compare with: 'previous' or a period id.")
+    rows: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")]
+               | IndicatorRow] | None = Field(
+        None, min_length=1, description="indicators: the rows; default: every indicator.")
+    caption: Text | None = None
+    id: Ident | None = Field(None, description="Id for cross-references; default: 'tab-<number>'.")
+    landscape: bool = Field(False, description="Put the table on a page of its own, turned.")
