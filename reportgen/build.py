@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
-from .model import Document
+from .model import CrossRef, Document, PageRef
 from .project import load_project
+from .references import rewrite_refs
 
 FORMATS = ("pdf", "docx")
 
@@ -61,6 +62,18 @@ def output_name(period_id: str, fmt: str) -> str:
     return f"report-{period_id}.{fmt}"
 
 
+def has_page_refs(doc: Document) -> bool:
+    """Whether any cross-reference of ``doc`` shows a page number."""
+    found: list[PageRef] = []
+
+    def look(ref: CrossRef) -> CrossRef:
+        found.extend(c for c in ref.children if isinstance(c, PageRef))
+        return ref
+
+    rewrite_refs(doc.sections, look)
+    return bool(found)
+
+
 def build(
     project_dir: Path,
     out_dir: Path,
@@ -78,18 +91,22 @@ def build(
         doc = assemble(project, period, strict=strict)
     result.document = doc
     rendered: dict[str, bytes] = {}
-    if "pdf" in formats:
-        with result.stage("render pdf"):
+    anchor_pages: dict[str, int] = {}
+    # The DOCX's page references get the print layout's pages as their cached values,
+    # so the PDF is laid out even for a DOCX-only build when the report has any.
+    if "pdf" in formats or ("docx" in formats and has_page_refs(doc)):
+        with result.stage("render pdf" if "pdf" in formats else "lay out pages"):
             from .writers.pdf import render_pdf
 
-            rendered["pdf"], result.pages["pdf"] = render_pdf(
-                doc, project.root, project.report.layout
-            )
+            out = render_pdf(doc, project.root, project.report.layout, write="pdf" in formats)
+            anchor_pages = out.anchor_pages
+            if "pdf" in formats:
+                rendered["pdf"], result.pages["pdf"] = out.data, out.pages
     if "docx" in formats:
         with result.stage("render docx"):
             from .writers.docx import render_docx
 
-            rendered["docx"] = render_docx(doc, project.root, reference_docx)
+            rendered["docx"] = render_docx(doc, project.root, reference_docx, anchor_pages)
     with result.stage("write"):
         for fmt, data in rendered.items():
             target = out_dir / output_name(period.id, fmt)

@@ -260,6 +260,13 @@ class Document:
         return any(s.summary for s in self.sections)
 
 
+def section_title(section: Section, strings: dict[str, str]) -> str:
+    """A section's title as contents and bookmarks show it: 'Приложение 2. Title' for appendices."""
+    if section.appendix is None:
+        return section.title
+    return f"{strings['appendix']} {section.appendix}. {section.title}"
+
+
 def headings(blocks: tuple[Block, ...], level: int | None = None) -> list[Heading]:
     """The headings among ``blocks``, in order, including those inside groups (``Div``)."""
     found: list[Heading] = []

@@ -173,6 +173,7 @@ def render_html(doc: m.Document, layout: str = "default") -> str:
             "cover": s.cover.path.as_uri() if s.cover else None,
             "label": (f"{doc.meta.strings['appendix']} {s.appendix}"
                       if s.appendix is not None else None),
+            "title": m.section_title(s, doc.meta.strings),
         }
         for s in doc.sections
     ]

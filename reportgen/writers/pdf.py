@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +77,17 @@ def _bundled_fonts_only() -> Iterator[None]:
                 os.environ["FONTCONFIG_FILE"] = saved
 
 
-def render_pdf(doc: m.Document, project_root: Path, layout: str = "default") -> tuple[bytes, int]:
-    """The PDF of ``doc`` as bytes, and its number of pages."""
+@dataclass
+class PdfOutput:
+    data: bytes  # empty when only the layout was asked for
+    pages: int
+    #: The page (1-based) each element id starts on: link targets, for the DOCX's PAGEREFs.
+    anchor_pages: dict[str, int] = field(default_factory=dict)
+
+
+def render_pdf(doc: m.Document, project_root: Path, layout: str = "default",
+               write: bool = True) -> PdfOutput:
+    """The PDF of ``doc`` as bytes (if ``write``), its number of pages and its anchors' pages."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -93,7 +103,7 @@ def render_pdf(doc: m.Document, project_root: Path, layout: str = "default") -> 
         document = weasyprint.HTML(
             string=html, base_url=project_root.as_uri() + "/", url_fetcher=fetcher
         ).render(stylesheets=stylesheets, font_config=font_config)
-        pdf = document.write_pdf()
+        pdf = document.write_pdf() if write else b""
     except Exception as exc:
         if fetcher.refused:
             raise ClosedWorldError(
@@ -103,4 +113,8 @@ def render_pdf(doc: m.Document, project_root: Path, layout: str = "default") -> 
     if fetcher.refused:
         raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
     assert isinstance(pdf, bytes)
-    return pdf, len(document.pages)
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    return PdfOutput(pdf, len(document.pages), anchors)

@@ -4,15 +4,17 @@ Part of the render stage. Walks the document model once and appends
 WordprocessingML to the reference document's (emptied) body. Every paragraph,
 run and table refers to a named style of the reference document; the only
 direct properties are those no style can carry: languages, list restarts,
-table geometry, picture sizes, and bold or italic on a run whose one
-character-style slot another style took (a bold word in inline code). Unknown
-model nodes are bugs (TypeError). Reads no other writer's output.
+table geometry, picture sizes, and bold or italic on a
+run whose one character-style slot another style took (a bold word in inline
+code). Unknown model nodes are bugs (TypeError). Reads no other writer's
+output; the pages of link targets, if given, are only the cached results of
+PAGEREF fields, which Word and LibreOffice recompute.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from docx.document import Document as DocxDocument
@@ -22,6 +24,7 @@ from lxml import etree
 
 from ... import model as m
 from ...errors import RenderError
+from .notes import Footnotes
 from .ooxml import (
     bookmark,
     break_run,
@@ -34,8 +37,11 @@ from .ooxml import (
     text_runs,
 )
 from .ooxml import field as make_field
+from .page import page_setup, section_break, turned
 from .pictures import EMU_PER_MM, EMU_PER_TWIP, Pictures, fit
 from .styles import StyleMap
+from .tables import caption as table_caption
+from .tables import data_table
 from .targets import plan
 
 #: The contents field: levels 1-3 of the outline, as links, hiding page numbers on the web.
@@ -71,7 +77,7 @@ class BodyWriter:
     """Appends the report to the body of ``document``, in reading order."""
 
     def __init__(self, document: DocxDocument, styles: StyleMap, doc: m.Document,
-                 pictures: Pictures) -> None:
+                 pictures: Pictures, pages: Mapping[str, int] | None = None) -> None:
         self.document = document
         self.styles = styles
         self.doc = doc
@@ -87,8 +93,14 @@ class BodyWriter:
             raise RenderError("the reference document's page setup has no page size or margins")
         self.column = int(page - left - right)  # the text column's width, EMU
         self.column_twips = self.column // EMU_PER_TWIP
+        height = section.page_height
+        self.landscape_twips = int((height or page) - left - right) // EMU_PER_TWIP
+        self.page_setup = page_setup(self._end)
         self._bookmarks = 0
         self.targets = plan(doc, self._lang)
+        self.footnotes = Footnotes(document, styles)
+        #: Page of each link target in the PDF: the PAGEREF fields' cached results.
+        self.pages = pages or {}
 
     # ------------------------------------------------------------ the parts
     def write(self) -> None:
@@ -152,7 +164,7 @@ class BodyWriter:
 
     def section(self, section: m.Section) -> None:
         ctx = self._section_context(section)
-        heading = self.text_paragraph("Heading 1", section.title, ctx)
+        heading = self.text_paragraph("Heading 1", m.section_title(section, self.strings), ctx)
         self._bookmark(heading, self.targets.by_node[id(section)])
         if section.cover is not None:
             p = self._new("Section Cover")
@@ -190,8 +202,22 @@ class BodyWriter:
                 self.blocks(blocks, inner, depth)
             case m.ThematicBreak():
                 self._new("Thematic Break")
+            case m.Table():
+                self.table(block, ctx)
             case _:
                 raise TypeError(f"unknown block {block!r}")
+
+    def table(self, table: m.Table, ctx: Context) -> None:
+        if table.role != "landscape":
+            table_caption(self, table, ctx)
+            self._append(data_table(self, table, ctx, self.column_twips))
+            return
+        # A section of its own, turned: the break before ends the portrait pages.
+        normal = self.styles.para("Normal")
+        self._append(section_break(self.page_setup, normal))
+        table_caption(self, table, ctx)
+        self._append(data_table(self, table, ctx, self.landscape_twips))
+        self._append(section_break(turned(self.page_setup), normal))
 
     def list_block(self, block: m.ListBlock, ctx: Context, depth: int) -> None:
         suffix = "" if depth == 0 else " 2"  # deeper lists share the second level's look
@@ -288,6 +314,19 @@ class BodyWriter:
                     if role in SPAN_STYLES:
                         inner = inner.styled(SPAN_STYLES[role])
                     out.extend(self.inlines(children, inner))
+                case m.Note(number=number, paragraphs=paragraphs):
+                    plain = Context(lang=ctx.lang)  # a note in bold text is not bold
+                    out.append(self.footnotes.add(
+                        number, [self.inlines(p, plain) for p in paragraphs], ctx.lang))
+                case m.PageRef(target=target):
+                    bookmark_name = self.targets.by_anchor[target]
+                    cached = str(self.pages.get(target, "?"))
+                    out.extend(make_field(f"PAGEREF {bookmark_name} \\h",
+                                          self._runs(cached, ctx)))
+                case m.CrossRef(target=target, children=children):
+                    runs = self.inlines(children, ctx)
+                    if runs:
+                        out.append(hyperlink(runs, anchor=self.targets.by_anchor[target]))
                 case _:
                     raise TypeError(f"unknown inline node {node!r}")
         return out
