@@ -169,6 +169,8 @@ class SectionReader:
             frame = stack.pop()
             self.problems.error(frame.loc, f"<{frame.tag}> is never closed")
             self._close(frame, stack)
+        self._unused_label()
+        self._check_notes(body)
         return stack[0].blocks
 
     def _footnote_bodies(self, tokens: list[Token], env: dict[str, Any]) -> list[Token]:

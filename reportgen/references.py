@@ -91,6 +91,7 @@ def resolve(doc: m.Document, problems: Problems) -> m.Document:
                 use = "{ref}" if ref.template is None else "{title} or {page}"
                 problems.error(ref.loc, f"{{{ref.role}}}: '{ref.target}' is a {target.kind}, "
                                f"which has no number; use {use}")
+                return ref
             elif name == "number":
                 children.append(m.Text(str(target.number)))
             else:

@@ -184,14 +184,8 @@ class FrontMatter(Strict):
 # ------------------------------------------------------- a ```{table} block
 
 
-Scalar = str | int | float | dt.date
 FieldPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]+$")]
 SortKey = Annotated[str, StringConstraints(pattern=r"^-?[A-Za-z0-9_]+$")]
-
-
-class Not(Strict):
-    not_: Scalar | list[Scalar] = Field(alias="not", description="Keep items whose value is not "
-                                        "this one (or none of these).")
 
 
 class Column(Strict):
@@ -215,9 +209,10 @@ class TableSpec(Strict):
         description="events, memoranda, indicators, or a list under extra ('extra.visits').")
     columns: list[FieldPath | Column] | None = Field(
         None, min_length=1, description="Columns of a list table, left to right.")
-    filter: dict[FieldPath, Scalar | list[Scalar] | Not] = Field(
+    filter: dict[FieldPath, Any] = Field(
         default_factory=dict,
-        description="Keep items whose field equals the value (or one of a list; 'not:' inverts).")
+        description="Keep items whose field equals the value, or one of a list; "
+        "{not: value-or-list} keeps the others. Checked by the table builder.")
     group_by: FieldPath | None = Field(
         None, description="'month', or a field ('country', 'kind'): a heading row per group.")
     sort: SortKey | list[SortKey] | None = Field(

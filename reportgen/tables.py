@@ -22,7 +22,7 @@ from . import model as m
 from .errors import InputError, Problems, SourceLoc, did_you_mean
 from .expressions import format_number
 from .narrative import Counters
-from .schema import ActivityData, Column, Event, Memorandum, Not, TableSpec
+from .schema import ActivityData, Column, Event, Memorandum, TableSpec
 from .validate import validate
 from .yamlsrc import Located, parse_yaml
 
@@ -163,8 +163,11 @@ def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, a
                            f"no usual title; give one: {{field: {col.field}, title: ...}}")
         titles.append(title or col.field)
 
-    kept = [item for item in items if all(_matches(_get(item, k), v)
-                                          for k, v in spec.filter.items())]
+    conditions = {k: _condition(v, ("filter", k), doc, problems) for k, v in spec.filter.items()}
+    if any(c is None for c in conditions.values()):
+        return None
+    kept = [item for item in items
+            if all(_matches(_get(item, k), c) for k, c in conditions.items() if c is not None)]
     for key in reversed(sort_keys):  # stable sorts, last key first
         field = key.lstrip("-")
         present = [i for i in kept if _get(i, field) is not None]
@@ -204,14 +207,37 @@ def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, a
     )
 
 
-def _matches(value: Any, wanted: Any) -> bool:
-    if isinstance(wanted, Not):
-        return not _matches(value, wanted.not_)
-    if isinstance(wanted, list):
-        return any(_matches(value, w) for w in wanted)
-    if isinstance(value, list):  # partners: [..] matches when one of them is the value
-        return wanted in value
-    return bool(value == wanted)
+Condition = tuple[bool, list[Any]]  # (keep when equal?, the values)
+
+
+def _condition(value: Any, path: tuple[str, ...], doc: Located, problems: Problems
+               ) -> Condition | None:
+    """A filter value: 'x', '[x, y]' or '{not: x}' / '{not: [x, y]}'."""
+    name = ".".join(path)
+    keep = True
+    if isinstance(value, dict):
+        unknown = [k for k in value if k != "not"]
+        if unknown or not value:
+            key = unknown[0] if unknown else ""
+            problems.error(doc.loc((*path, key), key=True) if unknown else doc.loc(path),
+                           f"{name}: unknown key '{key}'{did_you_mean(key, ['not'])} (a filter "
+                           "is a value, a list of values, or {not: value or list})")
+            return None
+        keep, value = False, value["not"]
+    values = value if isinstance(value, list) else [value]
+    for v in values:
+        if isinstance(v, dict | list) or v is None:
+            problems.error(doc.loc(path), f"{name}: expected a value or a list of values, "
+                           f"got {'nothing' if v is None else 'a nested ' + type(v).__name__}")
+            return None
+    return keep, values
+
+
+def _matches(value: Any, condition: Condition) -> bool:
+    keep, wanted = condition
+    # partners: [..] matches when one of them is wanted
+    hit = any(v in wanted for v in value) if isinstance(value, list) else value in wanted
+    return hit == keep
 
 
 def _sort_key(field: str) -> Callable[[Any], Any]:
