@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from lxml import etree
 
 from reportgen import model as m
 from reportgen.build import build
+from reportgen.errors import SourceLoc
 from reportgen.resources import data_dir
 
 from .conftest import Project, need
@@ -113,6 +114,8 @@ caption: Широкая
 landscape: true
 id: tab-wide
 ```
+
+Текст после широкой таблицы.
 """
 
 
@@ -266,6 +269,8 @@ def test_wide_table_is_on_a_landscape_page_with_header_and_page_number(big: Buil
     width, height = boxes[number - 1][2], boxes[number - 1][3]
     assert round(width) == 842 and round(height) == 595
     assert round(boxes[number - 2][2]) == 595  # the appendix heading's page stays portrait
+    after = page_of(pages, "Текст после широкой таблицы.")
+    assert after == number + 1 and round(boxes[after - 1][2]) == 595  # and back
     text = pages[number - 1]
     assert "Отчёт о деятельности" in text  # running header
     assert f"{number} / {len(pages)}" in text  # page number
@@ -276,7 +281,7 @@ def test_wide_table_is_a_landscape_word_section_that_keeps_header_and_footer(big
     sections = list(body.iter(f"{W}sectPr"))
     sizes = [s.find(f"{W}pgSz") for s in sections]
     orients = [z.get(f"{W}orient") for z in sizes]
-    assert orients.count("landscape") == 1 and len(sections) == 3
+    assert orients == [None, "landscape", None]
     landscape = sizes[orients.index("landscape")]
     assert int(landscape.get(f"{W}w")) > int(landscape.get(f"{W}h"))
     # Header and footer are defined once, in the first section; the others inherit them.
@@ -490,3 +495,24 @@ def test_labels_ids_and_ref_titles(project: Project) -> None:
     anchors = {h.get(f"{W}anchor") for h in body.iter(f"{W}hyperlink")}
     names = {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
     assert anchors <= names
+
+
+def test_a_landscape_table_at_the_end_leaves_no_empty_page_in_the_docx(tmp_path: Path) -> None:
+    from reportgen.writers.docx import render_docx
+
+    from .test_docx import _doc
+
+    cells = (m.Cell((m.Text("a"),)), m.Cell((m.Text("1"),)))
+    table = m.Table((m.Text("Wide"),), 1, "tab-1", SourceLoc(tmp_path / "s.md", 1),
+                    (m.Row(cells),), (m.Row(cells),) * 3, ("left", "right"), (0.7, 0.3),
+                    role="landscape")
+    doc = _doc(tmp_path, (m.Paragraph((m.Text("Before."),), table.loc), table))
+    doc = replace(doc, meta=replace(doc.meta, strings=doc.meta.strings | {"table": "Table"}))
+    path = tmp_path / "end.docx"
+    path.write_bytes(render_docx(doc, tmp_path))
+    body = xml(path, "word/document.xml")
+    sections = list(body.iter(f"{W}sectPr"))
+    assert [s.find(f"{W}pgSz").get(f"{W}orient") for s in sections] == [None, "landscape"]
+    assert sections[-1].getparent().tag == f"{W}body"  # the document's own last section is turned
+    pages = page_texts(libreoffice_pdf(path, tmp_path))
+    assert "Wide" in pages[-1] and "Before." in pages[-2]

@@ -110,6 +110,20 @@ class BodyWriter:
             self.summary()
         for section in self.doc.sections:
             self.section(section)
+        self._end_with_last_section()
+
+    def _end_with_last_section(self) -> None:
+        """A landscape table at the very end: its page setup becomes the document's last one
+        (else the break after it would open an empty portrait page)."""
+        last = self._end.getprevious()
+        sect_pr = last.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if last is not None else None
+        if sect_pr is None:
+            return
+        for tag in ("w:pgSz", "w:pgMar"):
+            mine, theirs = self._end.find(qn(tag)), sect_pr.find(qn(tag))
+            if mine is not None and theirs is not None:
+                mine.getparent().replace(mine, theirs)
+        last.getparent().remove(last)
 
     def cover(self) -> None:
         meta = self.meta
