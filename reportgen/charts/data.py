@@ -148,11 +148,7 @@ class Resolver:
                 known = list(activity.breakdowns)
                 raise self._fail(loc(("data", "breakdown")), f"no breakdown '{data.breakdown}' "
                                  f"{where}{did_you_mean(data.breakdown, known)} (known: {_known(known)})")
-            parts = sum(p.value for p in breakdown.parts.values())
-            if parts > breakdown.total:
-                raise self._fail(self.source.data_loc(period, ("breakdowns", data.breakdown, "total")),
-                                 f"breakdowns.{data.breakdown}: the parts add up to {parts}, more "
-                                 f"than the total {breakdown.total}")
+            # Parts that do not add up to the total are the data loader's error already.
             return [Point(k, choose_form(p.label, p.value, lang), p.value)
                     for k, p in breakdown.parts.items()]
         if data.values:
