@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import model as m
 from .assets import AssetError, Assets
+from .charts import Charts, make_source
 from .comparison import Comparison
 from .errors import InputError, Problems, SourceLoc, display_path
 from .expressions import (
@@ -56,11 +57,26 @@ def assemble(project: Project, period: Period, strict: bool = False) -> m.Docume
             problems.error(project.source.loc(("organization", "logo")), str(exc))
 
     counters = Counters()
+
+    def caption_inlines(text: str, loc: SourceLoc) -> tuple[m.Inline, ...]:
+        rendered = expressions.render(text, loc, problems)
+        reader = SectionReader(loc.file, 0, assets, counters, problems, strings, "")
+        return reader._inlines(markdown_parser().parseInline(rendered)[0], loc)
+
+    charts = Charts(
+        root=project.root, report_source=project.source, specs=report.charts,
+        source=make_source(report.periods, period, data,
+                           lambda p: load_activity(project, p, problems), project.data_file,
+                           lang, strings["unspecified"]),
+        counters=counters, problems=problems, strings=strings, layout=report.layout,
+        caption_inlines=caption_inlines,
+    )
     tables = TableContext(data, lang, strings, counters, problems,
                           Comparison(project, period, data, lang, strings, problems))
-    directives = {
+    directives: dict[str, Callable[[str, SourceLoc], list[m.Block]]] = {
         "indicators": lambda text, loc: _indicators(text, loc, context, problems, lang),
         "table": lambda text, loc: table_block(text, loc, tables),
+        "chart": charts.place,
     }
     sections: list[m.Section] = []
     seen_ids: dict[str, SourceLoc] = {}
@@ -87,6 +103,10 @@ def assemble(project: Project, period: Period, strict: bool = False) -> m.Docume
         seen_ids[section.id] = SourceLoc(file, 1)
         sections.append(section)
 
+    for chart_id, where in charts.unplaced():
+        problems.warning(where, f"chart '{chart_id}' is declared but no section places it "
+                         f"(add a ```{{chart}} block with '{chart_id}' to a section)")
+
     meta = m.Meta(
         title=report.title,
         subtitle=report.subtitle,
@@ -100,6 +120,7 @@ def assemble(project: Project, period: Period, strict: bool = False) -> m.Docume
         date=report.date,
         logo=logo,
         strings=strings,
+        list_of_figures=report.list_of_figures,
     )
     doc = m.Document(meta, tuple(sections))
     if not problems.errors:

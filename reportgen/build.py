@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
+from .charts import DrawStats, draw_all
 from .model import CrossRef, Document, PageRef
 from .project import load_project
 from .references import rewrite_refs
@@ -29,6 +30,7 @@ class BuildResult:
     pages: dict[str, int] = field(default_factory=dict)
     timings: list[tuple[str, float]] = field(default_factory=list)
     document: Document | None = None
+    charts: DrawStats | None = None
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -90,6 +92,8 @@ def build(
     with result.stage("assemble"):
         doc = assemble(project, period, strict=strict)
     result.document = doc
+    with result.stage("charts"):
+        result.charts = draw_all(doc, project.report.layout)
     rendered: dict[str, bytes] = {}
     anchor_pages: dict[str, int] = {}
     # The DOCX's page references get the print layout's pages as their cached values,

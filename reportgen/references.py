@@ -52,6 +52,7 @@ def targets(doc: m.Document, problems: Problems) -> dict[str, Target]:
                 case m.Heading(id=anchor, children=c, loc=loc):
                     add(anchor, Target(anchor, "heading", None, m.plain_text(c), loc))
                 case m.Figure(id=anchor, number=n, caption=c, loc=loc) | m.Gallery(
+                        id=anchor, number=n, caption=c, loc=loc) | m.Chart(
                         id=anchor, number=n, caption=c, loc=loc):
                     add(anchor, Target(anchor, "figure", n, m.plain_text(c), loc))
                 case m.Table(id=anchor, number=n, caption=c, loc=loc):

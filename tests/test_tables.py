@@ -516,3 +516,37 @@ def test_a_landscape_table_at_the_end_leaves_no_empty_page_in_the_docx(tmp_path:
     assert sections[-1].getparent().tag == f"{W}body"  # the document's own last section is turned
     pages = page_texts(libreoffice_pdf(path, tmp_path))
     assert "Wide" in pages[-1] and "Before." in pages[-2]
+
+
+# ------------------------------------------------------------------ the sample
+
+
+def test_sample_has_appendices_tables_footnotes_and_references(sample_pdf: Path) -> None:
+    from reportgen.assemble import assemble
+    from reportgen.project import load_project
+
+    from .conftest import SAMPLE
+
+    project = load_project(SAMPLE)
+    doc = assemble(project, project.period(None))
+    appendices = [(s.appendix, s.title) for s in doc.sections if s.appendix is not None]
+    assert appendices == [(1, "Международные конференции и круглые столы"),
+                          (2, "Меморандумы о сотрудничестве")]
+    tables = {b.id: b for s in doc.sections for b in m.walk_blocks(s.blocks)
+              if isinstance(b, m.Table)}
+    assert [t.number for t in tables.values()] == [1, 2, 3, 4]
+    rows = [r for r in tables["tab-events"].body if r.role is None]
+    groups = [m.plain_text(r.cells[0].children) for r in tables["tab-events"].body
+              if r.role == "group"]
+    assert len(rows) == 9 + 8 and groups[1] == "Круглые столы по внутренней политике и экономике"
+    assert sum(r.role is None for r in tables["tab-memoranda"].body) == 12
+    chart = next(b for s in doc.sections for b in m.walk_blocks(s.blocks)
+                 if isinstance(b, m.Chart) and b.id == "conferences-by-country")
+    pages = page_texts(sample_pdf)
+    text = flat("".join(pages))
+    assert f"по странам их показывает рисунок {chart.number}." in text
+    table_page = page_of(pages, "Таблица 1. Основные показатели")
+    assert f"показывает таблица 1 на с. {table_page}." in text
+    assert page_of(pages, "1. Показатели отчётных периодов") == page_of(pages, "Как изменились")
+    events_page = page_of(pages, "Таблица 2. Конференции и круглые столы")
+    assert f"в приложении 1 (с. {events_page})" in text
