@@ -7,6 +7,7 @@ repository. Nothing here renders anything.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -40,9 +41,20 @@ def font_coverage() -> frozenset[int]:
     return frozenset(set.intersection(*sets))
 
 
-def font_families() -> set[str]:
-    """Family names of the bundled fonts, as pdffonts shows them (e.g. 'PTSerif')."""
-    names = set()
+@dataclass(frozen=True, slots=True)
+class FontFace:
+    path: Path
+    family: str  # "Report Serif"
+    italic: bool
+    bold: bool
+
+
+def font_faces() -> list[FontFace]:
+    """The bundled fonts with the family and style their name tables declare."""
+    faces = []
     for f in font_files():
-        names.add(TTFont(f, lazy=True)["name"].getDebugName(6) or f.stem)
-    return names
+        names = TTFont(f, lazy=True)["name"]
+        family = names.getDebugName(16) or names.getDebugName(1) or f.stem
+        style = (names.getDebugName(17) or names.getDebugName(2) or "").lower()
+        faces.append(FontFace(f, family, "italic" in style, "bold" in style))
+    return faces

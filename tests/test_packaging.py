@@ -29,7 +29,7 @@ def test_wheel_ships_layouts_and_fonts(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "reportgen/layouts/default/report.html.j2" in names
     assert "reportgen/layouts/default/report.css" in names
-    assert "reportgen/fonts/PTF55F.ttf" in names
+    assert "reportgen/fonts/ReportSerif-Regular.ttf" in names
     assert "reportgen/fonts/LICENSE-ParaType.txt" in names
 
 

@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import model as m
-from ..resources import font_files, layout_dir
+from ..resources import font_faces, layout_dir
 
 
 def inlines_html(nodes: tuple[m.Inline, ...]) -> Markup:
@@ -100,21 +100,14 @@ def blocks_html(blocks: tuple[m.Block, ...], strings: dict[str, str]) -> Markup:
 
 
 def font_face_css() -> str:
-    """@font-face rules for the bundled fonts, under family names no system font has."""
-    styles = {"55": ("normal", "normal"), "56": ("italic", "normal"),
-              "75": ("normal", "bold"), "76": ("italic", "bold")}
-    families = {"PTF": "Report Serif", "PTS": "Report Sans"}
-    rules = []
-    for path in font_files():
-        family = families.get(path.stem[:3])
-        style = styles.get(path.stem[3:5])
-        if family is None or style is None:
-            continue
-        rules.append(
-            f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
-            f"font-style: {style[0]}; font-weight: {style[1]}; }}"
-        )
-    return "\n".join(rules)
+    """@font-face rules for the bundled fonts ("Report Serif", "Report Sans": no system font
+    has these names)."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.as_uri()}"); '
+        f"font-style: {'italic' if face.italic else 'normal'}; "
+        f"font-weight: {'bold' if face.bold else 'normal'}; }}"
+        for face in font_faces()
+    )
 
 
 def render_html(doc: m.Document, layout: str = "default") -> str:
