@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
+from .errors import InputError
 from .model import Document
 from .project import load_project
 
@@ -23,11 +24,26 @@ FORMATS = ("pdf", "docx")
 
 
 @dataclass
-class BuildResult:
+class Edition:
+    """One language's outputs: format -> file, format -> page count, and its document."""
+
+    lang: str
     outputs: dict[str, Path] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
-    timings: list[tuple[str, float]] = field(default_factory=list)
     document: Document | None = None
+
+
+@dataclass
+class BuildResult:
+    editions: dict[str, Edition] = field(default_factory=dict)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+
+    def edition(self, lang: str | None = None) -> Edition:
+        """The edition in ``lang``; without it, the only edition built."""
+        if lang is None:
+            (only,) = self.editions.values()
+            return only
+        return self.editions[lang]
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -57,8 +73,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def output_name(period_id: str, fmt: str) -> str:
-    return f"report-{period_id}.{fmt}"
+def output_name(period_id: str, fmt: str, lang: str | None = None) -> str:
+    """'report-2018-9m.pdf'; with several editions, 'report-2018-9m.kk.pdf'."""
+    return f"report-{period_id}.{lang}.{fmt}" if lang else f"report-{period_id}.{fmt}"
 
 
 def build(
@@ -68,31 +85,50 @@ def build(
     formats: tuple[str, ...] = FORMATS,
     strict: bool = False,
     reference_docx: Path | None = None,
+    langs: Sequence[str] | None = None,
+    draft: bool = False,
 ) -> BuildResult:
-    """Build the report of one period into ``out_dir``; returns what was written and timings."""
+    """Build the editions ``langs`` (default: all the report's) of one period into ``out_dir``.
+
+    Every edition is rendered before any file is written, so a failure writes nothing.
+    """
     result = BuildResult()
     with result.stage("load"):
         project = load_project(project_dir)
         period = project.period(period_id)
-    with result.stage("assemble"):
-        doc = assemble(project, period, strict=strict)
-    result.document = doc
-    rendered: dict[str, bytes] = {}
-    if "pdf" in formats:
-        with result.stage("render pdf"):
-            from .writers.pdf import render_pdf
+    editions = project.report.editions
+    wanted = list(langs) if langs else editions
+    unknown = [lang for lang in wanted if lang not in editions]
+    if unknown:
+        raise InputError.single(
+            project.source.loc(("languages",) if project.report.languages else ("language",)),
+            f"no {', '.join(unknown)} edition in this report (its languages: "
+            f"{', '.join(editions)})")
+    several = len(editions) > 1
+    rendered: dict[Path, bytes] = {}
+    for lang in wanted:
+        edition = result.editions[lang] = Edition(lang)
+        suffix = f" {lang}" if several else ""
+        with result.stage("assemble" + suffix):
+            doc = assemble(project, period, strict=strict, lang=lang, draft=draft)
+        edition.document = doc
+        for fmt in FORMATS:
+            if fmt not in formats:
+                continue
+            with result.stage(f"render {fmt}{suffix}"):
+                if fmt == "pdf":
+                    from .writers.pdf import render_pdf
 
-            rendered["pdf"], result.pages["pdf"] = render_pdf(
-                doc, project.root, project.report.layout
-            )
-    if "docx" in formats:
-        with result.stage("render docx"):
-            from .writers.docx import render_docx
+                    data, edition.pages["pdf"] = render_pdf(doc, project.root,
+                                                            project.report.layout)
+                else:
+                    from .writers.docx import render_docx
 
-            rendered["docx"] = render_docx(doc, project.root, reference_docx)
+                    data = render_docx(doc, project.root, reference_docx)
+            target = out_dir / output_name(period.id, fmt, lang if several else None)
+            rendered[target] = data
+            edition.outputs[fmt] = target
     with result.stage("write"):
-        for fmt, data in rendered.items():
-            target = out_dir / output_name(period.id, fmt)
+        for target, data in rendered.items():
             write_atomic(target, data)
-            result.outputs[fmt] = target
     return result
