@@ -59,6 +59,7 @@ def check_editions(report: Report, doc: Located, problems: Problems) -> None:
     if report.languages is not None and report.language not in report.languages:
         problems.error(doc.loc(("languages",)), f"languages: the main language '{report.language}' "
                        f"(language:) must be one of the editions {report.languages}")
+        return  # the other checks would only repeat it
     for i, lang in enumerate(report.languages or [report.language]):
         if lang not in known:
             where = doc.loc(("languages", i) if report.languages else ("language",))

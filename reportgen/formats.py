@@ -95,8 +95,9 @@ def _months(lang: str, context: Literal["format", "stand-alone"]) -> dict[int, s
 
 
 def _bind(text: str) -> str:
-    """No line break next to a number inside a date ('21 сентября', '2018 года')."""
-    return re.sub(r"(?<=\d) | (?=\d)", NBSP, text)
+    """No line break next to a number inside a date ('21 сентября', '2018 года'), nor before
+    a dash."""
+    return re.sub(r"(?<=\d) | (?=\d)| (?=[–—])", NBSP, text)
 
 
 def _fill(lang: str, key: str, **fields: object) -> str:

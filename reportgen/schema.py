@@ -79,7 +79,7 @@ class SectionEntry(Strict):
         for key, value in extra.items():
             if not re.fullmatch(r"[a-z]{2}", key):
                 raise ValueError(f"unknown key '{key}'; a section entry has 'id', 'editions' "
-                                 "and its file per language ('ru: sections/about.md')")
+                                 "and its file per language (ru: sections/about.md)")
             if not isinstance(value, str) or not value.strip():
                 raise ValueError(f"{key}: expected the path of the section's {key} file, "
                                  f"got {value!r}")

@@ -60,7 +60,17 @@ def strings_for(lang: str) -> dict[str, str]:
 def string_locations(lang: str) -> dict[str, SourceLoc]:
     """Where each message of ``lang`` is written (its line in the .po file), for error messages."""
     path = catalog_file(lang)
-    return {key: SourceLoc(path, msg.lineno) for key, msg in _keyed(_read(path)).items()}
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    def msgstr_line(first: int) -> int:
+        # Babel knows where an entry starts (its msgctxt); the translation is its msgstr line.
+        for n in range(first, len(lines) + 1):
+            if lines[n - 1].startswith("msgstr"):
+                return n
+        return first
+
+    return {key: SourceLoc(path, msgstr_line(msg.lineno or 1))
+            for key, msg in _keyed(_read(path)).items()}
 
 
 def template_keys() -> dict[str, Message]:

@@ -217,6 +217,7 @@ _RULES = [
     # a hyphen, double hyphen or (ru, kk) spaced en dash between words: an em dash
     _sub(_WORD_END + r"([ \u00a0])(---?|-)(?= \S)(?<!\d -)(?<!\d --)", None, _dash),
     _sub(r"(?<=[^\d\s])([ \u00a0])(–)(?= [^\d\s])", {"ru", "kk"}, _dash),
+    _sub(r"(?<=\S)( )(?=— )", None, _space_to_nbsp(1)),  # a typed em dash: the same
     # a dash opening a paragraph (dialogue) stays with the first word
     _sub(r"^(---?|-|—|–)( )(?=\S)", None, _dialogue),
     # number ranges: 1-5, 1 - 5, 1 – 5 → 1–5 (not dates like 2018-09-21, not chains like 8-701-1)

@@ -512,5 +512,17 @@ def test_cli_rejects_unknown_formats(value: str, capsys: pytest.CaptureFixture[s
 def test_cli_builds_only_the_formats_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                           ) -> None:
     assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--format", "docx"]) == 0
-    assert [p.name for p in tmp_path.iterdir()] == ["report-2018-9m.docx"]
-    assert "report-2018-9m.docx" in capsys.readouterr().out
+    names = ["report-2018-9m.ru.docx", "report-2018-9m.kk.docx", "report-2018-9m.en.docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    out = capsys.readouterr().out
+    assert [line.split("/")[-1] for line in out.splitlines()] == names  # every edition, in order
+
+
+def test_cli_builds_the_editions_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                      ) -> None:
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--format", "docx",
+                 "--lang", "kk,en"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "report-2018-9m.en.docx", "report-2018-9m.kk.docx"]
+    assert main(["build", str(SAMPLE), "-o", str(tmp_path), "--lang", "de"]) == 1
+    assert "no de edition in this report (its languages: ru, kk, en)" in capsys.readouterr().err
