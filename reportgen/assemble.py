@@ -13,7 +13,8 @@ from pathlib import Path
 
 from . import model as m
 from .assets import AssetError, Assets
-from .editions import SectionSource, section_sources, text_in
+from .charts import Charts, make_source
+from .editions import SectionSource, period_text, section_sources, text_in
 from .errors import InputError, Problems, SourceLoc, display_path
 from .expressions import (
     BreakdownView,
@@ -24,7 +25,7 @@ from .expressions import (
     mark_lines,
     unmark_lines,
 )
-from .formats import format_number, period_label
+from .formats import format_number
 from .glyphs import check_glyphs, document_texts
 from .narrative import Counters, SectionReader, markdown_parser, split_front_matter
 from .project import Project, load_activity
@@ -58,7 +59,7 @@ def assemble(project: Project, period: Period, strict: bool = False, lang: str |
     if data is None:
         problems.raise_if_errors()
         raise AssertionError("unreachable: no data and no problem")  # pragma: no cover
-    label = text_in(period.label, lang) or period_label(period.start, period.end, lang)
+    label = period_text(period, lang)
     period_view = PeriodView(period.id, period.start, period.end, label)
     views: dict[str, Expressions] = {}
 
@@ -77,6 +78,20 @@ def assemble(project: Project, period: Period, strict: bool = False, lang: str |
             problems.error(project.source.loc(("organization", "logo")), str(exc))
 
     counters = Counters()
+
+    def caption_inlines(text: str, loc: SourceLoc) -> tuple[m.Inline, ...]:
+        rendered = expressions_for(lang).render(text, loc, problems)
+        reader = SectionReader(loc.file, 0, assets, counters, problems, strings, "")
+        return reader._inlines(markdown_parser().parseInline(rendered)[0], loc)
+
+    charts = Charts(
+        root=project.root, report_source=project.source, specs=report.charts,
+        source=make_source(report.periods, period, data,
+                           lambda p: load_activity(project, p, problems), project.data_file,
+                           lang, strings["unspecified"]),
+        counters=counters, problems=problems, strings=strings, layout=report.layout,
+        caption_inlines=caption_inlines,
+    )
     sections: list[m.Section] = []
     seen_ids: dict[str, SourceLoc] = {}
     for source in section_sources(report, project.root, project.source, lang, draft, problems):
@@ -85,7 +100,7 @@ def assemble(project: Project, period: Period, strict: bool = False, lang: str |
             problems.error(source.loc, f"section '{source.ref}' is outside the report project")
             continue
         section = _read_section(file, source, lang, assets, counters, expressions_for, strings,
-                                problems)
+                                problems, charts)
         if section is None:
             continue
         if section.id in seen_ids:
@@ -93,6 +108,11 @@ def assemble(project: Project, period: Period, strict: bool = False, lang: str |
                            f"(also by {seen_ids[section.id]})")
         seen_ids[section.id] = SourceLoc(file, 1)
         sections.append(typeset_section(section))
+
+    if lang == report.language:  # the other editions may well leave out the charts' sections
+        for chart_id, where in charts.unplaced():
+            problems.warning(where, f"chart '{chart_id}' is declared but no section places it "
+                             f"(add a ```{{chart}} block with '{chart_id}' to a section)")
 
     def text(path: tuple[str, ...]) -> str | None:
         value: object = report
@@ -116,6 +136,7 @@ def assemble(project: Project, period: Period, strict: bool = False, lang: str |
         date=report.date,
         logo=logo,
         strings=strings,
+        list_of_figures=report.list_of_figures,
     )
     doc = m.Document(meta, tuple(sections))
     if not problems.errors:
@@ -158,6 +179,7 @@ def _read_section(
     expressions_for: Callable[[str], Expressions],
     strings: dict[str, str],
     problems: Problems,
+    charts: Charts,
 ) -> m.Section | None:
     try:
         text = file.read_text(encoding="utf-8")
@@ -200,8 +222,11 @@ def _read_section(
     body, line_map = unmark_lines(marked)
     reader = SectionReader(
         file, offset, assets, counters, problems, strings, section_id, title,
-        directives={"indicators": lambda text, loc: _indicators(text, loc, context, problems,
-                                                               section_lang)},
+        directives={
+            "indicators": lambda text, loc: _indicators(text, loc, context, problems,
+                                                        section_lang),
+            "chart": charts.place,
+        },
         line_map=line_map,
     )
     blocks = reader.read(body)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
+from .charts import DrawStats, draw_all
 from .errors import InputError
 from .model import Document
 from .project import load_project
@@ -31,12 +32,14 @@ class Edition:
     outputs: dict[str, Path] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     document: Document | None = None
+    charts: DrawStats | None = None
 
 
 @dataclass
 class BuildResult:
     editions: dict[str, Edition] = field(default_factory=dict)
     timings: list[tuple[str, float]] = field(default_factory=list)
+    charts: DrawStats | None = None  # over all editions built
 
     def edition(self, lang: str | None = None) -> Edition:
         """The edition in ``lang``; without it, the only edition built."""
@@ -106,12 +109,16 @@ def build(
             f"{', '.join(editions)})")
     several = len(editions) > 1
     rendered: dict[Path, bytes] = {}
+    drawn = cached = 0
     for lang in wanted:
         edition = result.editions[lang] = Edition(lang)
         suffix = f" {lang}" if several else ""
         with result.stage("assemble" + suffix):
             doc = assemble(project, period, strict=strict, lang=lang, draft=draft)
         edition.document = doc
+        with result.stage("charts" + suffix):
+            stats = draw_all(doc, project.report.layout)
+        drawn, cached = drawn + stats.drawn, cached + stats.cached
         for fmt in FORMATS:
             if fmt not in formats:
                 continue
@@ -128,6 +135,7 @@ def build(
             target = out_dir / output_name(period.id, fmt, lang if several else None)
             rendered[target] = data
             edition.outputs[fmt] = target
+    result.charts = DrawStats(drawn, cached)
     with result.stage("write"):
         for target, data in rendered.items():
             write_atomic(target, data)

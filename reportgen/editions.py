@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problems, SourceLoc
-from .schema import Report, SectionEntry
+from .formats import period_label
+from .schema import Period, Report, SectionEntry
 from .strings import languages as catalog_languages
 from .yamlsrc import Located, Path_
 
@@ -38,6 +39,11 @@ def text_in(value: str | Mapping[str, str] | None, lang: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     return value.get(lang)
+
+
+def period_text(period: Period, lang: str) -> str:
+    """A period's label in ``lang``: as written, or made from its dates."""
+    return text_in(period.label, lang) or period_label(period.start, period.end, lang)
 
 
 @dataclass(frozen=True, slots=True)

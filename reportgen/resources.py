@@ -43,18 +43,26 @@ def font_coverage() -> frozenset[int]:
 
 @dataclass(frozen=True, slots=True)
 class FontFace:
+    """One bundled font file under the family name the layouts use for it."""
+
     path: Path
-    family: str  # "Report Serif"
-    italic: bool
-    bold: bool
+    family: str  # "Report Serif" or "Report Sans"
+    style: str  # "normal" or "italic"
+    weight: int  # 400 or 700
 
 
 def font_faces() -> list[FontFace]:
-    """The bundled fonts with the family and style their name tables declare."""
+    """The bundled fonts as the layouts and the charts know them, from their name tables.
+
+    Family names no system font has ("Report Serif", "Report Sans": see
+    tools/derive_fonts.py), so that nothing but the bundled files can ever be picked
+    (the PDF writer also hides system fonts from Fontconfig).
+    """
     faces = []
-    for f in font_files():
-        names = TTFont(f, lazy=True)["name"]
-        family = names.getDebugName(16) or names.getDebugName(1) or f.stem
+    for path in font_files():
+        names = TTFont(path, lazy=True)["name"]
+        family = names.getDebugName(16) or names.getDebugName(1) or path.stem
         style = (names.getDebugName(17) or names.getDebugName(2) or "").lower()
-        faces.append(FontFace(f, family, "italic" in style, "bold" in style))
+        faces.append(FontFace(path, family, "italic" if "italic" in style else "normal",
+                              700 if "bold" in style else 400))
     return faces

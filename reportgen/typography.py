@@ -252,7 +252,8 @@ def _block(block: m.Block, lang: str) -> m.Block:
     match block:
         case m.Heading(children=c) | m.Paragraph(children=c):
             return replace(block, children=typeset_inlines(c, lang))
-        case m.Figure(caption=c) | m.Gallery(caption=c):
+        case m.Figure(caption=c) | m.Gallery(caption=c) | m.Chart(caption=c):
+            # a chart's own labels are drawn as they are in the data; its caption is text
             return replace(block, caption=typeset_inlines(c, lang))
         case m.ListBlock(items=items):
             return replace(block, items=tuple(typeset_blocks(i, lang) for i in items))

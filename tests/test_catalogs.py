@@ -40,11 +40,15 @@ def test_no_message_is_fuzzy_or_left_in_english(lang: str) -> None:
                 assert msg.string != msg.id, f"'{msg.context}' is still English"
 
 
+#: Words Kazakh shares with Russian (Kazakh Office too says "График", "диаграмма").
+SHARED = {"kk": {"График", "диаграмма"}, "en": set()}
+
+
 @pytest.mark.parametrize("lang", ["kk", "en"])
 def test_no_russian_word_in_other_catalogs(lang: str) -> None:
     russian = strings_for("ru")
     for key, text in strings_for(lang).items():
-        words = set(re.findall(r"[^\W\d_]+", FIELD.sub("", russian[key])))
+        words = set(re.findall(r"[^\W\d_]+", FIELD.sub("", russian[key]))) - SHARED[lang]
         assert not words & set(re.findall(r"[^\W\d_]+", FIELD.sub("", text))), (key, text)
 
 

@@ -79,6 +79,12 @@ def blocks_html(blocks: tuple[m.Block, ...], strings: dict[str, str]) -> Markup:
                 out.append(f'<figure id="{escape(gid)}" class="gallery cols-{cols}">'
                            f'<div class="grid">{cells}</div>'
                            f"{_caption(strings['figure'], n, caption)}</figure>")
+            case m.Chart(svg=svg, alt=alt, caption=caption, number=n, id=cid, kind=kind,
+                         width_mm=w):
+                out.append(f'<figure id="{escape(cid)}" class="figure chart chart-{kind}">'
+                           f'<img src="{escape(svg.as_uri())}" alt="{escape(alt)}" '
+                           f'style="width: {w:g}mm">'
+                           f"{_caption(strings['figure'], n, caption)}</figure>")
             case m.MetricGrid(metrics=metrics):
                 tiles = "".join(
                     f'<div class="metric"><div class="metric-value">{escape(x.value)}</div>'
@@ -100,12 +106,10 @@ def blocks_html(blocks: tuple[m.Block, ...], strings: dict[str, str]) -> Markup:
 
 
 def font_face_css() -> str:
-    """@font-face rules for the bundled fonts ("Report Serif", "Report Sans": no system font
-    has these names)."""
+    """@font-face rules for the bundled fonts, under family names no system font has."""
     return "\n".join(
         f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.as_uri()}"); '
-        f"font-style: {'italic' if face.italic else 'normal'}; "
-        f"font-weight: {'bold' if face.bold else 'normal'}; }}"
+        f"font-style: {face.style}; font-weight: {face.weight}; }}"
         for face in font_faces()
     )
 
@@ -133,8 +137,13 @@ def render_html(doc: m.Document, layout: str = "default") -> str:
         }
         for s in doc.sections
     ]
+    figures = [
+        {"id": f.id, "number": f.number, "caption": inlines_html(f.caption)}
+        for s in doc.sections for f in m.figures(s.blocks)
+    ]
     return template.render(
         meta=doc.meta,
+        figures=figures,
         s=doc.meta.strings,
         sections=sections,
         has_summaries=doc.has_summaries,
