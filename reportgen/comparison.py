@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
-
 from . import model as m
+from .editions import period_text
 from .errors import Problems, SourceLoc, did_you_mean
-from .expressions import choose_form, format_number
+from .formats import choose_form, format_number
 from .project import Project, load_activity
 from .schema import ActivityData, IndicatorRow, Period, PluralForms, TableSpec
 from .tables import column_widths
@@ -45,7 +44,7 @@ def figures(data: ActivityData) -> dict[str, Figure_]:
 
 def signed(value: float | int, lang: str, pattern: str = "#,##0") -> str:
     """'+7', '−3' (a true minus sign), '0': a change, formatted by the Babel ``pattern``."""
-    text = format_decimal(abs(value), format=pattern, locale=lang)
+    text = format_number(abs(value), lang, pattern)
     if not any(ch in "123456789" for ch in text):
         return text
     return ("+" if value > 0 else MINUS) + text
@@ -118,7 +117,8 @@ class Comparison:
                 continue
             body.append(self.row(title, now[name], before[name]))
         head = m.Row(tuple(m.Cell((m.Text(t),)) for t in (
-            self.strings["indicator"], other.label, self.period.label,
+            self.strings["indicator"], period_text(other, self.lang),
+            period_text(self.period, self.lang),
             self.strings["change"], self.strings["change_pct"])))
         return m.Table(
             caption=(m.Text(spec.caption),) if spec.caption else (),

@@ -290,6 +290,8 @@ def section_title(section: Section, strings: dict[str, str]) -> str:
     if section.appendix is None:
         return section.title
     return f"{strings['appendix']} {section.appendix}. {section.title}"
+
+
 def figures(blocks: tuple[Block, ...]) -> list[Figure | Gallery | Chart]:
     """The numbered figures among ``blocks``, in order (photos, galleries and charts)."""
     found: list[Figure | Gallery | Chart] = []
@@ -359,3 +361,9 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             case _:
                 raise TypeError(f"unknown inline node {node!r}")
     return "".join(out)
+
+
+def metadata_text(text: str) -> str:
+    """A text for document metadata (PDF info, DOCX properties): no-break spaces as plain ones,
+    so that searching the properties finds the words."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")

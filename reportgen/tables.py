@@ -3,24 +3,25 @@
 The block's body is YAML (``schema.TableSpec``), located at its lines inside the
 Markdown file. A list table picks items of ``events``, ``memoranda`` or a list
 under ``extra``, filters, sorts and groups them, and formats each value for the
-report's language (Babel dates and numbers); ``data: indicators`` is the
-comparison table of ``comparison``. Values are never typed by hand here: every
-cell comes from the data. Knows nothing about HTML or Word.
+edition's language with ``formats`` (the same dates and numbers as in the
+text); ``data: indicators`` is the comparison table of ``comparison``. Values
+are never typed by hand here: every cell comes from the data. Knows nothing
+about HTML or Word.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from babel.dates import format_date, format_interval, format_skeleton
 from pydantic import BaseModel
 
 from . import model as m
 from .errors import InputError, Problems, SourceLoc, did_you_mean
-from .expressions import format_number
+from .formats import format_date, format_date_range, format_month, format_number
 from .narrative import Counters
 from .schema import ActivityData, Column, Event, Memorandum, TableSpec
 from .validate import validate
@@ -32,6 +33,8 @@ LISTS: dict[str, type[BaseModel]] = {"events": Event, "memoranda": Memorandum}
 IDENT_FIELDS = {"kind", "unit"}
 #: About how many characters of table text fit across the text column of a portrait page.
 COLUMN_ROOM = 90.0
+#: Where a line of a cell may break: ordinary spaces, and after a dash or hyphen.
+_BREAKS = re.compile(r"[ \t\n]+|(?<=[-–—])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +279,7 @@ def _groups(items: list[Any], spec: TableSpec, fmt: _Formatter) -> list[tuple[st
         if key is None:
             heading = fmt.strings["undated"] if field == "month" else fmt.strings["no_value"]
         elif field == "month":
-            month = _spaces(format_skeleton("LLLLy", dt.date(key[0], key[1], 1), locale=fmt.lang))
+            month = format_month(dt.date(key[0], key[1], 1), fmt.lang)
             heading = month[:1].upper() + month[1:]
         else:
             heading = fmt.format(field, list(key) if isinstance(key, tuple) else key, None)
@@ -284,13 +287,8 @@ def _groups(items: list[Any], spec: TableSpec, fmt: _Formatter) -> list[tuple[st
     return out
 
 
-def _spaces(text: str) -> str:
-    """CLDR's narrow no-break space ('2018 г.') as a no-break space: the fonts lack U+202F."""
-    return text.replace("\u202f", "\u00a0")
-
-
 class _Formatter:
-    """Cell text of a value, for the report's language; identifiers through 'labels'."""
+    """Cell text of a value, for the edition's language; identifiers through 'labels'."""
 
     def __init__(self, ctx: TableContext, spec: TableSpec, doc: Located) -> None:
         self.lang = ctx.lang
@@ -314,9 +312,8 @@ class _Formatter:
         if isinstance(value, dt.date):
             end = _get(item, "end") if item is not None and field == "date" else None
             if isinstance(end, dt.date) and end != value:
-                return _spaces(format_interval(value, end, "yMMMMd", locale=self.lang))
-            # Medium, as CLDR's date ranges ('21–22 сент. 2018 г.') are, so all dates match.
-            return _spaces(format_date(value, format="medium", locale=self.lang))
+                return format_date_range(value, end, self.lang)
+            return format_date(value, self.lang)
         if isinstance(value, int | float):
             text = format_number(value, self.lang)
             if item is not None and _get(item, f"{field}_over") is True:
@@ -349,7 +346,9 @@ def column_widths(head: tuple[m.Row, ...], rows: tuple[m.Row, ...],
     for col in range(count):
         texts = [m.plain_text(r.cells[col].children) for r in (*head, *rows)
                  if len(r.cells) == count]
-        words = [len(w) for t in texts for w in t.split()]
+        # What cannot break: no-break spaces bind ('17 мая 2018 года' is one piece), while
+        # a line may end after a dash or hyphen ('21–', 'научно-').
+        words = [len(w) for t in texts for w in _BREAKS.split(t)]
         # +3: cell padding, and bold header text is wider.
         least.append(max(words, default=1) + 3)
         most.append(max((len(t) for t in texts), default=1) + 3)
