@@ -1,12 +1,17 @@
 """The build orchestrator: runs load -> assemble -> writers in order and writes the outputs.
 
 The only module that runs the stages in order. Outputs are written atomically
-(a temporary file in the same folder, then a rename), so a failed or killed
-build leaves the previous files intact. Prints nothing: the CLI reports.
+(a hidden temporary file ``.<name>.<random>.part`` in the same folder, then a
+rename), so a failed or killed build leaves the previous files intact; the
+next build removes such leftovers of a killed one. Timestamps come from
+``SOURCE_DATE_EPOCH`` or the report's date, never from the clock, so the same
+input gives the same bytes. Prints nothing: the CLI reports.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import tempfile
 import time
@@ -16,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
+from .errors import InputError
 from .model import Document
 from .project import load_project
+from .writers.pdfvariant import DEFAULT_VARIANT
 
 FORMATS = ("pdf", "docx")
 
@@ -38,10 +45,14 @@ class BuildResult:
             self.timings.append((name, time.perf_counter() - start))
 
 
+#: Suffix of the temporary files outputs are written to before their rename.
+PART_SUFFIX = ".part"
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PART_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -61,6 +72,33 @@ def output_name(period_id: str, fmt: str) -> str:
     return f"report-{period_id}.{fmt}"
 
 
+def remove_leftovers(path: Path) -> list[Path]:
+    """Delete the temporary files a killed build left next to output ``path``; returns them."""
+    found = sorted(path.parent.glob(f".{glob_escape(path.name)}.*{PART_SUFFIX}"))
+    for leftover in found:
+        leftover.unlink(missing_ok=True)
+    return found
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def source_date(report_date: dt.date | None, environ: dict[str, str] | None = None
+                ) -> dt.datetime:
+    """The time the outputs say they were made: SOURCE_DATE_EPOCH if set (the reproducible-builds
+    convention), else the report's date at 00:00 UTC, else 2000-01-01. Never the clock."""
+    env = os.environ if environ is None else environ
+    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) > 253402300799:  # 9999-12-31T23:59:59Z
+            raise InputError.single(None, "SOURCE_DATE_EPOCH: expected a whole number of "
+                                    f"seconds since 1970-01-01 UTC, got {raw!r}")
+        return dt.datetime.fromtimestamp(int(raw), dt.UTC)
+    day = report_date or dt.date(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
 def build(
     project_dir: Path,
     out_dir: Path,
@@ -68,6 +106,7 @@ def build(
     formats: tuple[str, ...] = FORMATS,
     strict: bool = False,
     reference_docx: Path | None = None,
+    pdf_variant: str = DEFAULT_VARIANT,
 ) -> BuildResult:
     """Build the report of one period into ``out_dir``; returns what was written and timings."""
     result = BuildResult()
@@ -76,6 +115,8 @@ def build(
         period = project.period(period_id)
     with result.stage("assemble"):
         doc = assemble(project, period, strict=strict)
+        doc = dataclasses.replace(
+            doc, meta=dataclasses.replace(doc.meta, created=source_date(doc.meta.date)))
     result.document = doc
     rendered: dict[str, bytes] = {}
     if "pdf" in formats:
@@ -83,7 +124,7 @@ def build(
             from .writers.pdf import render_pdf
 
             rendered["pdf"], result.pages["pdf"] = render_pdf(
-                doc, project.root, project.report.layout
+                doc, project.root, project.report.layout, pdf_variant
             )
     if "docx" in formats:
         with result.stage("render docx"):
@@ -93,6 +134,7 @@ def build(
     with result.stage("write"):
         for fmt, data in rendered.items():
             target = out_dir / output_name(period.id, fmt)
+            remove_leftovers(target)
             write_atomic(target, data)
             result.outputs[fmt] = target
     return result
