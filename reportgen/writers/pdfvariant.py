@@ -77,7 +77,7 @@ def claim_ua(document: Any) -> None:
     """Make the XMP metadata WeasyPrint writes for ``document`` also claim PDF/UA-1."""
     from weasyprint.pdf.metadata import DocumentMetadata
 
-    class WithUAClaim(DocumentMetadata):  # type: ignore[misc]
+    class WithUAClaim(DocumentMetadata):
         def generate_rdf_metadata(self, variant: str, version: int, conformance: Any) -> bytes:
             rdf = ET.fromstring(super().generate_rdf_metadata(variant, version, conformance))
             rdf.append(_ua_description())
