@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="comma-separated output formats: pdf, docx (default: pdf,docx)")
     b.add_argument("--reference-docx", metavar="FILE", type=_existing_file,
                    help="Word document whose styles the DOCX uses (see reference-docx)")
+    _pdf_variant_option(b)
 
     r = sub.add_parser(
         "reference-docx",
@@ -62,6 +63,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("out", metavar="OUT", type=Path, help="the .docx file to write")
     return parser
+
+
+def _pdf_variant_option(command: argparse.ArgumentParser) -> None:
+    from .writers.pdfvariant import DEFAULT_VARIANT
+
+    command.add_argument(
+        "--pdf-variant", metavar="VARIANT", type=_pdf_variant, default=DEFAULT_VARIANT,
+        help=f"PDF standard to write (default: {DEFAULT_VARIANT}: archival PDF/A-2, level A, "
+        "tagged, also claiming PDF/UA-1); 'none' for a plain PDF; also pdf/a-2b, pdf/a-3u, "
+        "pdf/ua-1, ... and any PDF/A-2 or -3 variant with '+ua-1'")
+
+
+def _pdf_variant(value: str) -> str:
+    from .writers.pdfvariant import parse_variant
+
+    try:
+        parse_variant(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -125,7 +146,8 @@ def _build(args: argparse.Namespace) -> int:
     from .build import build
 
     result = build(args.project, args.out, args.period, formats=args.formats,
-                   strict=args.strict, reference_docx=args.reference_docx)
+                   strict=args.strict, reference_docx=args.reference_docx,
+                   pdf_variant=args.pdf_variant)
     for fmt, path in result.outputs.items():
         pages = f" ({result.pages[fmt]} pages)" if fmt in result.pages else ""
         print(f"wrote {display_path(path)}{pages}")
