@@ -7,6 +7,7 @@ parts that do not add up, event dates outside the period.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,10 @@ def load_project(root: Path) -> Project:
     if not isinstance(doc.data, dict):
         raise InputError.single(doc.loc(()), "expected a mapping of keys to values at the top")
     report = validate(Report, doc, problems)
-    if report is not None:
+    if report is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", report.layout):
+        problems.error(doc.loc(("layout",)), "layout: expected the name of a layout folder "
+                       f"(letters, digits, '-' and '_'), got '{report.layout}'")
+    elif report is not None:
         try:
             folder = layout_dir(report.layout)
         except FileNotFoundError as exc:
@@ -77,7 +81,11 @@ def load_project(root: Path) -> Project:
 
 def load_activity(project: Project, period: Period, problems: Problems) -> ActivityData | None:
     """The activity data of one period, or None (with the problems recorded)."""
-    file = project.data_file(period)
+    file = project.data_file(period).resolve()
+    if not file.is_relative_to(project.root):
+        where = project.source.loc(("periods", project.report.periods.index(period), "data"))
+        problems.error(where, f"activity data '{period.data}' is outside the report project")
+        return None
     if not file.is_file():
         where = project.source.loc(("periods", project.report.periods.index(period), "data"))
         problems.error(
