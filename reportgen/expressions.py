@@ -19,9 +19,9 @@ from typing import Any
 import jinja2
 from babel import Locale
 from babel.numbers import format_decimal
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import Problems, SourceLoc
+from .sandbox import LimitedSandbox
 from .schema import ActivityData, Breakdown, Indicator, Part, Period
 
 NBSP = "\u00a0"
@@ -275,7 +275,7 @@ class Expressions:
     def __init__(self, context: dict[str, Any], lang: str) -> None:
         self.context = context
         self.lang = lang
-        self.env = ImmutableSandboxedEnvironment(
+        self.env = LimitedSandbox(
             autoescape=False,  # the output is Markdown source, escaped later by each writer
             keep_trailing_newline=True,
         )
@@ -300,7 +300,7 @@ class Expressions:
             code = self.env.compile(text, name=name, filename=name)
             template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None))
             render.template = template
-            out = template.render(self.context)
+            out = self.env.render_limited(template, self.context)
         except jinja2.TemplateSyntaxError as exc:
             problems.error(render.locate(exc.lineno, None), f"expression syntax error: {exc.message}")
         except jinja2.UndefinedError as exc:
