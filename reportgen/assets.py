@@ -72,15 +72,16 @@ class Assets:
             # Only the allowed formats' parsers ever see the file (no EPS, PSD, ... plugins).
             with PILImage.open(path, formats=sorted(ALLOWED_FORMATS)) as im:
                 fmt, (w, h) = im.format, im.size
-                if w * h > MAX_PIXELS:
-                    raise AssetError(f"image '{ref}' has {w}×{h} pixels, more than "
-                                     f"{MAX_PIXELS:,} (a decompression bomb?)")
-                im.verify()  # the whole file is there and its checksums are right
+                if w * h <= MAX_PIXELS:
+                    im.verify()  # the whole file is there and its checksums are right
         except PILImage.UnidentifiedImageError:
             raise AssetError(f"image '{ref}' is not a {', '.join(sorted(ALLOWED_FORMATS))} "
                              "image") from None
         except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as exc:
             raise AssetError(f"image '{ref}' cannot be read: {exc}") from None
+        if w * h > MAX_PIXELS:
+            raise AssetError(f"image '{ref}' has {w}×{h} pixels, more than {MAX_PIXELS:,} "
+                             "(a decompression bomb?)")
         assert fmt in ALLOWED_FORMATS
         return Image(path, w, h)
 

@@ -56,15 +56,16 @@ def element_problems(tag: str, attrs: dict[str, str], style_url_allowed: bool = 
         elif name == "style" and _CSS_URL.search(value) and not style_url_allowed:
             problems.append(f"<{tag} style=...>: a style that loads a URL is not allowed "
                             f"({_short(value)})")
-        elif name in URL_ATTRIBUTES and (scheme := _scheme(value)) in ("javascript", "vbscript",
-                                                                        "data"):
+        elif (name in URL_ATTRIBUTES and not (tag == "a" and name == "href")  # see link_problem
+              and (scheme := _scheme(value)) in ("javascript", "vbscript", "data")):
             problems.append(f"<{tag} {name}=...>: {scheme}: URLs are not allowed "
                             f"({_short(value)})")
     return problems
 
 
 def link_problem(url: str) -> str | None:
-    """Why a link target is refused: links may go to the web, to e-mail, or inside the report."""
+    """Why a link target (``<a href>``, ``[text](url)``) is refused: links may go to the web,
+    to e-mail, or inside the report."""
     if url.startswith("#"):
         return None
     scheme = _scheme(url)

@@ -478,8 +478,8 @@ class SectionReader:
             elif kind == "end" and tag in _INLINE_TAGS:
                 if len(stack) > 1:
                     self._close_inline(stack, loc)
-            elif kind == "start" and tag.startswith("!"):
-                continue
+            elif kind == "start" and tag.startswith("!") or tag in FORBIDDEN_ELEMENTS:
+                continue  # a refused element's end tag: reported at its start
             elif kind == "data":
                 stack[-1][2].append(m.Text(data))
             else:

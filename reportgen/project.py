@@ -7,7 +7,6 @@ parts that do not add up, event dates outside the period.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,10 +60,7 @@ def load_project(root: Path) -> Project:
     if not isinstance(doc.data, dict):
         raise InputError.single(doc.loc(()), "expected a mapping of keys to values at the top")
     report = validate(Report, doc, problems)
-    if report is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", report.layout):
-        problems.error(doc.loc(("layout",)), "layout: expected the name of a layout folder "
-                       f"(letters, digits, '-' and '_'), got '{report.layout}'")
-    elif report is not None:
+    if report is not None:
         try:
             folder = layout_dir(report.layout)
         except FileNotFoundError as exc:
