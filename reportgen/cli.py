@@ -54,6 +54,42 @@ def _parser() -> argparse.ArgumentParser:
                    help="Word document whose styles the DOCX uses (see reference-docx)")
     _pdf_variant_option(b)
 
+    rel = sub.add_parser(
+        "release",
+        help="strict builds with a manifest, one folder per period",
+        description="Build the PDF and DOCX of one period (--period) or of every period "
+        "(--all-periods, in parallel over the CPU cores) into OUTDIR/<period>/, with warnings "
+        "treated as errors, and write OUTDIR/<period>/manifest.json: every output's SHA-256, "
+        "size and page count, the SHA-256 of every input file, the tool and library versions "
+        "and the timestamp used (SOURCE_DATE_EPOCH if set, else the report's date).",
+    )
+    rel.add_argument("project", nargs="?", default="data", type=Path,
+                     help="report project folder (default: data)")
+    which = rel.add_mutually_exclusive_group(required=True)
+    which.add_argument("--period", metavar="ID", action="append", dest="periods",
+                       help="a reporting period to release (repeatable)")
+    which.add_argument("--all-periods", action="store_true", help="release every period")
+    rel.add_argument("-o", "--out", metavar="OUTDIR", type=Path, default=Path("release"),
+                     help="output folder (default: release)")
+    rel.add_argument("--jobs", metavar="N", type=int, default=None,
+                     help="parallel builds (default: the number of CPU cores)")
+    rel.add_argument("--reference-docx", metavar="FILE", type=_existing_file,
+                     help="Word document whose styles the DOCX uses")
+    rel.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    _pdf_variant_option(rel)
+
+    v = sub.add_parser(
+        "verify-manifest",
+        help="check a release folder against its manifest.json",
+        description="Check that every output listed in FOLDER/manifest.json is there with the "
+        "recorded SHA-256 and size, and that the folder holds nothing else; with --project, "
+        "also that the project's input files are those the release was built from. "
+        "Exit code 0 if everything matches, 1 otherwise.",
+    )
+    v.add_argument("folder", metavar="FOLDER", type=Path, help="a release folder, e.g. release/2018-9m")
+    v.add_argument("--project", metavar="PROJECT", type=Path,
+                   help="also check the input files of this report project")
+
     r = sub.add_parser(
         "reference-docx",
         help="write the default reference document, to customize the DOCX's styles",
@@ -118,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "reference-docx":
             return _reference_docx(args)
+        if args.command == "release":
+            return _release(args)
+        if args.command == "verify-manifest":
+            return _verify_manifest(args)
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -156,6 +196,35 @@ def _build(args: argparse.Namespace) -> int:
         for name, seconds in result.timings:
             print(f"  {name:<12} {seconds:6.2f} s", file=sys.stderr)
         print(f"  {'total':<12} {total:6.2f} s", file=sys.stderr)
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace) -> int:
+    from .release import MANIFEST, release
+
+    manifests = release(args.project, args.out, None if args.all_periods else args.periods,
+                        pdf_variant=args.pdf_variant, reference_docx=args.reference_docx,
+                        jobs=args.jobs)
+    for manifest in manifests:
+        folder = args.out / manifest["period"]["id"]
+        for output in manifest["outputs"]:
+            pages = f" ({output['pages']} pages)" if output["pages"] else ""
+            print(f"wrote {display_path(folder / output['file'])}{pages}  "
+                  f"sha256 {output['sha256'][:16]}…")
+        print(f"wrote {display_path(folder / MANIFEST)} ({len(manifest['inputs'])} inputs)")
+    return EXIT_OK
+
+
+def _verify_manifest(args: argparse.Namespace) -> int:
+    from .release import verify
+
+    problems = verify(args.folder, args.project)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"reportgen: {len(problems)} difference(s) from the manifest", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"{display_path(args.folder)}: every file matches the manifest")
     return EXIT_OK
 
 
