@@ -1,9 +1,8 @@
 """The build orchestrator: runs load -> assemble -> writers in order and writes the outputs.
 
-The only module that runs the stages in order. Outputs are written atomically
-(a hidden temporary file ``.<name>.<random>.part`` in the same folder, then a
-rename), so a failed or killed build leaves the previous files intact; the
-next build removes such leftovers of a killed one. Timestamps come from
+The only module that runs the stages in order. Outputs are written atomically,
+all together (``outputs``), so a failed or killed build leaves the previous
+files intact; the next build removes leftovers of a killed one. Timestamps come from
 ``SOURCE_DATE_EPOCH`` or the report's date, never from the clock, so the same
 input gives the same bytes. Prints nothing: the CLI reports.
 """
@@ -13,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,8 +21,11 @@ from pathlib import Path
 from .assemble import assemble
 from .errors import InputError
 from .model import Document
+from .outputs import remove_leftovers, write_all_atomic, write_atomic
 from .project import load_project
 from .writers.pdfvariant import DEFAULT_VARIANT
+
+__all__ = ["FORMATS", "BuildResult", "build", "source_date", "write_atomic"]
 
 FORMATS = ("pdf", "docx")
 
@@ -45,43 +46,8 @@ class BuildResult:
             self.timings.append((name, time.perf_counter() - start))
 
 
-#: Suffix of the temporary files outputs are written to before their rename.
-PART_SUFFIX = ".part"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PART_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private (0600); give it the permissions of a normal new file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def output_name(period_id: str, fmt: str) -> str:
     return f"report-{period_id}.{fmt}"
-
-
-def remove_leftovers(path: Path) -> list[Path]:
-    """Delete the temporary files a killed build left next to output ``path``; returns them."""
-    found = sorted(path.parent.glob(f".{glob_escape(path.name)}.*{PART_SUFFIX}"))
-    for leftover in found:
-        leftover.unlink(missing_ok=True)
-    return found
-
-
-def glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def source_date(report_date: dt.date | None, environ: dict[str, str] | None = None
@@ -132,9 +98,9 @@ def build(
 
             rendered["docx"] = render_docx(doc, project.root, reference_docx)
     with result.stage("write"):
-        for fmt, data in rendered.items():
-            target = out_dir / output_name(period.id, fmt)
+        files = {out_dir / output_name(period.id, fmt): data for fmt, data in rendered.items()}
+        for target in files:
             remove_leftovers(target)
-            write_atomic(target, data)
-            result.outputs[fmt] = target
+        write_all_atomic(files)
+        result.outputs = {fmt: out_dir / output_name(period.id, fmt) for fmt in rendered}
     return result
