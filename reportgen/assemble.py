@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import model as m
 from .assets import AssetError, Assets
+from .charts import Charts, make_source
 from .errors import InputError, Problems, SourceLoc, display_path
 from .expressions import (
     BreakdownView,
@@ -52,6 +53,20 @@ def assemble(project: Project, period: Period, strict: bool = False) -> m.Docume
             problems.error(project.source.loc(("organization", "logo")), str(exc))
 
     counters = Counters()
+
+    def caption_inlines(text: str, loc: SourceLoc) -> tuple[m.Inline, ...]:
+        rendered = expressions.render(text, loc, problems)
+        reader = SectionReader(loc.file, 0, assets, counters, problems, strings, "")
+        return reader._inlines(markdown_parser().parseInline(rendered)[0], loc)
+
+    charts = Charts(
+        root=project.root, report_source=project.source, specs=report.charts,
+        source=make_source(report.periods, period, data,
+                           lambda p: load_activity(project, p, problems), project.data_file,
+                           lang, strings["unspecified"]),
+        counters=counters, problems=problems, strings=strings, layout=report.layout,
+        caption_inlines=caption_inlines,
+    )
     sections: list[m.Section] = []
     seen_ids: dict[str, SourceLoc] = {}
     for index, ref in enumerate(report.sections):
@@ -64,7 +79,7 @@ def assemble(project: Project, period: Period, strict: bool = False) -> m.Docume
             problems.error(ref_loc, f"section file '{ref}' not found")
             continue
         section = _read_section(file, lang, assets, counters, expressions, strings, problems,
-                                context)
+                                context, charts)
         if section is None:
             continue
         if section.id in seen_ids:
@@ -72,6 +87,10 @@ def assemble(project: Project, period: Period, strict: bool = False) -> m.Docume
                            f"(also by {seen_ids[section.id]})")
         seen_ids[section.id] = SourceLoc(file, 1)
         sections.append(section)
+
+    for chart_id, where in charts.unplaced():
+        problems.warning(where, f"chart '{chart_id}' is declared but no section places it "
+                         f"(add a ```{{chart}} block with '{chart_id}' to a section)")
 
     meta = m.Meta(
         title=report.title,
@@ -86,6 +105,7 @@ def assemble(project: Project, period: Period, strict: bool = False) -> m.Docume
         date=report.date,
         logo=logo,
         strings=strings,
+        list_of_figures=report.list_of_figures,
     )
     doc = m.Document(meta, tuple(sections))
     if not problems.errors:
@@ -103,6 +123,7 @@ def _read_section(
     strings: dict[str, str],
     problems: Problems,
     context: dict[str, object],
+    charts: Charts,
 ) -> m.Section | None:
     try:
         text = file.read_text(encoding="utf-8")
@@ -142,8 +163,10 @@ def _read_section(
     body, line_map = unmark_lines(marked)
     reader = SectionReader(
         file, offset, assets, counters, problems, strings, section_id, title,
-        directives={"indicators": lambda text, loc: _indicators(text, loc, context, problems,
-                                                               lang)},
+        directives={
+            "indicators": lambda text, loc: _indicators(text, loc, context, problems, lang),
+            "chart": charts.place,
+        },
         line_map=line_map,
     )
     blocks = reader.read(body)

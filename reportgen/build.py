@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
+from .charts import DrawStats, draw_all
 from .errors import InputError
 from .model import Document
 from .outputs import remove_leftovers, write_all_atomic, write_atomic
@@ -36,6 +37,7 @@ class BuildResult:
     pages: dict[str, int] = field(default_factory=dict)
     timings: list[tuple[str, float]] = field(default_factory=list)
     document: Document | None = None
+    charts: DrawStats | None = None
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -84,6 +86,8 @@ def build(
         doc = dataclasses.replace(
             doc, meta=dataclasses.replace(doc.meta, created=source_date(doc.meta.date)))
     result.document = doc
+    with result.stage("charts"):
+        result.charts = draw_all(doc, project.report.layout)
     rendered: dict[str, bytes] = {}
     if "pdf" in formats:
         with result.stage("render pdf"):

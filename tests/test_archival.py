@@ -84,7 +84,7 @@ def test_every_picture_is_a_figure_with_alt_text(sample_pdf: Path, sample_model:
     pictures = 1 + sum(1 for s in sample_model.sections if s.cover)  # the logo and the covers
     for section in sample_model.sections:
         for block in _all_blocks(section.blocks):
-            if isinstance(block, m.Figure):
+            if isinstance(block, m.Figure | m.Chart):
                 pictures += 1
             elif isinstance(block, m.Gallery):
                 pictures += len(block.images)
@@ -102,9 +102,10 @@ def test_headings_are_in_the_structure_tree_in_order(sample_pdf: Path, sample_mo
     with pikepdf.open(sample_pdf) as pdf:
         kinds = Counter(str(e.S) for e in struct_elements(pdf))
     chapters = len(sample_model.sections)
-    # H1: the cover title, "Contents", the summary page and each chapter's title.
+    # H1: the cover title, "Contents", the summary page, the list of figures, each chapter.
     summary = 1 if sample_model.has_summaries else 0
-    assert kinds["/H1"] == 2 + summary + chapters
+    figures = 1 if sample_model.meta.list_of_figures else 0
+    assert kinds["/H1"] == 2 + summary + figures + chapters
     h2 = sum(len(m.headings(s.blocks, 2)) for s in sample_model.sections)
     h3 = sum(len(m.headings(s.blocks, 3)) for s in sample_model.sections)
     summaries = sum(1 for s in sample_model.sections if s.summary)  # one H2 per summary item
