@@ -4,7 +4,7 @@ Runs the build orchestrator once per period (in parallel processes for
 several periods), with warnings fatal, and writes ``<out>/<period>/`` with
 the PDF, the DOCX and ``manifest.json``: every output with its SHA-256, size
 and page count, the SHA-256 of every file the build read (project files,
-layout, reference document, fonts), the tool and library versions, and the
+layout, reference document, fonts; drawn charts apart), the tool and library versions, and the
 timestamp used. The manifest is written last, so a folder with a manifest is
 complete. ``verify`` checks a folder against its manifest. Prints nothing.
 """
@@ -17,8 +17,11 @@ import json
 import multiprocessing
 import os
 import platform
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from typing import Any
 from . import __version__
 from . import model as m
 from .build import build, source_date, write_atomic
+from .charts import cache_dir
 from .errors import InputError, Problem, ReportgenError
 from .project import REPORT_FILE, load_project
 from .resources import data_dir, font_files, layout_dir
@@ -51,13 +55,15 @@ class Outcome:
 def release(project_dir: Path, out_dir: Path, period_ids: list[str] | None,
             pdf_variant: str = DEFAULT_VARIANT, reference_docx: Path | None = None,
             jobs: int | None = None) -> list[dict[str, Any]]:
-    """Release the periods ``period_ids`` (None: all) into ``out_dir/<period>/``.
+    """Release the periods ``period_ids`` (None: all but those with ``release: false``) into
+    ``out_dir/<period>/``.
 
     Every period is attempted; if any fails, raises the problems of all of them at once
     (``InputError``; a rendering failure is a ``RenderError``) after the others finished.
     """
     project = load_project(project_dir)
-    wanted = period_ids if period_ids is not None else [p.id for p in project.report.periods]
+    wanted = period_ids if period_ids is not None else [
+        p.id for p in project.report.periods if p.release]
     for period_id in wanted:
         project.period(period_id)  # an unknown id stops here, before any work
     args = [(project.root, out_dir, p, pdf_variant, reference_docx) for p in wanted]
@@ -85,8 +91,9 @@ def _release_one(root: Path, out_dir: Path, period_id: str, pdf_variant: str,
     """One period, strict; errors come back as values (they cross process boundaries)."""
     folder = out_dir / period_id
     try:
-        result = build(root, folder, period_id, strict=True, reference_docx=reference_docx,
-                       pdf_variant=pdf_variant)
+        with files_opened() as opened:
+            result = build(root, folder, period_id, strict=True, reference_docx=reference_docx,
+                           pdf_variant=pdf_variant)
     except InputError as exc:
         return Outcome(period_id, problems=tuple(exc.problems))
     except ReportgenError as exc:
@@ -96,6 +103,7 @@ def _release_one(root: Path, out_dir: Path, period_id: str, pdf_variant: str,
     project = load_project(root)
     period = project.period(period_id)
     created = source_date(doc.meta.date)
+    inputs = project_inputs(project.root, period.id, doc, opened)
     from_env = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
     manifest: dict[str, Any] = {
         "manifest_format": MANIFEST_FORMAT,
@@ -111,8 +119,9 @@ def _release_one(root: Path, out_dir: Path, period_id: str, pdf_variant: str,
             {**file_entry(path, folder), "format": fmt, "pages": result.pages.get(fmt)}
             for fmt, path in sorted(result.outputs.items())
         ],
-        "inputs": [file_entry(p, project.root) for p in project_inputs(project.root, period.id,
-                                                                       doc)],
+        "inputs": [file_entry(p, project.root) for p in inputs if not _cached(p, project.root)],
+        # Drawn charts: derived from the inputs (named by their hash), recorded for reference.
+        "cache_files": [file_entry(p, project.root) for p in inputs if _cached(p, project.root)],
         "package_files": [file_entry(p, _package_root(p))
                           for p in package_inputs(project.report.layout, reference_docx)],
         "tool": {"name": "reportgen", "version": __version__},
@@ -124,13 +133,42 @@ def _release_one(root: Path, out_dir: Path, period_id: str, pdf_variant: str,
     return Outcome(period_id, manifest=manifest)
 
 
-def project_inputs(root: Path, period_id: str, doc: m.Document) -> list[Path]:
-    """Every project file the build of ``doc`` read: report.yaml, the period's data, the
-    sections and every file the document model refers to (images, charts, ...)."""
+def project_inputs(root: Path, period_id: str, doc: m.Document, opened: set[str]) -> list[Path]:
+    """Every project file the build of ``doc`` read: the files Python opened (``opened``:
+    report.yaml, data files of every period a chart reads, sections, images, ...) and, to be
+    sure, report.yaml, the period's data and every file the document model refers to."""
     project = load_project(root)
     found = {project.root / REPORT_FILE, project.data_file(project.period(period_id)).resolve()}
     found.update(p.resolve() for p in _paths(doc))
-    return sorted(p for p in found if p.is_file() and p.is_relative_to(project.root))
+    found.update(Path(p).resolve() for p in opened)
+    return sorted(p for p in found if p.is_relative_to(project.root) and p.is_file())
+
+
+_recorders: ContextVar[tuple[set[str], ...]] = ContextVar("reportgen_recorders", default=())
+_hooked: list[bool] = []  # whether the audit hook is installed in this process
+
+
+@contextmanager
+def files_opened() -> Iterator[set[str]]:
+    """The paths of the files Python opens inside the block (a PEP 578 audit hook, added once
+    per process; outside such a block it does nothing)."""
+    if not _hooked:
+        sys.addaudithook(_audit)
+        _hooked.append(True)
+    opened: set[str] = set()
+    token = _recorders.set((*_recorders.get(), opened))
+    try:
+        yield opened
+    finally:
+        _recorders.reset(token)
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event == "open" and (recorders := _recorders.get()) and isinstance(
+            args[0], str | bytes | os.PathLike):
+        path = os.fsdecode(args[0])
+        for recorder in recorders:
+            recorder.add(path)
 
 
 def package_inputs(layout: str, reference_docx: Path | None) -> list[Path]:
@@ -141,6 +179,10 @@ def package_inputs(layout: str, reference_docx: Path | None) -> list[Path]:
     if reference_docx is not None:
         files.append(reference_docx.resolve())
     return files
+
+
+def _cached(path: Path, root: Path) -> bool:
+    return path.is_relative_to(cache_dir(root).parent)
 
 
 def _package_root(path: Path) -> Path:

@@ -120,6 +120,10 @@ class Period(Strict):
     data: Text | None = Field(
         None, description="Activity data file; default 'activity/<id>.yaml'."
     )
+    release: bool = Field(
+        True, description="false: a period kept for its data only (trend charts); "
+        "'reportgen release --all-periods' skips it."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:

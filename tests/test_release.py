@@ -90,7 +90,7 @@ def test_the_manifest_lists_every_project_file_the_build_opens(
     root = project.root.resolve()
     opened = {Path(p).resolve() for p in _opened}
     read = {p.relative_to(root).as_posix() for p in opened if p.is_relative_to(root) and p.is_file()}
-    assert read == {e["file"] for e in manifest["inputs"]}
+    assert read == {e["file"] for e in manifest["inputs"] + manifest["cache_files"]}
     assert manifest["source_date_from"] == "SOURCE_DATE_EPOCH"
     assert manifest["source_date_epoch"] == 1538697600
 
@@ -156,3 +156,13 @@ def test_example_ci_workflow_is_valid_yaml_with_a_matrix_and_a_manifest_check() 
     assert "reportgen release" in runs and "reportgen verify-manifest" in runs
     assert "SOURCE_DATE_EPOCH" in runs and "libpango" in runs
     assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in job["steps"])
+
+
+def test_periods_kept_for_their_data_only_are_not_released(project: Project, tmp_path: Path) -> None:
+    project.write("report.yaml", TWO_PERIODS.replace("    data: activity/p1.yaml\n",
+                                                     "    data: activity/p1.yaml\n    release: false\n"))
+    out = tmp_path / "release"
+    manifests = release(project.root, out, None)
+    assert [m["period"]["id"] for m in manifests] == ["p1"]
+    assert sorted(p.name for p in out.iterdir()) == ["p1"]
+    assert release(project.root, out, ["p2"])[0]["period"]["id"] == "p2"  # when named
