@@ -98,32 +98,34 @@ def _release_one(root: Path, out_dir: Path, period_id: str, pdf_variant: str,
         return Outcome(period_id, problems=tuple(exc.problems))
     except ReportgenError as exc:
         return Outcome(period_id, render_error=str(exc))
-    doc = result.document
-    assert doc is not None
+    docs = [e.document for e in result.editions.values() if e.document is not None]
+    doc = docs[0]
     project = load_project(root)
     period = project.period(period_id)
     created = source_date(doc.meta.date)
-    inputs = project_inputs(project.root, period.id, doc, opened)
+    inputs = project_inputs(project.root, period.id, docs, opened)
     from_env = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
     manifest: dict[str, Any] = {
         "manifest_format": MANIFEST_FORMAT,
         "period": {"id": period.id, "label": period.label, "start": period.start.isoformat(),
                    "end": period.end.isoformat()},
-        "language": doc.meta.lang,
+        "languages": list(result.editions),
         "title": doc.meta.title,
         "pdf_variant": pdf_variant,
         "source_date_epoch": int(created.timestamp()),
         "source_date": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "source_date_from": "SOURCE_DATE_EPOCH" if from_env else f"{REPORT_FILE} date",
-        "outputs": [
-            {**file_entry(path, folder), "format": fmt, "pages": result.pages.get(fmt)}
-            for fmt, path in sorted(result.outputs.items())
-        ],
+        "outputs": sorted(
+            ({**file_entry(path, folder), "format": fmt, "language": lang,
+              "pages": edition.pages.get(fmt)}
+             for lang, edition in result.editions.items()
+             for fmt, path in edition.outputs.items()),
+            key=lambda entry: entry["file"]),
         "inputs": [file_entry(p, project.root) for p in inputs if not _cached(p, project.root)],
         # Drawn charts: derived from the inputs (named by their hash), recorded for reference.
         "cache_files": [file_entry(p, project.root) for p in inputs if _cached(p, project.root)],
         "package_files": [file_entry(p, _package_root(p))
-                          for p in package_inputs(project.report.layout, reference_docx)],
+                          for p in package_inputs(project.report.layout, reference_docx, opened)],
         "tool": {"name": "reportgen", "version": __version__},
         "python": platform.python_version(),
         "packages": {name: _version(name) for name in PACKAGES},
@@ -133,13 +135,14 @@ def _release_one(root: Path, out_dir: Path, period_id: str, pdf_variant: str,
     return Outcome(period_id, manifest=manifest)
 
 
-def project_inputs(root: Path, period_id: str, doc: m.Document, opened: set[str]) -> list[Path]:
-    """Every project file the build of ``doc`` read: the files Python opened (``opened``:
+def project_inputs(root: Path, period_id: str, docs: list[m.Document], opened: set[str]
+                   ) -> list[Path]:
+    """Every project file the build of ``docs`` (its editions) read: the files Python opened (``opened``:
     report.yaml, data files of every period a chart reads, sections, images, ...) and, to be
     sure, report.yaml, the period's data and every file the document model refers to."""
     project = load_project(root)
     found = {project.root / REPORT_FILE, project.data_file(project.period(period_id)).resolve()}
-    found.update(p.resolve() for p in _paths(doc))
+    found.update(p.resolve() for p in _paths(docs))
     found.update(Path(p).resolve() for p in opened)
     return sorted(p for p in found if p.is_relative_to(project.root) and p.is_file())
 
@@ -171,11 +174,15 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
             recorder.add(path)
 
 
-def package_inputs(layout: str, reference_docx: Path | None) -> list[Path]:
-    """The package's files a build reads: the layout folder and the bundled fonts; a reference
-    document given on the command line is listed too."""
+def package_inputs(layout: str, reference_docx: Path | None, opened: set[str]) -> list[Path]:
+    """The package's files a build reads: the layout folder, the bundled fonts, and the data
+    files of the package it opened (message catalogs, ...); a reference document given on the
+    command line is listed too."""
     files = sorted(p for p in layout_dir(layout).rglob("*") if p.is_file())
     files += font_files()
+    package = Path(__file__).resolve().parent
+    files += sorted({p for p in map(Path, opened) if p.is_relative_to(package) and p.is_file()
+                     and p.suffix not in (".py", ".pyc") and p not in files})
     if reference_docx is not None:
         files.append(reference_docx.resolve())
     return files
@@ -186,6 +193,8 @@ def _cached(path: Path, root: Path) -> bool:
 
 
 def _package_root(path: Path) -> Path:
+    if path.is_relative_to(package := Path(__file__).resolve().parent):
+        return package.parent
     for name in ("layouts", "fonts"):
         folder = data_dir(name)
         if path.is_relative_to(folder):

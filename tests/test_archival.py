@@ -136,7 +136,7 @@ def _all_blocks(blocks: tuple[m.Block, ...]) -> list[m.Block]:
 def test_other_variants(project: Project, tmp_path: Path, variant: str, pdfa: str, ua: bool,
                         tagged: bool) -> None:
     result = build(project.root, tmp_path, formats=("pdf",), pdf_variant=variant)
-    with pikepdf.open(result.outputs["pdf"]) as pdf:
+    with pikepdf.open(result.edition().outputs["pdf"]) as pdf:
         xmp = pdf.open_metadata()
         assert xmp.pdfa_status == pdfa
         assert (xmp.get("pdfuaid:part") == "1") is ua

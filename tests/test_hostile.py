@@ -291,8 +291,8 @@ def test_a_project_with_links_out_builds_without_reading_them(
     assert [p.name for p in written] == ["report-p1.docx", "report-p1.pdf"]
     for path in written:
         assert SENTINEL.encode() not in path.read_bytes()
-    assert SENTINEL not in pdftotext(result.outputs["pdf"])
-    with zipfile.ZipFile(result.outputs["docx"]) as z:
+    assert SENTINEL not in pdftotext(result.edition().outputs["pdf"])
+    with zipfile.ZipFile(result.edition().outputs["docx"]) as z:
         for name in z.namelist():
             assert SENTINEL.encode() not in z.read(name), name
         media = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]

@@ -61,7 +61,8 @@ def test_release_of_all_periods_in_parallel(project: Project, tmp_path: Path) ->
         info = subprocess.run([need("pdfinfo"), str(folder / pdf["file"])], capture_output=True,
                               text=True, check=True).stdout
         assert f"Pages:           {pdf['pages']}" in info
-        assert manifest["language"] == "ru"
+        assert manifest["languages"] == ["ru"]
+        assert {o["language"] for o in manifest["outputs"]} == {"ru"}
         assert manifest["pdf_variant"] == "pdf/a-2a+ua-1"
         assert manifest["tool"]["name"] == "reportgen" and manifest["tool"]["version"]
         assert manifest["packages"]["weasyprint"] and manifest["packages"]["python-docx"]
