@@ -1,11 +1,13 @@
 """Assemble stage: project + one period's data + narrative sections -> ``model.Document``.
 
 Parses everything once; writers only ever see the resulting model. All input
-problems of every file are collected and raised together as ``InputError``.
+problems of every file are collected together (``collect``), so that ``check``
+and ``build`` report them at once; ``assemble`` raises them as ``InputError``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model as m
@@ -22,26 +24,57 @@ from .expressions import (
 )
 from .glyphs import check_glyphs
 from .narrative import Counters, SectionReader, markdown_parser, split_front_matter
-from .project import Project, load_activity
+from .project import Activity, Project, load_activity
 from .schema import FrontMatter, Period
 from .strings import strings_for
 from .validate import validate
-from .yamlsrc import parse_yaml
+from .yamlsrc import Located, parse_yaml
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSource:
+    """A section as typed, kept for the checks of hand-written text (``consistency``)."""
+
+    file: Path
+    text: str  # the whole file
+    front: Located  # its front matter, with lines and columns as in the file
+    body_line: int  # lines before the body
+    lang: str
+
+
+@dataclass(slots=True)
+class Assembly:
+    """What the assemble stage made of one period: the document and what it was made from."""
+
+    document: m.Document | None = None  # None when the period's data could not be read
+    activity: Activity | None = None
+    sections: list[SectionSource] = field(default_factory=list)
 
 
 def assemble(project: Project, period: Period, strict: bool = False) -> m.Document:
     """The document of ``period``; raises ``InputError`` listing every problem found."""
     problems = Problems()
+    document = collect(project, period, problems).document
+    problems.raise_if_errors(strict=strict)
+    assert document is not None  # no data is an error
+    return document
+
+
+def collect(project: Project, period: Period, problems: Problems) -> Assembly:
+    """Assemble ``period`` as far as the input allows, recording every problem in ``problems``.
+
+    The document is complete only when no error was recorded.
+    """
+    result = Assembly()
     report = project.report
     lang = report.language
     strings = strings_for(lang)
     assets = Assets(project.root)
 
-    data = load_activity(project, period, problems)
-    if data is None:
-        problems.raise_if_errors()
-        raise AssertionError("unreachable: no data and no problem")  # pragma: no cover
-    context = data_context(data, period, lang, report)
+    result.activity = load_activity(project, period, problems)
+    if result.activity is None:
+        return result
+    context = data_context(result.activity.data, period, lang, report)
     expressions = Expressions(context, lang)
 
     logo = None
@@ -64,7 +97,7 @@ def assemble(project: Project, period: Period, strict: bool = False) -> m.Docume
             problems.error(ref_loc, f"section file '{ref}' not found")
             continue
         section = _read_section(file, lang, assets, counters, expressions, strings, problems,
-                                context)
+                                context, result.sections)
         if section is None:
             continue
         if section.id in seen_ids:
@@ -87,11 +120,10 @@ def assemble(project: Project, period: Period, strict: bool = False) -> m.Docume
         logo=logo,
         strings=strings,
     )
-    doc = m.Document(meta, tuple(sections))
+    result.document = m.Document(meta, tuple(sections))
     if not problems.errors:
-        check_glyphs(doc, problems)
-    problems.raise_if_errors(strict=strict)
-    return doc
+        check_glyphs(result.document, problems)
+    return result
 
 
 def _read_section(
@@ -103,6 +135,7 @@ def _read_section(
     strings: dict[str, str],
     problems: Problems,
     context: dict[str, object],
+    sources: list[SectionSource],
 ) -> m.Section | None:
     try:
         text = file.read_text(encoding="utf-8")
@@ -126,6 +159,7 @@ def _read_section(
     front = validate(FrontMatter, front_doc, problems)
     if front is None:
         return None
+    sources.append(SectionSource(file, text, front_doc, offset, front.lang or lang))
 
     def field_inlines(key: str) -> tuple[m.Inline, ...]:
         value = getattr(front, key)
