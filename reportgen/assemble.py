@@ -72,9 +72,8 @@ def collect(project: Project, period: Period, problems: Problems) -> Assembly:
     assets = Assets(project.root)
 
     result.activity = load_activity(project, period, problems)
-    if result.activity is None:
-        return result
-    context = data_context(result.activity.data, period, lang, report)
+    # Without valid data the sections are still read, for every problem that needs no data.
+    context = data_context(result.activity.data, period, lang, report) if result.activity else None
     expressions = Expressions(context, lang)
 
     logo = None
@@ -106,6 +105,8 @@ def collect(project: Project, period: Period, problems: Problems) -> Assembly:
         seen_ids[section.id] = SourceLoc(file, 1)
         sections.append(section)
 
+    if context is None:
+        return result
     meta = m.Meta(
         title=report.title,
         subtitle=report.subtitle,
@@ -134,7 +135,7 @@ def _read_section(
     expressions: Expressions,
     strings: dict[str, str],
     problems: Problems,
-    context: dict[str, object],
+    context: dict[str, object] | None,
     sources: list[SectionSource],
 ) -> m.Section | None:
     try:
@@ -221,9 +222,11 @@ def _unwrap_strong(children: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
 
 
 def _indicators(
-    text: str, loc: SourceLoc, context: dict[str, object], problems: Problems, lang: str
+    text: str, loc: SourceLoc, context: dict[str, object] | None, problems: Problems, lang: str
 ) -> list[m.Block]:
     """A ```{indicators} block: one indicator or breakdown name a line, as figure tiles."""
+    if context is None:
+        return []  # no valid data: its problems are reported already
     indicators = context["indicators"]
     breakdowns = context["breakdowns"]
     assert isinstance(indicators, dict) and isinstance(breakdowns, dict)

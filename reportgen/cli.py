@@ -7,6 +7,7 @@ shown only with --debug.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import traceback
@@ -14,7 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import InputError, RenderError, ReportgenError, display_path
+from .errors import (
+    InputError,
+    Problem,
+    RenderError,
+    ReportgenError,
+    SourceLoc,
+    display_path,
+)
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RENDER = 0, 1, 2, 3
 
@@ -52,6 +60,25 @@ def _parser() -> argparse.ArgumentParser:
                    help="comma-separated output formats: pdf, docx (default: pdf,docx)")
     b.add_argument("--reference-docx", metavar="FILE", type=_existing_file,
                    help="Word document whose styles the DOCX uses (see reference-docx)")
+
+    c = sub.add_parser(
+        "check",
+        help="check a period's input without rendering anything",
+        description="Check everything a build of one period would use (report.yaml, the "
+        "activity data, the sections, images, expressions) and the numbers typed by hand "
+        "in the narrative against the data, without rendering. Every problem is reported at "
+        "once as FILE:LINE:COL: SEVERITY: MESSAGE (or as JSON). Exit code 1 if there is an "
+        "error (with --strict: any problem), else 0. 'build' runs the same checks first.",
+    )
+    c.add_argument("project", nargs="?", default="data", type=Path,
+                   help="report project folder (default: data)")
+    c.add_argument("--period", metavar="ID", help="reporting period id (default: the "
+                   "report's default_period, else the last period)")
+    c.add_argument("--format", choices=("text", "json"), default="text", dest="output",
+                   help="text: one problem a line (default); json: an object with a "
+                   "'problems' list, for CI annotations")
+    c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c.add_argument("--debug", action="store_true", help="show tracebacks of failures")
 
     r = sub.add_parser(
         "reference-docx",
@@ -95,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "check":
+            return _check(args)
         if args.command == "reference-docx":
             return _reference_docx(args)
     except InputError as exc:
@@ -126,6 +155,8 @@ def _build(args: argparse.Namespace) -> int:
 
     result = build(args.project, args.out, args.period, formats=args.formats,
                    strict=args.strict, reference_docx=args.reference_docx)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     for fmt, path in result.outputs.items():
         pages = f" ({result.pages[fmt]} pages)" if fmt in result.pages else ""
         print(f"wrote {display_path(path)}{pages}")
@@ -135,6 +166,40 @@ def _build(args: argparse.Namespace) -> int:
             print(f"  {name:<12} {seconds:6.2f} s", file=sys.stderr)
         print(f"  {'total':<12} {total:6.2f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .build import check
+
+    result = check(args.project, args.period, strict=args.strict)
+    errors, warnings = len(result.errors), len(result.warnings)
+    if args.output == "json":
+        report = {
+            "project": display_path(args.project),
+            "period": result.period_id,
+            "strict": args.strict,
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [_problem_json(p) for p in result.problems],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            print(problem)
+        period = f" (period {result.period_id})" if result.period_id else ""
+        print(f"reportgen: {display_path(args.project)}{period}: {errors} error(s), "
+              f"{warnings} warning(s)", file=sys.stderr)
+    return EXIT_INPUT if errors else EXIT_OK
+
+
+def _problem_json(problem: Problem) -> dict[str, object]:
+    def place(loc: SourceLoc | None) -> dict[str, object]:
+        if loc is None:
+            return {"file": None, "line": None, "column": None}
+        return {"file": display_path(loc.file), "line": loc.line, "column": loc.col}
+
+    return {**place(problem.loc), "severity": problem.severity, "message": problem.message,
+            "related": [place(loc) for loc in problem.related]}
 
 
 def _reference_docx(args: argparse.Namespace) -> int:

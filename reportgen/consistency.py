@@ -47,6 +47,15 @@ _STOP = {
     "en": "a an the of in on at by for with to from as its their",
     "kk": "мен бен пен да де та те үшін бойынша",
 }
+#: Measures: a number before them counts years, percents or money, never a label's things.
+_UNITS = {
+    "ru": "лет год года году месяц месяца месяцев недел дня дней час часа часов минут раз раза "
+          "процент процента процентов тыс тысяч тысячи млн миллион миллиона миллионов млрд "
+          "миллиард миллиарда миллиардов тенге доллар долларов рубл рублей евро км кг тонн тонны",
+    "en": "year years month months week weeks day days hour hours times percent thousand "
+          "million millions billion billions dollars tenge euro km kg tons",
+    "kk": "жыл жылы ай апта күн сағат пайыз мың млн млрд теңге",
+}
 _CONJUNCTIONS = {"и", "или", "а", "но", "and", "or", "but", "және", "немесе"}
 
 _NUMBER = {
@@ -108,6 +117,7 @@ class _Language:
         name = _STEMMERS.get(lang)
         self.stemmer = snowballstemmer.stemmer(name) if name else None
         self.stop = set(_STOP.get(lang, "").split())
+        self.units = set(_UNITS.get(lang, "").split()) | {"%"}
         self.decimal = "." if lang == "en" else ","
         number = _NUMBER["point" if lang == "en" else "comma"]
         self.scan = re.compile(_SCAN.replace("NUMBER", number), re.M | re.X)
@@ -216,6 +226,8 @@ def _tokens(text: str, start: int, end: int, lang: _Language) -> list[_Token]:
             low = m.group().lower()
             if low in _CONJUNCTIONS:
                 out.append(_Token("conj", a, b))
+            elif low in lang.units:
+                out.append(_Token("break", a, b))
             elif low in lang.stop:
                 out.append(_Token("stop", a, b))
             else:
@@ -273,7 +285,7 @@ def _best(tokens: list[_Token], i: int, fact: Fact, lang: _Language) -> _Match |
     nxt = _skip(tokens, i + 1, 1)
     if nxt is not None and tokens[nxt].kind == "ref":
         if tokens[nxt].ref == fact.name:
-            return _Match(fact, (99.0, 1.0), tokens[i].start, tokens[nxt].start)
+            return _Match(fact, (99.0, 1.0), tokens[i].start, tokens[nxt].end)
         return None
     found: list[_Match] = []
     for form in fact.forms:
@@ -385,7 +397,6 @@ def _before(tokens: list[_Token], i: int, form: tuple[Word, ...], lang: _Languag
 
 
 def _phrase(text: str) -> str:
-    text = re.sub(r"\{\{.*?\}\}", "…", text, flags=re.S)
     text = re.sub(r"[*_`\"]", "", text)
     text = " ".join(text.split())
     return text if len(text) <= 80 else text[:79] + "…"
