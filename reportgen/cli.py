@@ -80,6 +80,20 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.add_argument("--debug", action="store_true", help="show tracebacks of failures")
 
+    s = sub.add_parser(
+        "schema",
+        help="write JSON Schemas of the project's YAML files (and the field reference)",
+        description="Write JSON Schemas of report.yaml (report.schema.json), the activity "
+        "data files (activity.schema.json) and the sections' front matter "
+        "(section.schema.json) into DIR, for editors: with VS Code's YAML extension, a first "
+        "line '# yaml-language-server: $schema=PATH' in a YAML file gives completion and "
+        "validation. With --markdown, also write the field reference in Markdown.",
+    )
+    s.add_argument("--out", metavar="DIR", type=Path, default=Path("schema"),
+                   help="folder for the schema files (default: schema)")
+    s.add_argument("--markdown", metavar="FILE", type=Path,
+                   help="also write the field reference (Markdown) to FILE")
+
     r = sub.add_parser(
         "reference-docx",
         help="write the default reference document, to customize the DOCX's styles",
@@ -126,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "reference-docx":
             return _reference_docx(args)
+        if args.command == "schema":
+            return _schema(args)
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -200,6 +216,19 @@ def _problem_json(problem: Problem) -> dict[str, object]:
 
     return {**place(problem.loc), "severity": problem.severity, "message": problem.message,
             "related": [place(loc) for loc in problem.related]}
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .build import write_atomic
+    from .fields import field_reference, json_schemas
+
+    targets = {args.out / name: text for name, text in json_schemas().items()}
+    if args.markdown:
+        targets[args.markdown] = field_reference()
+    for path, text in targets.items():
+        write_atomic(path, text.encode("utf-8"))
+        print(f"wrote {display_path(path)}")
+    return EXIT_OK
 
 
 def _reference_docx(args: argparse.Namespace) -> int:
