@@ -208,10 +208,10 @@ def test_seed_page_as_written_contradicts_the_data(seed_root: Path) -> None:
     assert [f[:len(e)] for f, e in zip(found, SEED_9M, strict=False)] == SEED_9M
     assert len(found) == len(SEED_9M)
     # Both places are cited, and the expression to write instead is suggested.
-    assert found[0].endswith("(activity/2018-9m.yaml:4:12); write {{ indicators.analytical_materials }} "
+    assert found[0].endswith("(activity/2018-9m.yaml:5:12); write {{ indicators.analytical_materials }} "
                              "instead of the typed number")
-    assert result.problems[0].related[0].line == 4
-    assert "(breakdowns.media_publications, activity/2018-9m.yaml:40:12): write " \
+    assert result.problems[0].related[0].line == 5
+    assert "(breakdowns.media_publications, activity/2018-9m.yaml:41:12): write " \
            "{{ breakdowns.media_publications }} so that it cannot go stale" in found[7]
 
 
