@@ -306,3 +306,22 @@ def test_schema_comment_line_is_harmless(project: Project) -> None:
     project.write("report.yaml", "# yaml-language-server: $schema=schema/report.schema.json\n"
                   + REPORT_YAML)
     assert check_lines(project, strict=True) == []
+
+
+def test_generated_large_project_checks_clean(tmp_path: Path) -> None:
+    """tools/make_large_project.py (the benchmark's project) makes a valid report."""
+    import importlib.util
+
+    from .conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("mlp", REPO / "tools" / "make_large_project.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    sections = tool.make_project(tmp_path / "big", pages=60)
+    assert len(sections) == 5 * tool.rounds_for(60) == 20
+    result = check(tmp_path / "big", strict=True)
+    assert result.problems == []
+    assert result.assembly is not None and result.assembly.document is not None
+    ids = [s.id for s in result.assembly.document.sections]
+    assert len(set(ids)) == len(ids) and ids[5] == "international-cooperation-2"
