@@ -32,7 +32,8 @@ from .errors import Problems, SourceLoc
 from .schema import ActivityData
 from .yamlsrc import Located
 
-#: Up to this many unrelated words between the number and the label's first word.
+#: Up to this many unrelated words between the number and the label's first word
+#: (none for a one-word label).
 MAX_GAP = 2
 #: Up to this many unrelated words in a row inside the label's words.
 MAX_EXTRA = 2
@@ -72,7 +73,7 @@ _SCAN = r"""
 |(?<![\w.,/-])(?P<num>NUMBER)(?![.,]?\w)(?!-\w)
 |(?P<word>[^\W\d_]+(?:-[^\W\d_]+)*)
 |(?P<dash>[–—:]|(?<=\s)-(?=\s))
-|(?P<punct>[.,;!?()«»“”„…/|\[\]]|\d+)
+|(?P<punct>[.,;!?()«»“”„…/|\[\]%‰]|\d+)
 """
 _LABEL_REF = re.compile(
     r"\{\{-?\s*((?:indicators|breakdowns)\.\w+(?:\.parts\.\w+)?)\s*"
@@ -117,7 +118,7 @@ class _Language:
         name = _STEMMERS.get(lang)
         self.stemmer = snowballstemmer.stemmer(name) if name else None
         self.stop = set(_STOP.get(lang, "").split())
-        self.units = set(_UNITS.get(lang, "").split()) | {"%"}
+        self.units = set(_UNITS.get(lang, "").split())
         self.decimal = "." if lang == "en" else ","
         number = _NUMBER["point" if lang == "en" else "comma"]
         self.scan = re.compile(_SCAN.replace("NUMBER", number), re.M | re.X)
@@ -164,13 +165,13 @@ def check_narrative(assembly: Assembly, problems: Problems) -> None:
     for section in assembly.sections:
         if section.lang not in languages:
             lang = _Language(section.lang)
-            languages[section.lang] = (lang, data_facts(activity.data, activity.source, lang))
+            languages[section.lang] = (lang, _data_facts(activity.data, activity.source, lang))
         lang, facts = languages[section.lang]
         for start, end in _regions(section):
             _check_text(section, start, end, facts, lang, problems)
 
 
-def data_facts(data: ActivityData, source: Located, lang: _Language) -> list[Fact]:
+def _data_facts(data: ActivityData, source: Located, lang: _Language) -> list[Fact]:
     """Every labelled value of the data: indicators, breakdown totals and their parts."""
 
     def forms(label: str | Mapping[str, str]) -> tuple[tuple[Word, ...], ...]:
@@ -336,7 +337,7 @@ def _after(tokens: list[_Token], i: int, form: tuple[Word, ...],
         if k >= 0:
             break
         gap += 1
-        if gap > MAX_GAP:
+        if gap > (MAX_GAP if len(form) > 1 else 0):  # one word is weak evidence: no gap
             return None
         j += 1
     if k < 0:
