@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import model as m
 from .assets import AssetError, Assets
+from .charts import Charts, make_source
 from .errors import InputError, Problems, SourceLoc, display_path
 from .expressions import (
     BreakdownView,
@@ -25,7 +26,7 @@ from .expressions import (
 from .glyphs import check_glyphs
 from .narrative import Counters, SectionReader, markdown_parser, split_front_matter
 from .project import Activity, Project, load_activity
-from .schema import FrontMatter, Period
+from .schema import ActivityData, FrontMatter, Period
 from .strings import strings_for
 from .validate import validate
 from .yamlsrc import Located, parse_yaml
@@ -72,8 +73,9 @@ def collect(project: Project, period: Period, problems: Problems) -> Assembly:
     assets = Assets(project.root)
 
     result.activity = load_activity(project, period, problems)
+    data = result.activity.data if result.activity else None
     # Without valid data the sections are still read, for every problem that needs no data.
-    context = data_context(result.activity.data, period, lang, report) if result.activity else None
+    context = data_context(data, period, lang, report) if data else None
     expressions = Expressions(context, lang)
 
     logo = None
@@ -84,6 +86,23 @@ def collect(project: Project, period: Period, problems: Problems) -> Assembly:
             problems.error(project.source.loc(("organization", "logo")), str(exc))
 
     counters = Counters()
+
+    def caption_inlines(text: str, loc: SourceLoc) -> tuple[m.Inline, ...]:
+        rendered = expressions.render(text, loc, problems)
+        reader = SectionReader(loc.file, 0, assets, counters, problems, strings, "")
+        return reader._inlines(markdown_parser().parseInline(rendered)[0], loc)
+
+    def load_other(other: Period) -> ActivityData | None:
+        activity = load_activity(project, other, problems)
+        return activity.data if activity else None
+
+    charts = None if data is None else Charts(
+        root=project.root, report_source=project.source, specs=report.charts,
+        source=make_source(report.periods, period, data, load_other, project.data_file,
+                           lang, strings["unspecified"]),
+        counters=counters, problems=problems, strings=strings, layout=report.layout,
+        caption_inlines=caption_inlines,
+    )
     sections: list[m.Section] = []
     seen_ids: dict[str, SourceLoc] = {}
     for index, ref in enumerate(report.sections):
@@ -96,7 +115,7 @@ def collect(project: Project, period: Period, problems: Problems) -> Assembly:
             problems.error(ref_loc, f"section file '{ref}' not found")
             continue
         section = _read_section(file, lang, assets, counters, expressions, strings, problems,
-                                context, result.sections)
+                                context, charts, result.sections)
         if section is None:
             continue
         if section.id in seen_ids:
@@ -105,8 +124,12 @@ def collect(project: Project, period: Period, problems: Problems) -> Assembly:
         seen_ids[section.id] = SourceLoc(file, 1)
         sections.append(section)
 
-    if context is None:
+    if charts is None:  # no valid data: no document
         return result
+    for chart_id, where in charts.unplaced():
+        problems.warning(where, f"chart '{chart_id}' is declared but no section places it "
+                         f"(add a ```{{chart}} block with '{chart_id}' to a section)")
+
     meta = m.Meta(
         title=report.title,
         subtitle=report.subtitle,
@@ -120,6 +143,7 @@ def collect(project: Project, period: Period, problems: Problems) -> Assembly:
         date=report.date,
         logo=logo,
         strings=strings,
+        list_of_figures=report.list_of_figures,
     )
     result.document = m.Document(meta, tuple(sections))
     if not problems.errors:
@@ -136,6 +160,7 @@ def _read_section(
     strings: dict[str, str],
     problems: Problems,
     context: dict[str, object] | None,
+    charts: Charts | None,
     sources: list[SectionSource],
 ) -> m.Section | None:
     try:
@@ -177,8 +202,11 @@ def _read_section(
     body, line_map = unmark_lines(marked)
     reader = SectionReader(
         file, offset, assets, counters, problems, strings, section_id, title,
-        directives={"indicators": lambda text, loc: _indicators(text, loc, context, problems,
-                                                               lang)},
+        directives={
+            "indicators": lambda text, loc: _indicators(text, loc, context, problems, lang),
+            # without valid data a chart cannot be resolved; the data's problems are reported
+            "chart": charts.place if charts else lambda text, loc: [],
+        },
         line_map=line_map,
     )
     blocks = reader.read(body)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import Assembly, collect
+from .charts import DrawStats, draw_all
 from .consistency import check_narrative
 from .errors import InputError, Problem, Problems
 from .model import Document
@@ -64,6 +65,7 @@ class BuildResult(_Timed):
     outputs: dict[str, Path] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     document: Document | None = None
+    charts: DrawStats | None = None
     #: Warnings of the input that did not stop the build (the CLI shows them).
     warnings: list[Problem] = field(default_factory=list)
 
@@ -147,6 +149,8 @@ def build(
     assert checked.period_id is not None
     doc = result.document = assembly.document
     result.warnings = checked.warnings
+    with result.stage("charts"):
+        result.charts = draw_all(doc, project.report.layout)
     rendered: dict[str, bytes] = {}
     if "pdf" in formats:
         with result.stage("render pdf"):

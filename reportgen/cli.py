@@ -176,6 +176,8 @@ def _build(args: argparse.Namespace) -> int:
     for fmt, path in result.outputs.items():
         pages = f" ({result.pages[fmt]} pages)" if fmt in result.pages else ""
         print(f"wrote {display_path(path)}{pages}")
+    if result.charts and (result.charts.drawn or result.charts.cached):
+        print(f"charts: {result.charts.drawn} drawn, {result.charts.cached} from the cache")
     if args.timings:
         total = sum(t for _, t in result.timings)
         for name, seconds in result.timings:

@@ -127,6 +127,8 @@ def _type(node: dict[str, Any]) -> str:
     if "anyOf" in node:
         return " or ".join(_type(n) for n in node["anyOf"] if n.get("type") != "null")
     kind = node.get("type")
+    if "enum" in node:
+        return "one of " + ", ".join(f"`{v}`" for v in node["enum"])
     if kind == "string":
         if node.get("format") == "date":
             return "date (YYYY-MM-DD)"

@@ -61,6 +61,10 @@ def _blocks(blocks: tuple[m.Block, ...]) -> Iterator[tuple[str, SourceLoc | None
                 yield m.plain_text(c), loc
             case m.Figure(caption=c, loc=loc) | m.Gallery(caption=c, loc=loc):
                 yield m.plain_text(c), loc
+            case m.Chart(caption=c, loc=loc, categories=cats, series=series, alt=alt,
+                         x_label=x, y_label=y):
+                names = [name for name, _ in series]
+                yield " ".join([m.plain_text(c), alt, x or "", y or "", *cats, *names]), loc
             case m.ListBlock(items=items):
                 for item in items:
                     yield from _blocks(item)

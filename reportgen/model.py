@@ -138,6 +138,29 @@ class MetricGrid:
 
 
 @dataclass(frozen=True, slots=True)
+class Chart:
+    """A numbered chart drawn from the data: SVG for print, PNG for Word (files named by ``digest``)."""
+
+    kind: str  # bar, hbar, stacked_bar, donut, pie, line
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | int, ...]], ...]  # (name, one value per category)
+    highlight: tuple[int, ...]  # indices of the categories drawn in the accent colour
+    x_label: str | None
+    y_label: str | None
+    width_mm: float
+    height_mm: float
+    lang: str  # how numbers on the chart are written
+    caption: tuple[Inline, ...]
+    alt: str
+    number: int
+    id: str
+    loc: SourceLoc
+    digest: str  # hash of everything the drawing depends on
+    svg: Path
+    png: Path
+
+
+@dataclass(frozen=True, slots=True)
 class Div:
     """A group of blocks with a role (``expandable-content`` ...) or a language of its own."""
 
@@ -152,7 +175,8 @@ class ThematicBreak:
     loc: SourceLoc
 
 
-Block = Heading | Paragraph | ListBlock | Quote | Figure | Gallery | MetricGrid | Div | ThematicBreak
+Block = (Heading | Paragraph | ListBlock | Quote | Figure | Gallery | Chart | MetricGrid | Div
+         | ThematicBreak)
 
 # ------------------------------------------------------------------ document
 
@@ -182,6 +206,8 @@ class Meta:
     city: str | None
     date: dt.date | None
     logo: Image | None = None
+    #: Where the list of figures goes: "after_contents", "end", or None for none.
+    list_of_figures: str | None = None
     #: Fixed strings of the layout in the report's language ("Содержание", ...).
     strings: dict[str, str] = field(default_factory=dict)
 
@@ -194,6 +220,23 @@ class Document:
     @property
     def has_summaries(self) -> bool:
         return any(s.summary for s in self.sections)
+
+
+def figures(blocks: tuple[Block, ...]) -> list[Figure | Gallery | Chart]:
+    """The numbered figures among ``blocks``, in order (photos, galleries and charts)."""
+    found: list[Figure | Gallery | Chart] = []
+    for block in blocks:
+        match block:
+            case Figure() | Gallery() | Chart():
+                found.append(block)
+            case Div(blocks=inner) | Quote(blocks=inner):
+                found.extend(figures(inner))
+            case ListBlock(items=items):
+                for item in items:
+                    found.extend(figures(item))
+            case _:
+                pass
+    return found
 
 
 def headings(blocks: tuple[Block, ...], level: int | None = None) -> list[Heading]:

@@ -7,6 +7,7 @@ repository. Nothing here renders anything.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -46,3 +47,30 @@ def font_families() -> set[str]:
     for f in font_files():
         names.add(TTFont(f, lazy=True)["name"].getDebugName(6) or f.stem)
     return names
+
+
+@dataclass(frozen=True, slots=True)
+class FontFace:
+    """One bundled font file under the family name the layouts use for it."""
+
+    path: Path
+    family: str  # "Report Serif" or "Report Sans"
+    style: str  # "normal" or "italic"
+    weight: int  # 400 or 700
+
+
+def font_faces() -> list[FontFace]:
+    """The bundled fonts as the layouts and the charts know them.
+
+    Family names no system font has, so that nothing but the bundled files can
+    ever be picked (the PDF writer also hides system fonts from Fontconfig).
+    """
+    families = {"PTF": "Report Serif", "PTS": "Report Sans"}
+    styles = {"55": ("normal", 400), "56": ("italic", 400), "75": ("normal", 700),
+              "76": ("italic", 700)}
+    faces = []
+    for path in font_files():
+        family, style = families.get(path.stem[:3]), styles.get(path.stem[3:5])
+        if family is not None and style is not None:
+            faces.append(FontFace(path, family, *style))
+    return faces

@@ -9,7 +9,7 @@ formats text for output.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -30,6 +30,77 @@ class Strict(BaseModel):
     """Unknown keys are errors and nothing is coerced (YAML's ``no`` is not text)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# ---------------------------------------------------------------------- charts
+
+ChartType = Literal["bar", "hbar", "stacked_bar", "donut", "pie", "line", "tiles"]
+Scalar = str | int | bool
+
+#: The keys of which a chart's data names exactly one.
+SOURCES = ("indicator", "indicators", "breakdown", "list", "values")
+
+
+class ChartData(Strict):
+    """What a chart shows; exactly one of the sources (``indicator`` ... ``values``)."""
+
+    indicator: Ident | None = Field(None, description="One indicator (usually with across: periods).")
+    indicators: list[Ident] | None = Field(
+        None, min_length=1, description="Several indicators side by side.")
+    breakdown: Ident | None = Field(None, description="A breakdown: its parts are the categories.")
+    list_: Annotated[str, StringConstraints(pattern=r"^(events|memoranda|extra\.[A-Za-z0-9_-]+)$")] | None = (
+        Field(None, alias="list", description="A list to count: events, memoranda or extra.<name>."))
+    values: Annotated[str, StringConstraints(pattern=r"^extra\.[A-Za-z0-9_-]+$")] | None = Field(
+        None, description="A mapping of category to number under extra, e.g. extra.media_by_country.")
+    where: dict[Ident, Scalar] = Field(
+        default_factory=dict, description="Only list items whose fields have these values.")
+    group_by: Ident | None = Field(
+        None, description="Field to group list items by; 'month' or 'year' group by their date.")
+    sum: Ident | None = Field(None, description="Add up this numeric field instead of counting items.")
+    across: Literal["periods"] | None = Field(
+        None, description="Repeat the data for each reporting period (a trend).")
+    periods: list[Ident] | None = Field(
+        None, min_length=1,
+        description="Periods of the trend; default: all periods up to the one being built.")
+    labels: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Display names of categories or series by key (indicator, part, period id, group).")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ChartData:
+        named = [key for key in SOURCES if getattr(self, "list_" if key == "list" else key)]
+        if len(named) != 1:
+            raise ValueError(
+                "expected exactly one of: " + ", ".join(SOURCES)
+                + (f"; got {', '.join(named)}" if named else "; got none"))
+        if (self.group_by or self.where or self.sum) and not self.list_:
+            raise ValueError("where, group_by and sum apply to a list (data: {list: events, ...})")
+        if self.list_ and not self.group_by:
+            raise ValueError("a list needs group_by (e.g. group_by: country) to become categories")
+        if self.periods and not self.across:
+            raise ValueError("periods needs across: periods")
+        return self
+
+
+class ChartSpec(Strict):
+    """One chart: its type, title and data, and how to show them."""
+
+    type: ChartType = Field(description="bar, hbar, stacked_bar, donut, pie, line or tiles.")
+    title: Text = Field(description="What the chart shows; also its caption unless caption is given.")
+    data: ChartData = Field(description="Which values the chart shows, and across what.")
+    id: Ident | None = Field(None, description="Id of an inline chart (for cross-references).")
+    caption: Text | None = Field(None, description="Caption under the chart; default: the title.")
+    alt: Text | None = Field(
+        None, description="Alternative text; default: made from the title and the data.")
+    x_label: Text | None = Field(None, description="Label of the category axis.")
+    y_label: Text | None = Field(None, description="Label of the value axis.")
+    sort: Literal["none", "ascending", "descending"] = Field(
+        "none", description="Order of the categories by value; 'none' keeps the data's order.")
+    highlight: Text | list[Text] = Field(
+        default_factory=list,
+        description="Categories drawn in the accent colour (by key or by display name).")
+    height: Annotated[float, Field(gt=20, le=230)] | None = Field(
+        None, description="Height of the drawing in millimetres; default depends on the type.")
 
 
 # ---------------------------------------------------------------- report.yaml
@@ -85,6 +156,11 @@ class Report(Strict):
     sections: list[Text] = Field(
         min_length=1, description="Section files in report order, relative to the project."
     )
+    charts: dict[Ident, ChartSpec] = Field(
+        default_factory=dict, description="Charts drawn from the data, by id; a section places one "
+        "with a ```{chart} block naming the id.")
+    list_of_figures: Literal["after_contents", "end"] | None = Field(
+        None, description="Print a list of figures (charts, photos) after the contents or at the end.")
 
     @field_validator("periods")
     @classmethod

@@ -326,3 +326,6 @@ def test_generated_large_project_checks_clean(tmp_path: Path) -> None:
     assert result.assembly is not None and result.assembly.document is not None
     ids = [s.id for s in result.assembly.document.sections]
     assert len(set(ids)) == len(ids) and ids[5] == "international-cooperation-2"
+    # every round places its own copies of the charts
+    assert "id: work-trend-3\n" in (tmp_path / "big" / "sections" / "analytics-003.md").read_text(
+        encoding="utf-8")

@@ -128,14 +128,16 @@ def test_no_direct_formatting(built: Built) -> None:
 def test_contents_is_a_filled_toc_field(built: Built, word: DocxDocument) -> None:
     body = word.element.body
     instr = [t.text for t in body.iter(f"{W}instrText") if "TOC" in (t.text or "")]
-    assert instr == [' TOC \\o "1-3" \\h \\z \\u ']
+    # The contents, and the sample's list of figures (over the captions' SEQ Figure fields).
+    assert instr == [' TOC \\o "1-3" \\h \\z \\u ', ' TOC \\h \\z \\c "Figure" ']
     begin = body.iter(f"{W}fldChar").__next__()
     assert begin.get(f"{W}fldCharType") == "begin" and begin.get(f"{W}dirty") == "true"
     entries = [p for p in word.paragraphs if re.fullmatch(r"toc \d", _style(p).lower())]
     entry_texts = [p.text for p in entries]
     for section in built.doc.sections:
         assert section.title in entry_texts
-    assert entry_texts[0] == built.doc.meta.strings["summary"]
+    assert entry_texts[:2] == [built.doc.meta.strings["list_of_figures"],
+                               built.doc.meta.strings["summary"]]
     # Entries link to bookmarks on the headings, as Word's own TOC does (\h).
     anchors = {h.get(f"{W}anchor") for p in entries for h in p._p.iter(f"{W}hyperlink")}
     names = {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
@@ -168,7 +170,7 @@ def test_each_section_starts_a_page_and_figures_are_numbered(built: Built, word:
             assert match, p.text
             numbers.append(int(match.group(1)))
     model_numbers = [b.number for s in built.doc.sections for b in _blocks(s.blocks)
-                     if isinstance(b, m.Figure | m.Gallery)]
+                     if isinstance(b, m.Figure | m.Gallery | m.Chart)]
     assert numbers == model_numbers
 
 
@@ -177,7 +179,7 @@ def test_images_all_there_with_alt_text_and_unique_ids(built: Built, word: DocxD
     for section in built.doc.sections:
         expected += section.cover is not None
         for block in _blocks(section.blocks):
-            if isinstance(block, m.Figure):
+            if isinstance(block, m.Figure | m.Chart):
                 expected += 1
             elif isinstance(block, m.Gallery):
                 expected += len(block.images)

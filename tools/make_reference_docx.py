@@ -213,6 +213,10 @@ def paragraph_styles() -> list[str]:
     para("TOC3", "toc 3", next_id="BodyText", ui_priority=39,
          p=ppr(before=mm(0.8), after=0, line=1.25, left=mm(14), **toc),
          r=rpr(SERIF, 10))
+    # The list of figures (Word's TOC field with \\c "Figure" styles its entries with this).
+    para("TableofFigures", "table of figures", next_id="BodyText", ui_priority=99,
+         p=ppr(before=0, after=mm(2), line=1.25, **toc),
+         r=rpr(SERIF, 10.5))
     # The summary page.
     para("SummaryHeading", "Summary Heading", next_id="BodyText",
          p=ppr(keep_next=True, keep_lines=True, no_hyphens=True, before=mm(5), after=mm(2),
@@ -390,6 +394,7 @@ def sample_body() -> str:
         p("TOC1", t("TOC 1: a section title\t3")),
         p("TOC2", t("TOC 2: a heading inside the section\t4")),
         p("TOC3", t("TOC 3: a heading of the third level\t5")),
+        p("TableofFigures", t("Table of Figures: Figure 1. A chart\t6")),
         p("Heading1", t("Heading 1: a section title")),
         p("SummaryHeading", t("Summary Heading: a section on the summary page")),
         p("Lead", t("Lead: the section's opening paragraph, set apart.")),

@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import model as m
-from ..resources import font_files, layout_dir
+from ..resources import font_faces, layout_dir
 
 
 def inlines_html(nodes: tuple[m.Inline, ...]) -> Markup:
@@ -79,6 +79,12 @@ def blocks_html(blocks: tuple[m.Block, ...], strings: dict[str, str]) -> Markup:
                 out.append(f'<figure id="{escape(gid)}" class="gallery cols-{cols}">'
                            f'<div class="grid">{cells}</div>'
                            f"{_caption(strings['figure'], n, caption)}</figure>")
+            case m.Chart(svg=svg, alt=alt, caption=caption, number=n, id=cid, kind=kind,
+                         width_mm=w):
+                out.append(f'<figure id="{escape(cid)}" class="figure chart chart-{kind}">'
+                           f'<img src="{escape(svg.as_uri())}" alt="{escape(alt)}" '
+                           f'style="width: {w:g}mm">'
+                           f"{_caption(strings['figure'], n, caption)}</figure>")
             case m.MetricGrid(metrics=metrics):
                 tiles = "".join(
                     f'<div class="metric"><div class="metric-value">{escape(x.value)}</div>'
@@ -101,20 +107,11 @@ def blocks_html(blocks: tuple[m.Block, ...], strings: dict[str, str]) -> Markup:
 
 def font_face_css() -> str:
     """@font-face rules for the bundled fonts, under family names no system font has."""
-    styles = {"55": ("normal", "normal"), "56": ("italic", "normal"),
-              "75": ("normal", "bold"), "76": ("italic", "bold")}
-    families = {"PTF": "Report Serif", "PTS": "Report Sans"}
-    rules = []
-    for path in font_files():
-        family = families.get(path.stem[:3])
-        style = styles.get(path.stem[3:5])
-        if family is None or style is None:
-            continue
-        rules.append(
-            f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
-            f"font-style: {style[0]}; font-weight: {style[1]}; }}"
-        )
-    return "\n".join(rules)
+    return "\n".join(
+        f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.as_uri()}"); '
+        f"font-style: {face.style}; font-weight: {face.weight}; }}"
+        for face in font_faces()
+    )
 
 
 def render_html(doc: m.Document, layout: str = "default") -> str:
@@ -139,8 +136,13 @@ def render_html(doc: m.Document, layout: str = "default") -> str:
         }
         for s in doc.sections
     ]
+    figures = [
+        {"id": f.id, "number": f.number, "caption": inlines_html(f.caption)}
+        for s in doc.sections for f in m.figures(s.blocks)
+    ]
     return template.render(
         meta=doc.meta,
+        figures=figures,
         s=doc.meta.strings,
         sections=sections,
         has_summaries=doc.has_summaries,

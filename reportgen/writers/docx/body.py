@@ -40,6 +40,7 @@ from .targets import plan
 
 #: The contents field: levels 1-3 of the outline, as links, hiding page numbers on the web.
 TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
+LOF_FIELD = 'TOC \\h \\z \\c "Figure"'  # the captions' SEQ Figure fields
 FIGURE_MAX_HEIGHT = 88 * EMU_PER_MM  # as the print layout's ``figure img { max-height }``
 SECTION_COVER_HEIGHT = 52 * EMU_PER_MM
 LOGO_WIDTH = 24 * EMU_PER_MM
@@ -94,10 +95,14 @@ class BodyWriter:
     def write(self) -> None:
         self.cover()
         self.contents()
+        if self.meta.list_of_figures == "after_contents":
+            self.list_of_figures()
         if self.doc.has_summaries:
             self.summary()
         for section in self.doc.sections:
             self.section(section)
+        if self.meta.list_of_figures == "end":
+            self.list_of_figures()
 
     def cover(self) -> None:
         meta = self.meta
@@ -136,6 +141,25 @@ class BodyWriter:
         if not entries:
             entries.append(self._new("TOC 1"))
         begin = make_field(TOC_FIELD, [], dirty=True)[:-1]  # the end closes the last entry
+        ppr = entries[0].find(qn("w:pPr"))
+        for run in reversed(begin):
+            ppr.addnext(run)
+        entries[-1].append(field_end())
+
+    def list_of_figures(self) -> None:
+        """Word's list of figures: a TOC field over the captions' SEQ Figure, pre-filled."""
+        figures = [f for s in self.doc.sections for f in m.figures(s.blocks)]
+        if not figures:
+            return
+        heading = self.text_paragraph("TOC Heading", self.strings["list_of_figures"], Context())
+        self._bookmark(heading, self.targets.by_anchor["list-of-figures"])
+        entries = []
+        for figure in figures:
+            p = self._new("Table of Figures")
+            text = f"{self._label(figure.number)}. {m.plain_text(figure.caption)}".rstrip()
+            p.append(hyperlink(text_runs(text), anchor=self.targets.by_node[id(figure)]))
+            entries.append(p)
+        begin = make_field(LOF_FIELD, [], dirty=True)[:-1]
         ppr = entries[0].find(qn("w:pPr"))
         for run in reversed(begin):
             ppr.addnext(run)
@@ -183,6 +207,8 @@ class BodyWriter:
                 self.figure(block, ctx)
             case m.Gallery():
                 self.gallery(block, ctx)
+            case m.Chart():
+                self.chart(block, ctx)
             case m.MetricGrid():
                 self.metrics(block, ctx)
             case m.Div(blocks=blocks, lang=lang):
@@ -214,6 +240,16 @@ class BodyWriter:
         p.append(el("w:r", None, self.pictures.drawing(figure.image, width, height, alt)))
         self.caption(figure, ctx)
 
+    def chart(self, chart: m.Chart, ctx: Context) -> None:
+        """The chart's print-resolution PNG at its drawn size, with the chart's alt text."""
+        width = min(round(chart.width_mm * EMU_PER_MM), self.column)
+        height = round(width * chart.height_mm / chart.width_mm)
+        image = m.Image(chart.png, round(chart.width_mm / 25.4 * 96),
+                        round(chart.height_mm / 25.4 * 96), chart.alt)
+        p = self._new("Figure")
+        p.append(el("w:r", None, self.pictures.drawing(image, width, height, chart.alt)))
+        self.caption(chart, ctx)
+
     def gallery(self, gallery: m.Gallery, ctx: Context) -> None:
         count = len(gallery.images)
         cols = 2 if count in (2, 4) else 3
@@ -244,7 +280,7 @@ class BodyWriter:
         if cells:
             self._append(self._table("Metric Tiles", self._columns(cols), cells))
 
-    def caption(self, figure: m.Figure | m.Gallery, ctx: Context) -> None:
+    def caption(self, figure: m.Figure | m.Gallery | m.Chart, ctx: Context) -> None:
         """'Рисунок N. caption', N a SEQ field whose cached value is the model's number."""
         label = self.styles.char("Caption Label")
         p = self._new("Caption", ctx.lang)

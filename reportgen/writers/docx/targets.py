@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 from ... import model as m
 
+#: The list of figures' key among the planned nodes (it has no model node of its own).
+_LOF = ("list of figures",)
+
 
 @dataclass(frozen=True, slots=True)
 class TocEntry:
@@ -46,6 +49,8 @@ def plan(doc: m.Document, lang_of: Callable[[str], str | None]) -> Targets:
     what Word lists when it updates the field.
     """
     targets = Targets()
+    if doc.meta.list_of_figures == "after_contents":
+        _plan_lof(doc, targets)
     if doc.has_summaries:
         name = targets.add(doc, ["summary"])
         targets.toc.append(TocEntry(1, doc.meta.strings["summary"], name, None))
@@ -54,7 +59,16 @@ def plan(doc: m.Document, lang_of: Callable[[str], str | None]) -> Targets:
         name = targets.add(section, [f"sec-{section.id}", section.id])
         targets.toc.append(TocEntry(1, section.title, name, lang))
         _plan_blocks(section.blocks, targets, lang, lang_of)
+    if doc.meta.list_of_figures == "end":
+        _plan_lof(doc, targets)
     return targets
+
+
+def _plan_lof(doc: m.Document, targets: Targets) -> None:
+    """The list of figures is a contents entry of its own (as in the PDF), if it has figures."""
+    if any(m.figures(s.blocks) for s in doc.sections):
+        name = targets.add(_LOF, ["list-of-figures"])
+        targets.toc.append(TocEntry(1, doc.meta.strings["list_of_figures"], name, None))
 
 
 def _plan_blocks(blocks: Sequence[m.Block], targets: Targets, lang: str | None,
@@ -66,7 +80,7 @@ def _plan_blocks(blocks: Sequence[m.Block], targets: Targets, lang: str | None,
                 if level <= 3:
                     targets.toc.append(TocEntry(max(level, 2), m.plain_text(children), name,
                                                 lang))
-            case m.Figure(id=anchor) | m.Gallery(id=anchor):
+            case m.Figure(id=anchor) | m.Gallery(id=anchor) | m.Chart(id=anchor):
                 targets.add(block, [anchor], prefix="_Ref")
             case m.Div(blocks=inner, lang=div_lang):
                 _plan_blocks(inner, targets, lang_of(div_lang) if div_lang else lang, lang_of)
