@@ -320,7 +320,7 @@ def test_generated_large_project_checks_clean(tmp_path: Path) -> None:
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     sections = tool.make_project(tmp_path / "big", pages=60)
-    assert len(sections) == 5 * tool.rounds_for(60) == 20
+    assert len(sections) == 5 * tool.rounds_for(60) == 15
     result = check(tmp_path / "big", strict=True)
     assert result.problems == []
     assert result.assembly is not None and result.assembly.document is not None
