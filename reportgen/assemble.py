@@ -7,33 +7,41 @@ and ``build`` report them at once; ``assemble`` raises them as ``InputError``.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from . import model as m
 from .assets import AssetError, Assets
 from .charts import Charts, make_source
+from .editions import SectionSource, period_text, section_sources, text_in
 from .errors import InputError, Problems, SourceLoc, display_path
 from .expressions import (
     BreakdownView,
     Count,
     Expressions,
+    PeriodView,
     data_context,
-    format_number,
     mark_lines,
     unmark_lines,
 )
-from .glyphs import check_glyphs
+from .formats import format_number
+from .glyphs import check_glyphs, document_texts
 from .narrative import Counters, SectionReader, markdown_parser, split_front_matter
 from .project import Activity, Project, load_activity
 from .schema import ActivityData, FrontMatter, Period
-from .strings import strings_for
+from .strings import string_locations, strings_for
+from .typography import typeset, typeset_section
 from .validate import validate
 from .yamlsrc import Located, parse_yaml
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
-class SectionSource:
+class SectionText:
     """A section as typed, kept for the checks of hand-written text (``consistency``)."""
 
     file: Path
@@ -45,50 +53,69 @@ class SectionSource:
 
 @dataclass(slots=True)
 class Assembly:
-    """What the assemble stage made of one period: the document and what it was made from."""
+    """What the assemble stage made of one edition: the document and what it was made from."""
 
+    lang: str
     document: m.Document | None = None  # None when the period's data could not be read
     activity: Activity | None = None
-    sections: list[SectionSource] = field(default_factory=list)
+    sections: list[SectionText] = field(default_factory=list)
 
 
-def assemble(project: Project, period: Period, strict: bool = False) -> m.Document:
-    """The document of ``period``; raises ``InputError`` listing every problem found."""
+def assemble(project: Project, period: Period, strict: bool = False, lang: str | None = None,
+             draft: bool = False) -> m.Document:
+    """The ``lang`` edition (default: the main language) of ``period``.
+
+    Raises ``InputError`` listing every problem found. ``draft`` lets a section missing from
+    the edition stand in with its main-language text, marked as such.
+    """
     problems = Problems()
-    document = collect(project, period, problems).document
+    document = collect(project, period, problems, lang, draft).document
     problems.raise_if_errors(strict=strict)
+    for warning in problems.warnings:
+        log.warning("%s", warning)
     assert document is not None  # no data is an error
     return document
 
 
-def collect(project: Project, period: Period, problems: Problems) -> Assembly:
-    """Assemble ``period`` as far as the input allows, recording every problem in ``problems``.
-
-    The document is complete only when no error was recorded.
-    """
-    result = Assembly()
+def collect(project: Project, period: Period, problems: Problems, lang: str | None = None,
+            draft: bool = False) -> Assembly:
+    """Assemble the ``lang`` edition of ``period`` as far as the input allows, recording every
+    problem in ``problems``. The document is complete only when no error was recorded."""
     report = project.report
-    lang = report.language
+    lang = lang or report.language
+    if lang not in report.editions:
+        raise InputError.single(project.source.loc(("languages",)),
+                                f"no '{lang}' edition in this report (languages: "
+                                f"{', '.join(report.editions)})")
+    result = Assembly(lang)
     strings = strings_for(lang)
     assets = Assets(project.root)
 
     result.activity = load_activity(project, period, problems)
-    data = result.activity.data if result.activity else None
     # Without valid data the sections are still read, for every problem that needs no data.
-    context = data_context(data, period, lang, report) if data else None
-    expressions = Expressions(context, lang)
+    data = result.activity.data if result.activity else None
+    label = period_text(period, lang)
+    period_view = PeriodView(period.id, period.start, period.end, label)
+    views: dict[str, Expressions] = {}
+
+    def expressions_for(section_lang: str) -> Expressions:
+        if section_lang not in views:
+            context = data_context(data, period_view, section_lang, report) if data else None
+            views[section_lang] = Expressions(context, section_lang)
+        return views[section_lang]
 
     logo = None
     if report.organization.logo:
         try:
-            logo = assets.image(report.organization.logo, project.root, report.organization.name)
+            logo = assets.image(report.organization.logo, project.root,
+                                text_in(report.organization.name, lang) or "")
         except AssetError as exc:
             problems.error(project.source.loc(("organization", "logo")), str(exc))
 
     counters = Counters()
 
     def caption_inlines(text: str, loc: SourceLoc) -> tuple[m.Inline, ...]:
-        rendered = expressions.render(text, loc, problems)
+        rendered = expressions_for(lang).render(text, loc, problems)
         reader = SectionReader(loc.file, 0, assets, counters, problems, strings, "")
         return reader._inlines(markdown_parser().parseInline(rendered)[0], loc)
 
@@ -105,63 +132,92 @@ def collect(project: Project, period: Period, problems: Problems) -> Assembly:
     )
     sections: list[m.Section] = []
     seen_ids: dict[str, SourceLoc] = {}
-    for index, ref in enumerate(report.sections):
-        ref_loc = project.source.loc(("sections", index))
-        file = (project.root / ref).resolve()
+    for source in section_sources(report, project.root, project.source, lang, draft, problems):
+        file = source.file.resolve()
         if not file.is_relative_to(project.root):
-            problems.error(ref_loc, f"section '{ref}' is outside the report project")
+            problems.error(source.loc, f"section '{source.ref}' is outside the report project")
             continue
-        if not file.is_file():
-            problems.error(ref_loc, f"section file '{ref}' not found")
-            continue
-        section = _read_section(file, lang, assets, counters, expressions, strings, problems,
-                                context, charts, result.sections)
+        section = _read_section(file, source, lang, assets, counters, expressions_for, strings,
+                                problems, charts, result.sections)
         if section is None:
             continue
         if section.id in seen_ids:
-            problems.error(ref_loc, f"section id '{section.id}' is used twice "
+            problems.error(source.loc, f"section id '{section.id}' is used twice "
                            f"(also by {seen_ids[section.id]})")
         seen_ids[section.id] = SourceLoc(file, 1)
-        sections.append(section)
+        sections.append(typeset_section(section))
 
     if charts is None:  # no valid data: no document
         return result
-    for chart_id, where in charts.unplaced():
-        problems.warning(where, f"chart '{chart_id}' is declared but no section places it "
-                         f"(add a ```{{chart}} block with '{chart_id}' to a section)")
+    if lang == report.language:  # the other editions may well leave out the charts' sections
+        for chart_id, where in charts.unplaced():
+            problems.warning(where, f"chart '{chart_id}' is declared but no section places it "
+                             f"(add a ```{{chart}} block with '{chart_id}' to a section)")
 
+    def text(path: tuple[str, ...]) -> str | None:
+        value: object = report
+        for part in path:
+            value = getattr(value, part)
+        found = text_in(value, lang)  # type: ignore[arg-type]
+        return typeset(found, lang) if found else None
+
+    title, organization = text(("title",)), text(("organization", "name"))
+    assert title is not None and organization is not None  # required by the schema
     meta = m.Meta(
-        title=report.title,
-        subtitle=report.subtitle,
-        organization=report.organization.name,
-        organization_short=report.organization.short_name or report.organization.name,
-        addressee=report.addressee,
+        title=title,
+        subtitle=text(("subtitle",)),
+        organization=organization,
+        organization_short=text(("organization", "short_name")) or organization,
+        addressee=text(("addressee",)),
         lang=lang,
         period_id=period.id,
-        period_label=period.label,
-        city=report.city,
+        period_label=typeset(label, lang),
+        city=text(("city",)),
         date=report.date,
         logo=logo,
         strings=strings,
         list_of_figures=report.list_of_figures,
     )
-    result.document = m.Document(meta, tuple(sections))
+    doc = result.document = m.Document(meta, tuple(sections))
     if not problems.errors:
-        check_glyphs(result.document, problems)
+        check_glyphs(chain(_meta_texts(project, meta, period, lang), document_texts(doc)),
+                     problems)
     return result
+
+
+def _meta_texts(project: Project, meta: m.Meta, period: Period, lang: str
+                ) -> Iterator[tuple[str, SourceLoc | None]]:
+    """The cover's texts with where they are written: report.yaml, or the message catalog."""
+    src = project.source
+    index = project.report.periods.index(period)
+
+    def at(*path: str | int) -> SourceLoc:
+        return src.loc((*path, lang)) if (*path, lang) in src.value_locs else src.loc(path)
+
+    yield meta.title, at("title")
+    yield meta.subtitle or "", at("subtitle")
+    yield meta.organization, at("organization", "name")
+    yield meta.organization_short, at("organization", "short_name")
+    yield meta.addressee or "", at("addressee")
+    yield meta.city or "", at("city")
+    yield meta.period_label, at("periods", index, "label") if project.report.periods[
+        index].label else at("periods", index)
+    locations = string_locations(lang)
+    for key, value in meta.strings.items():
+        yield value, locations.get(key)
 
 
 def _read_section(
     file: Path,
+    source: SectionSource,
     lang: str,
     assets: Assets,
     counters: Counters,
-    expressions: Expressions,
+    expressions_for: Callable[[str], Expressions],
     strings: dict[str, str],
     problems: Problems,
-    context: dict[str, object] | None,
     charts: Charts | None,
-    sources: list[SectionSource],
+    sources: list[SectionText],
 ) -> m.Section | None:
     try:
         text = file.read_text(encoding="utf-8")
@@ -185,7 +241,10 @@ def _read_section(
     front = validate(FrontMatter, front_doc, problems)
     if front is None:
         return None
-    sources.append(SectionSource(file, text, front_doc, offset, front.lang or lang))
+    section_lang = front.lang or source.lang
+    sources.append(SectionText(file, text, front_doc, offset, section_lang))
+    expressions = expressions_for(section_lang)
+    context = expressions.context
 
     def field_inlines(key: str) -> tuple[m.Inline, ...]:
         value = getattr(front, key)
@@ -196,14 +255,15 @@ def _read_section(
         reader = SectionReader(file, 0, assets, counters, problems, strings, "")
         return reader._inlines(tokens[0], front_doc.loc((key,)))
 
-    section_id = front.id or file.stem
+    section_id = front.id or source.default_id
     title = expressions.render(front.title, front_doc.loc(("title",)), problems)
     marked = expressions.render(mark_lines(body), SourceLoc(file, offset + 1), problems)
     body, line_map = unmark_lines(marked)
     reader = SectionReader(
         file, offset, assets, counters, problems, strings, section_id, title,
         directives={
-            "indicators": lambda text, loc: _indicators(text, loc, context, problems, lang),
+            "indicators": lambda text, loc: _indicators(text, loc, context, problems,
+                                                        section_lang),
             # without valid data a chart cannot be resolved; the data's problems are reported
             "chart": charts.place if charts else lambda text, loc: [],
         },
@@ -225,10 +285,14 @@ def _read_section(
             cover = assets.image(front.cover, file.parent, front.title)
         except AssetError as exc:
             problems.error(front_doc.loc(("cover",)), str(exc))
+    if source.stand_in:
+        marker = m.Paragraph((m.Strong((m.Text(strings["draft_missing"]),)),),
+                             source.loc, role="draft-missing")
+        blocks = [marker, *blocks]
     return m.Section(
         id=section_id,
         title=title,
-        lang=front.lang or lang,
+        lang=section_lang,
         blocks=tuple(blocks),
         source=file,
         lead=lead,

@@ -1,20 +1,22 @@
 """The build orchestrator: runs load -> assemble -> checks -> writers in order.
 
 The only module that runs the stages in order. ``check`` is the build minus
-the writers: every problem of the input, including the analyses that only a
-check makes (hand-typed numbers against the data), collected at once.
-``build`` runs ``check`` first and renders nothing if it found an error.
-Outputs are written atomically (a temporary file in the same folder, then a
-rename), so a failed or killed build leaves the previous files intact.
-Prints nothing: the CLI reports.
+the writers: every problem of the input of every edition, including the
+analyses that only a check makes (hand-typed numbers against the data),
+collected at once. ``build`` runs ``check`` first and renders nothing if it
+found an error. Outputs are written atomically (a temporary file in the same
+folder, then a rename), so a failed or killed build leaves the previous files
+intact. Prints nothing: the CLI reports; warnings that do not stop a build go
+through ``logging``.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,7 @@ from .model import Document
 from .project import Project, load_project
 
 FORMATS = ("pdf", "docx")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,7 +52,8 @@ class CheckResult(_Timed):
     problems: list[Problem] = field(default_factory=list)
     project: Project | None = None
     period_id: str | None = None
-    assembly: Assembly | None = None
+    #: The assembled editions, by language (complete only when there is no error).
+    assemblies: dict[str, Assembly] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -61,39 +65,77 @@ class CheckResult(_Timed):
 
 
 @dataclass
-class BuildResult(_Timed):
+class Edition:
+    """One language's outputs: format -> file, format -> page count, and its document."""
+
+    lang: str
     outputs: dict[str, Path] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     document: Document | None = None
     charts: DrawStats | None = None
-    #: Warnings of the input that did not stop the build (the CLI shows them).
-    warnings: list[Problem] = field(default_factory=list)
 
 
-def check(project_dir: Path, period_id: str | None = None, strict: bool = False) -> CheckResult:
-    """Everything a build of ``period_id`` would use, checked without rendering anything."""
+@dataclass
+class BuildResult(_Timed):
+    editions: dict[str, Edition] = field(default_factory=dict)
+    charts: DrawStats | None = None  # over all editions built
+
+    def edition(self, lang: str | None = None) -> Edition:
+        """The edition in ``lang``; without it, the only edition built."""
+        if lang is None:
+            (only,) = self.editions.values()
+            return only
+        return self.editions[lang]
+
+
+def check(
+    project_dir: Path,
+    period_id: str | None = None,
+    strict: bool = False,
+    langs: Sequence[str] | None = None,
+    draft: bool = False,
+) -> CheckResult:
+    """Everything a build of the editions ``langs`` (default: all) of a period would use,
+    checked without rendering anything."""
     result = CheckResult()
     problems = Problems()
     with result.stage("load"):
         try:
             project = load_project(project_dir)
             period = project.period(period_id)
+            wanted = _editions(project, langs)
         except InputError as exc:
             result.problems = _ordered(exc.problems, strict)
             return result
     result.project, result.period_id = project, period.id
-    with result.stage("assemble"):
-        result.assembly = collect(project, period, problems)
-    with result.stage("check"):
-        check_narrative(result.assembly, problems)
+    suffix = len(project.report.editions) > 1
+    for lang in wanted:
+        with result.stage("assemble" + (f" {lang}" if suffix else "")):
+            assembly = result.assemblies[lang] = collect(project, period, problems, lang, draft)
+        with result.stage("check" + (f" {lang}" if suffix else "")):
+            check_narrative(assembly, problems)
     result.problems = _ordered(problems.items, strict)
     return result
 
 
+def _editions(project: Project, langs: Sequence[str] | None) -> list[str]:
+    editions = project.report.editions
+    wanted = list(langs) if langs else editions
+    unknown = [lang for lang in wanted if lang not in editions]
+    if unknown:
+        raise InputError.single(
+            project.source.loc(("languages",) if project.report.languages else ("language",)),
+            f"no {', '.join(unknown)} edition in this report (its languages: "
+            f"{', '.join(editions)})")
+    return wanted
+
+
 def _ordered(problems: list[Problem], strict: bool) -> list[Problem]:
-    """Problems grouped by file (in the order files were first met), then by line and column."""
+    """Each problem once (editions share data and files), grouped by file in the order files
+    were first met, then by line and column; with ``strict``, warnings become errors."""
+    unique = list(dict.fromkeys(problems))
     files: dict[object, int] = {}
-    for p in problems:
+    for p in unique:
         files.setdefault(p.loc.file if p.loc else None, len(files))
 
     def key(p: Problem) -> tuple[int, int, int]:
@@ -101,9 +143,9 @@ def _ordered(problems: list[Problem], strict: bool) -> list[Problem]:
             return (files[None], 0, 0)
         return (files[p.loc.file], p.loc.line or 0, p.loc.col or 0)
 
-    out = sorted(problems, key=key)
+    out = sorted(unique, key=key)
     if strict:
-        out = [Problem(p.loc, p.message, "error", p.related) for p in out]
+        out = list(dict.fromkeys(Problem(p.loc, p.message, "error", p.related) for p in out))
     return out
 
 
@@ -126,8 +168,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def output_name(period_id: str, fmt: str) -> str:
-    return f"report-{period_id}.{fmt}"
+def output_name(period_id: str, fmt: str, lang: str | None = None) -> str:
+    """'report-2018-9m.pdf'; with several editions, 'report-2018-9m.kk.pdf'."""
+    return f"report-{period_id}.{lang}.{fmt}" if lang else f"report-{period_id}.{fmt}"
 
 
 def build(
@@ -137,36 +180,53 @@ def build(
     formats: tuple[str, ...] = FORMATS,
     strict: bool = False,
     reference_docx: Path | None = None,
+    langs: Sequence[str] | None = None,
+    draft: bool = False,
 ) -> BuildResult:
-    """Build the report of one period into ``out_dir``; returns what was written and timings."""
+    """Build the editions ``langs`` (default: all the report's) of one period into ``out_dir``.
+
+    The input is checked first (``check``): an error, or with ``strict`` a warning, stops
+    the build before anything is rendered. Every edition is rendered before any file is
+    written, so a failure writes nothing.
+    """
     result = BuildResult()
-    checked = check(project_dir, period_id, strict)
+    checked = check(project_dir, period_id, strict, langs, draft)
     result.timings += checked.timings
     if checked.errors:
         raise InputError(checked.problems)
-    project, assembly = checked.project, checked.assembly
-    assert project is not None and assembly is not None and assembly.document is not None
-    assert checked.period_id is not None
-    doc = result.document = assembly.document
-    result.warnings = checked.warnings
-    with result.stage("charts"):
-        result.charts = draw_all(doc, project.report.layout)
-    rendered: dict[str, bytes] = {}
-    if "pdf" in formats:
-        with result.stage("render pdf"):
-            from .writers.pdf import render_pdf
+    for warning in checked.warnings:
+        log.warning("%s", warning)
+    project, period_id = checked.project, checked.period_id
+    assert project is not None and period_id is not None
+    several = len(project.report.editions) > 1
+    rendered: dict[Path, bytes] = {}
+    drawn = cached = 0
+    for lang, assembly in checked.assemblies.items():
+        edition = result.editions[lang] = Edition(lang)
+        suffix = f" {lang}" if several else ""
+        doc = edition.document = assembly.document
+        assert doc is not None  # no error, so every edition is complete
+        with result.stage("charts" + suffix):
+            stats = draw_all(doc, project.report.layout)
+        drawn, cached = drawn + stats.drawn, cached + stats.cached
+        for fmt in FORMATS:
+            if fmt not in formats:
+                continue
+            with result.stage(f"render {fmt}{suffix}"):
+                if fmt == "pdf":
+                    from .writers.pdf import render_pdf
 
-            rendered["pdf"], result.pages["pdf"] = render_pdf(
-                doc, project.root, project.report.layout
-            )
-    if "docx" in formats:
-        with result.stage("render docx"):
-            from .writers.docx import render_docx
+                    data, edition.pages["pdf"] = render_pdf(doc, project.root,
+                                                            project.report.layout)
+                else:
+                    from .writers.docx import render_docx
 
-            rendered["docx"] = render_docx(doc, project.root, reference_docx)
+                    data = render_docx(doc, project.root, reference_docx)
+            target = out_dir / output_name(period_id, fmt, lang if several else None)
+            rendered[target] = data
+            edition.outputs[fmt] = target
+    result.charts = DrawStats(drawn, cached)
     with result.stage("write"):
-        for fmt, data in rendered.items():
-            target = out_dir / output_name(checked.period_id, fmt)
+        for target, data in rendered.items():
             write_atomic(target, data)
-            result.outputs[fmt] = target
     return result

@@ -41,10 +41,11 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser(
         "build",
-        help="build the report of one period",
+        help="build the report of one period, in each of its languages",
         description="Build the report of one reporting period into OUTDIR as "
-        "report-<period>.pdf and report-<period>.docx. Outputs are replaced atomically: a failed build leaves "
-        "the previous files intact.",
+        "report-<period>.pdf and report-<period>.docx; a report with several languages gets "
+        "one edition per language, report-<period>.<lang>.pdf and .docx. Outputs are "
+        "replaced atomically: a failed build leaves the previous files intact.",
     )
     b.add_argument("project", nargs="?", default="data", type=Path,
                    help="report project folder (default: data)")
@@ -52,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
                    "report's default_period, else the last period)")
     b.add_argument("-o", "--out", metavar="OUTDIR", type=Path, default=Path("dist"),
                    help="output folder (default: dist)")
+    b.add_argument("--lang", metavar="LANG", default="all",
+                   help="edition(s) to build: a language of the report (ru, kk, en, ...), "
+                   "several separated by commas, or 'all' (default: all)")
+    b.add_argument("--draft", action="store_true",
+                   help="let a section missing from an edition stand in with its main-language "
+                   "text, marked as a draft, instead of stopping")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--timings", action="store_true", help="print the time of each stage")
     b.add_argument("--debug", action="store_true", help="show tracebacks of failures")
@@ -74,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="report project folder (default: data)")
     c.add_argument("--period", metavar="ID", help="reporting period id (default: the "
                    "report's default_period, else the last period)")
+    c.add_argument("--lang", metavar="LANG", default="all",
+                   help="edition(s) to check: a language of the report, several separated by "
+                   "commas, or 'all' (default: all)")
+    c.add_argument("--draft", action="store_true",
+                   help="check as a draft build: a section missing from an edition is a warning")
     c.add_argument("--format", choices=("text", "json"), default="text", dest="output",
                    help="text: one problem a line (default); json: an object with a "
                    "'problems' list, for CI annotations")
@@ -169,32 +181,40 @@ def _trace(args: argparse.Namespace) -> None:
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
+    langs = _langs(args.lang)
     result = build(args.project, args.out, args.period, formats=args.formats,
-                   strict=args.strict, reference_docx=args.reference_docx)
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
-    for fmt, path in result.outputs.items():
-        pages = f" ({result.pages[fmt]} pages)" if fmt in result.pages else ""
-        print(f"wrote {display_path(path)}{pages}")
+                   strict=args.strict, reference_docx=args.reference_docx, langs=langs,
+                   draft=args.draft)
+    for edition in result.editions.values():
+        for fmt, path in edition.outputs.items():
+            pages = f" ({edition.pages[fmt]} pages)" if fmt in edition.pages else ""
+            print(f"wrote {display_path(path)}{pages}")
     if result.charts and (result.charts.drawn or result.charts.cached):
         print(f"charts: {result.charts.drawn} drawn, {result.charts.cached} from the cache")
     if args.timings:
         total = sum(t for _, t in result.timings)
         for name, seconds in result.timings:
-            print(f"  {name:<12} {seconds:6.2f} s", file=sys.stderr)
-        print(f"  {'total':<12} {total:6.2f} s", file=sys.stderr)
+            print(f"  {name:<15} {seconds:6.2f} s", file=sys.stderr)
+        print(f"  {'total':<15} {total:6.2f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _langs(value: str) -> list[str] | None:
+    """--lang: None for all editions, else the languages named."""
+    return None if value == "all" else [x.strip() for x in value.split(",") if x.strip()]
 
 
 def _check(args: argparse.Namespace) -> int:
     from .build import check
 
-    result = check(args.project, args.period, strict=args.strict)
+    result = check(args.project, args.period, strict=args.strict, langs=_langs(args.lang),
+                   draft=args.draft)
     errors, warnings = len(result.errors), len(result.warnings)
     if args.output == "json":
         report = {
             "project": display_path(args.project),
             "period": result.period_id,
+            "editions": list(result.assemblies),
             "strict": args.strict,
             "errors": errors,
             "warnings": warnings,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import snowballstemmer
 
-from .assemble import Assembly, SectionSource
+from .assemble import Assembly, SectionText
 from .errors import Problems, SourceLoc
 from .schema import ActivityData
 from .yamlsrc import Located
@@ -190,7 +190,7 @@ def _data_facts(data: ActivityData, source: Located, lang: _Language) -> list[Fa
     return [f for f in facts if f.forms]
 
 
-def _regions(section: SectionSource) -> Iterator[tuple[int, int]]:
+def _regions(section: SectionText) -> Iterator[tuple[int, int]]:
     """The spans of the file that hold typed text: front matter texts, then the body."""
     lines = _line_starts(section.text)
     front = section.front
@@ -250,7 +250,7 @@ def _value(text: str, decimal: str) -> float:
     return float(text)
 
 
-def _check_text(section: SectionSource, start: int, end: int, facts: list[Fact],
+def _check_text(section: SectionText, start: int, end: int, facts: list[Fact],
                 lang: _Language, problems: Problems) -> None:
     tokens = _tokens(section.text, start, end, lang)
     lines = _line_starts(section.text)

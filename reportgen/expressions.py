@@ -17,39 +17,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from babel import Locale
-from babel.numbers import format_decimal
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import Problems, SourceLoc
-from .schema import ActivityData, Breakdown, Indicator, Part, Period
-
-NBSP = "\u00a0"
-
-
-def format_number(value: float | int, lang: str) -> str:
-    """A number as the locale writes it: '1 004' (no-break space) in ru and kk, '1,004' in en."""
-    return format_decimal(value, locale=lang)
-
-
-def plural_category(value: float | int, lang: str) -> str:
-    return Locale.parse(lang).plural_form(value)
-
-
-def choose_form(forms: str | Mapping[str, str], value: float | int, lang: str) -> str:
-    """The form of a label that agrees with ``value``; a plain string agrees with anything."""
-    if isinstance(forms, str):
-        return forms
-    category = plural_category(value, lang)
-    for key in (category, "other", "many"):
-        if key in forms:
-            return forms[key]
-    if len(forms) == 1:  # an invariable word ('интервью')
-        return next(iter(forms.values()))
-    raise ValueError(
-        f"no form for plural category '{category}' (value {value}); "
-        f"give '{category}' or 'other' among: {', '.join(forms)}"
-    )
+from .formats import (
+    NBSP,
+    choose_form,
+    format_date,
+    format_date_range,
+    format_number,
+    plural_categories,
+)
+from .schema import ActivityData, Breakdown, Indicator, Part
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +100,20 @@ def breakdown_view(b: Breakdown, lang: str) -> BreakdownView:
     )
 
 
-def data_context(data: ActivityData, period: Period, lang: str, report: Any) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class PeriodView:
+    """The period being built, as the narrative sees it (``{{ period.label }}``)."""
+
+    id: str
+    start: dt.date
+    end: dt.date
+    label: str  # in the edition's language, written or made from the dates
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def data_context(data: ActivityData, period: PeriodView, lang: str, report: Any) -> dict[str, Any]:
     """The names a narrative expression can use for one period."""
     return {
         "indicators": {k: indicator_view(v, lang) for k, v in data.indicators.items()},
@@ -154,10 +146,10 @@ def _plural(value: Any, lang: str, *forms: str, **by_category: str) -> str:
     if isinstance(number, bool) or not isinstance(number, int | float):
         raise ValueError(f"plural: expected a number, got {value!r}")
     table: dict[str, str] = dict(by_category)
-    if forms:
-        order = [c for c in ("zero", "one", "two", "few", "many", "other")
-                 if c in Locale.parse(lang).plural_form.tags | {"other"}]
-        table.update(zip(order, forms, strict=False))
+    if len(forms) == 1 and not by_category:
+        table["other"] = forms[0]  # one word for every number ('интервью')
+    elif forms:
+        table.update(zip(plural_categories(lang), forms, strict=False))
     return f"{_number(number, lang)}{NBSP}{choose_form(table, number, lang)}"
 
 
@@ -285,7 +277,7 @@ class Expressions:
         self.env.filters["form"] = lambda v, *f, **kw: _plural(v, self.lang, *f, **kw).split(
             NBSP, 1)[1]
         self.env.filters["where"] = _where
-        self.env.filters["date"] = lambda d: _date(d, self.lang)
+        self.env.filters["date"] = lambda d, end=None: _date(d, self.lang, end)
 
     def render(self, text: str, loc: SourceLoc, problems: Problems) -> str:
         """``text`` with its expressions evaluated; on problems, returns the text unchanged."""
@@ -325,12 +317,15 @@ class Expressions:
         return text
 
 
-def _date(value: Any, lang: str) -> str:
-    from babel.dates import format_date
-
+def _date(value: Any, lang: str, end: Any = None) -> str:
+    """``{{ e.date | date }}`` → '21 сентября 2018 года'; ``{{ e.date | date(e.end) }}`` → a range."""
     if not isinstance(value, dt.date):
         raise ValueError(f"date: expected a date, got {value!r}")
-    return format_date(value, format="long", locale=lang)
+    if end is None:
+        return format_date(value, lang)
+    if not isinstance(end, dt.date):
+        raise ValueError(f"date: expected an end date, got {end!r}")
+    return format_date_range(value, end, lang)
 
 
 

@@ -8,7 +8,7 @@ silently substituted system font in the output.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from . import model as m
 from .errors import Problems, SourceLoc
@@ -18,10 +18,11 @@ from .resources import font_coverage
 _INVISIBLE = {0x0A, 0x0D, 0x09, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
 
 
-def check_glyphs(doc: m.Document, problems: Problems) -> None:
+def check_glyphs(texts: Iterable[tuple[str, SourceLoc | None]], problems: Problems) -> None:
+    """Every character of ``texts`` (each with where it is written) is in the bundled fonts."""
     covered = font_coverage()
     reported: set[tuple[int, SourceLoc | None]] = set()
-    for text, loc in _texts(doc):
+    for text, loc in texts:
         for ch in text:
             cp = ord(ch)
             if cp in covered or cp in _INVISIBLE or (cp, loc) in reported:
@@ -40,12 +41,8 @@ def _context(text: str, ch: str) -> str:
     return text[max(0, i - 20): i + 20]
 
 
-def _texts(doc: m.Document) -> Iterator[tuple[str, SourceLoc | None]]:
-    meta = doc.meta
-    for value in (meta.title, meta.subtitle, meta.organization, meta.organization_short,
-                  meta.addressee, meta.period_label, meta.city, *meta.strings.values()):
-        if value:
-            yield value, None
+def document_texts(doc: m.Document) -> Iterator[tuple[str, SourceLoc | None]]:
+    """The texts of the sections, each with where it comes from (the cover's are the caller's)."""
     for section in doc.sections:
         where = SourceLoc(section.source, 1)
         yield section.title, where

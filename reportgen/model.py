@@ -264,3 +264,9 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             case _:
                 raise TypeError(f"unknown inline node {node!r}")
     return "".join(out)
+
+
+def metadata_text(text: str) -> str:
+    """A text for document metadata (PDF info, DOCX properties): no-break spaces as plain ones,
+    so that searching the properties finds the words."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")

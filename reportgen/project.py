@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .datachecks import check_activity, check_yaml_traps
+from .editions import check_editions
 from .errors import InputError, Problems, SourceLoc
 from .resources import layout_dir
 from .schema import ActivityData, Period, Report
@@ -62,6 +63,7 @@ def load_project(root: Path) -> Project:
         raise InputError.single(doc.loc(()), "expected a mapping of keys to values at the top")
     report = validate(Report, doc, problems)
     if report is not None:
+        check_editions(report, doc, problems)
         try:
             folder = layout_dir(report.layout)
         except FileNotFoundError as exc:

@@ -41,14 +41,6 @@ def font_coverage() -> frozenset[int]:
     return frozenset(set.intersection(*sets))
 
 
-def font_families() -> set[str]:
-    """Family names of the bundled fonts, as pdffonts shows them (e.g. 'PTSerif')."""
-    names = set()
-    for f in font_files():
-        names.add(TTFont(f, lazy=True)["name"].getDebugName(6) or f.stem)
-    return names
-
-
 @dataclass(frozen=True, slots=True)
 class FontFace:
     """One bundled font file under the family name the layouts use for it."""
@@ -60,17 +52,17 @@ class FontFace:
 
 
 def font_faces() -> list[FontFace]:
-    """The bundled fonts as the layouts and the charts know them.
+    """The bundled fonts as the layouts and the charts know them, from their name tables.
 
-    Family names no system font has, so that nothing but the bundled files can
-    ever be picked (the PDF writer also hides system fonts from Fontconfig).
+    Family names no system font has ("Report Serif", "Report Sans": see
+    tools/derive_fonts.py), so that nothing but the bundled files can ever be picked
+    (the PDF writer also hides system fonts from Fontconfig).
     """
-    families = {"PTF": "Report Serif", "PTS": "Report Sans"}
-    styles = {"55": ("normal", 400), "56": ("italic", 400), "75": ("normal", 700),
-              "76": ("italic", 700)}
     faces = []
     for path in font_files():
-        family, style = families.get(path.stem[:3]), styles.get(path.stem[3:5])
-        if family is not None and style is not None:
-            faces.append(FontFace(path, family, *style))
+        names = TTFont(path, lazy=True)["name"]
+        family = names.getDebugName(16) or names.getDebugName(1) or path.stem
+        style = (names.getDebugName(17) or names.getDebugName(2) or "").lower()
+        faces.append(FontFace(path, family, "italic" if "italic" in style else "normal",
+                              700 if "bold" in style else 400))
     return faces

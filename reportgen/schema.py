@@ -9,6 +9,7 @@ formats text for output.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -24,6 +25,9 @@ from pydantic import (
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Ident = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Count = Annotated[int, Field(ge=0)]
+Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+#: A text of the report: one text, or one per edition ({ru: ..., kk: ..., en: ...}).
+Localized = Text | dict[Lang, Text]
 
 
 class Strict(BaseModel):
@@ -109,8 +113,8 @@ class ChartSpec(Strict):
 class Organization(Strict):
     """The organization that reports."""
 
-    name: Text = Field(description="Full official name, as on the cover.")
-    short_name: Text | None = Field(None, description="Short name for running headers.")
+    name: Localized = Field(description="Full official name, as on the cover.")
+    short_name: Localized | None = Field(None, description="Short name for running headers.")
     logo: Text | None = Field(None, description="Logo image, relative to the project folder.")
 
 
@@ -120,7 +124,9 @@ class Period(Strict):
     id: Ident = Field(description="Identifier used on the command line (--period).")
     start: dt.date = Field(description="First day of the period (YYYY-MM-DD).")
     end: dt.date = Field(description="Last day of the period (YYYY-MM-DD).")
-    label: Text = Field(description="Human label, e.g. 'январь–сентябрь 2018 года'.")
+    label: Localized | None = Field(
+        None, description="Human label; default: from the dates ('январь–сентябрь 2018 года')."
+    )
     data: Text | None = Field(
         None, description="Activity data file; default 'activity/<id>.yaml'."
     )
@@ -132,19 +138,51 @@ class Period(Strict):
         return self
 
 
+class SectionEntry(Strict):
+    """A section with its file per language: ``{id: about, ru: sections/about.md, kk: ...}``."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+
+    id: Ident | None = Field(None, description="Section id; default: the main file's name.")
+    editions: list[Lang] | None = Field(
+        None, description="The editions the section appears in; default: all of the report's."
+    )
+
+    @model_validator(mode="after")
+    def _files(self) -> SectionEntry:
+        extra = self.model_extra or {}
+        for key, value in extra.items():
+            if not re.fullmatch(r"[a-z]{2}", key):
+                raise ValueError(f"unknown key '{key}'; a section entry has 'id', 'editions' "
+                                 "and its file per language (ru: sections/about.md)")
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"{key}: expected the path of the section's {key} file, "
+                                 f"got {value!r}")
+        if not extra:
+            raise ValueError("expected the section's file per language, "
+                             "e.g. {id: about, ru: sections/about.md, kk: sections/about.kk.md}")
+        return self
+
+    @property
+    def files(self) -> dict[str, str]:
+        return {k: str(v).strip() for k, v in (self.model_extra or {}).items()}
+
+
 class Report(Strict):
     """report.yaml: the report, its organization, periods and sections."""
 
-    title: Text = Field(description="Report title, e.g. 'Отчёт о деятельности'.")
-    subtitle: Text | None = Field(None, description="Optional line under the title.")
+    title: Localized = Field(description="Report title, e.g. 'Отчёт о деятельности'.")
+    subtitle: Localized | None = Field(None, description="Optional line under the title.")
     organization: Organization = Field(description="Who reports: name, short name, logo.")
-    addressee: Text | None = Field(
+    addressee: Localized | None = Field(
         None, description="To whom the report is submitted (shown on the cover)."
     )
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] = Field(
-        "ru", description="Main language of the report (ru, kk, en)."
+    language: Lang = Field("ru", description="Main language of the report (ru, kk, en).")
+    languages: list[Lang] | None = Field(
+        None, min_length=1,
+        description="The editions, one per language (default: the main language only).",
     )
-    city: Text | None = Field(None, description="Place of publication for the cover.")
+    city: Localized | None = Field(None, description="Place of publication for the cover.")
     date: dt.date | None = Field(
         None, description="Date of the report; also the fixed creation date of the files."
     )
@@ -153,14 +191,21 @@ class Report(Strict):
         None, description="Period built when --period is not given; default: the last one."
     )
     layout: Ident = Field("default", description="Layout folder under layouts/.")
-    sections: list[Text] = Field(
-        min_length=1, description="Section files in report order, relative to the project."
+    sections: list[Text | SectionEntry] = Field(
+        min_length=1, description="Sections in report order: a file relative to the project "
+        "(other editions: 'name.<lang>.md' next to it), or its files per language."
     )
     charts: dict[Ident, ChartSpec] = Field(
         default_factory=dict, description="Charts drawn from the data, by id; a section places one "
         "with a ```{chart} block naming the id.")
     list_of_figures: Literal["after_contents", "end"] | None = Field(
         None, description="Print a list of figures (charts, photos) after the contents or at the end.")
+
+    @property
+    def editions(self) -> list[str]:
+        """The languages of the report's editions, the main one first."""
+        others = [lang for lang in self.languages or [] if lang != self.language]
+        return [self.language, *dict.fromkeys(others)]
 
     @field_validator("periods")
     @classmethod

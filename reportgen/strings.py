@@ -1,72 +1,78 @@
-"""The fixed words of the layouts, per language (contents, figure, page, ...).
+"""The fixed words of the layouts, per language, from gettext catalogs (``reportgen/locales``).
 
-Layouts and writers take every fixed string from here, so no Russian word
-appears in an edition in another language.
+Layouts and writers take every fixed string (contents, figure, the cover's
+wording, date patterns, ...) from here, so no Russian word appears in an
+edition in another language. The catalogs are ordinary ``.po`` files read
+with Babel: ``msgctxt`` is the key the code uses, ``msgid`` the English text,
+``msgstr`` the translation. ``reportgen.pot`` is the template every catalog
+must match (tests/test_catalogs.py). Nothing here formats or renders.
 """
 
 from __future__ import annotations
 
-STRINGS: dict[str, dict[str, str]] = {
-    "ru": {
-        "contents": "Содержание",
-        "summary": "Основные итоги",
-        "figure": "Рисунок",
-        "video": "Видеозапись",
-        "page": "Страница",
-        "addressee": "Представляется",
-        "period": "Отчётный период",
-        "placeholder": "Иллюстрация-заглушка",
-        "list_of_figures": "Список иллюстраций",
-        "unspecified": "не указано",
-        "chart_bar": "Столбчатая диаграмма",
-        "chart_hbar": "Линейчатая диаграмма",
-        "chart_stacked_bar": "Столбчатая диаграмма с накоплением",
-        "chart_line": "График",
-        "chart_donut": "Кольцевая диаграмма",
-        "chart_pie": "Круговая диаграмма",
-        "chart_tiles": "Показатели",
-    },
-    "kk": {
-        "contents": "Мазмұны",
-        "summary": "Негізгі қорытындылар",
-        "figure": "Сурет",
-        "video": "Бейнежазба",
-        "page": "Бет",
-        "addressee": "Ұсынылады",
-        "period": "Есепті кезең",
-        "placeholder": "Уақытша сурет",
-        "list_of_figures": "Суреттер тізімі",
-        "unspecified": "көрсетілмеген",
-        "chart_bar": "Бағаналы диаграмма",
-        "chart_hbar": "Сызықтық диаграмма",
-        "chart_stacked_bar": "Жинақталған бағаналы диаграмма",
-        "chart_line": "График",
-        "chart_donut": "Сақиналы диаграмма",
-        "chart_pie": "Дөңгелек диаграмма",
-        "chart_tiles": "Көрсеткіштер",
-    },
-    "en": {
-        "contents": "Contents",
-        "summary": "Key results",
-        "figure": "Figure",
-        "video": "Video",
-        "page": "Page",
-        "addressee": "Submitted to",
-        "period": "Reporting period",
-        "placeholder": "Placeholder image",
-        "list_of_figures": "List of figures",
-        "unspecified": "not specified",
-        "chart_bar": "Bar chart",
-        "chart_hbar": "Horizontal bar chart",
-        "chart_stacked_bar": "Stacked bar chart",
-        "chart_line": "Line chart",
-        "chart_donut": "Donut chart",
-        "chart_pie": "Pie chart",
-        "chart_tiles": "Indicators",
-    },
-}
+from functools import cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po
+
+from .errors import SourceLoc
+
+LOCALES = Path(__file__).resolve().parent / "locales"
+TEMPLATE = LOCALES / "reportgen.pot"
+
+
+def languages() -> list[str]:
+    """The languages reportgen has a catalog for."""
+    return sorted(p.stem for p in LOCALES.glob("*.po"))
+
+
+def catalog_file(lang: str) -> Path:
+    return LOCALES / f"{lang}.po"
+
+
+@cache
+def _read(path: Path) -> Catalog:
+    with path.open("rb") as fh:
+        return read_po(fh, abort_invalid=True)
+
+
+def _keyed(catalog: Catalog) -> dict[str, Message]:
+    return {str(msg.context): msg for msg in catalog if msg.id and msg.context}
 
 
 def strings_for(lang: str) -> dict[str, str]:
-    """The layout strings of ``lang``; unknown languages fall back to English."""
-    return dict(STRINGS.get(lang, STRINGS["en"]))
+    """The layout strings of ``lang`` by key; raises KeyError for a language without a catalog.
+
+    An untranslated English message stands for itself (its msgid).
+    """
+    path = catalog_file(lang)
+    if not path.is_file():
+        raise KeyError(f"no message catalog for language '{lang}' "
+                       f"(available: {', '.join(languages())})")
+    out: dict[str, str] = {}
+    for key, msg in _keyed(_read(path)).items():
+        text = msg.string if isinstance(msg.string, str) else ""
+        out[key] = text or (str(msg.id) if lang == "en" else "")
+    return out
+
+
+def string_locations(lang: str) -> dict[str, SourceLoc]:
+    """Where each message of ``lang`` is written (its line in the .po file), for error messages."""
+    path = catalog_file(lang)
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    def msgstr_line(first: int) -> int:
+        # Babel knows where an entry starts (its msgctxt); the translation is its msgstr line.
+        for n in range(first, len(lines) + 1):
+            if lines[n - 1].startswith("msgstr"):
+                return n
+        return first
+
+    return {key: SourceLoc(path, msgstr_line(msg.lineno or 1))
+            for key, msg in _keyed(_read(path)).items()}
+
+
+def template_keys() -> dict[str, Message]:
+    """The messages every catalog must have, from the template."""
+    return _keyed(_read(TEMPLATE))

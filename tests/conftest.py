@@ -115,14 +115,15 @@ def project(tmp_path: Path) -> Project:
 def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample project's default period, built once for the whole session."""
     out = tmp_path_factory.mktemp("sample")
-    result = build(SAMPLE, out, formats=("pdf",))
-    return result.outputs["pdf"]
+    result = build(SAMPLE, out, formats=("pdf",), langs=("ru",))
+    return result.edition("ru").outputs["pdf"]
 
 
 @pytest.fixture(scope="session")
 def sample_pdf_h1(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample-h1")
-    return build(SAMPLE, out, period_id="2018-h1", formats=("pdf",)).outputs["pdf"]
+    return build(SAMPLE, out, period_id="2018-h1", formats=("pdf",),
+                 langs=("ru",)).edition("ru").outputs["pdf"]
 
 
 def need(tool: str) -> str:

@@ -187,7 +187,7 @@ def test_cli_exit_code_and_no_output_on_bad_input(project: Project, capsys: pyte
 
 def test_failed_build_leaves_previous_output_intact(project: Project) -> None:
     out = project.root / "out"
-    first = build(project.root, out, formats=("pdf",)).outputs["pdf"]
+    first = build(project.root, out, formats=("pdf",)).edition().outputs["pdf"]
     before = first.read_bytes()
     project.write("sections/a.md", SECTION_MD.replace("Текст раздела.", "{{ nope }}"))
     with pytest.raises(InputError):
@@ -214,7 +214,7 @@ def test_outputs_get_normal_file_permissions(project: Project) -> None:
 
     umask = os.umask(0o022)
     try:
-        pdf = build(project.root, project.root / "out", formats=("pdf",)).outputs["pdf"]
+        pdf = build(project.root, project.root / "out", formats=("pdf",)).edition().outputs["pdf"]
     finally:
         os.umask(umask)
     assert pdf.stat().st_mode & 0o777 == 0o644

@@ -113,15 +113,15 @@ def _page_texts(pdf: Path) -> list[str]:
 def test_chart_text_is_text_in_the_pdf_and_the_drawing_is_vector(project: Project) -> None:
     chart_project(project)
     result = build(project.root, project.root / "out")
-    charts = _charts(result.document)
+    charts = _charts(result.edition().document)
     assert [c.kind for c in charts] == ["hbar", "donut", "line"]
     assert [c.number for c in charts] == [1, 2, 3]
-    text = " ".join(" ".join(p.split()) for p in _page_texts(result.outputs["pdf"]))
+    text = " ".join(" ".join(p.split()) for p in _page_texts(result.edition().outputs["pdf"]))
     # Category names (Kazakh letters included), values as the locale writes them, legend, periods.
     for label in ("Казахстан", "Өзбекстан", "Қазақстан БАҚ", "1 004", "905", "2017 год",
                   "январь–сентябрь 2018 года", "Рисунок 1. Конференции по странам"):
         assert label in text, label
-    with pikepdf.open(result.outputs["pdf"]) as pdf:
+    with pikepdf.open(result.edition().outputs["pdf"]) as pdf:
         images = sum(len(page.get_images()) for page in pdf.pages)  # nested forms included
         ops: dict[str, int] = {}
         for page in pdf.pages:
@@ -151,8 +151,8 @@ def _forms(page: pikepdf.Page) -> list[pikepdf.Object]:
 def test_docx_has_one_png_per_chart_with_its_alt_text(project: Project) -> None:
     chart_project(project)
     result = build(project.root, project.root / "out")
-    charts = _charts(result.document)
-    with zipfile.ZipFile(result.outputs["docx"]) as z:
+    charts = _charts(result.edition().document)
+    with zipfile.ZipFile(result.edition().outputs["docx"]) as z:
         media = {n: z.read(n) for n in z.namelist() if n.startswith("word/media/")}
         body = etree.fromstring(z.read("word/document.xml"))
     pngs = [n for n, data in media.items() if data.startswith(b"\x89PNG")]
@@ -175,7 +175,7 @@ def test_same_data_gives_byte_identical_files_in_another_process(project: Projec
                                                                    tmp_path: Path) -> None:
     chart_project(project)
     first = {c.svg.name: (c.svg.read_bytes(), c.png.read_bytes())
-             for c in _charts(build(project.root, tmp_path / "a").document)}
+             for c in _charts(build(project.root, tmp_path / "a").edition().document)}
     folder = cache_dir(project.root)
     for f in folder.iterdir():
         f.unlink()
@@ -207,10 +207,12 @@ def test_an_unchanged_chart_is_not_drawn_again(project: Project) -> None:
 
 def test_a_trend_shows_the_periods_up_to_the_one_built(project: Project) -> None:
     chart_project(project)
-    doc = build(project.root, project.root / "out", period_id="p0", formats=("docx",)).document
+    doc = build(project.root, project.root / "out", period_id="p0",
+                formats=("docx",)).edition().document
     trend = _charts(doc)[2]
     assert trend.categories == ("2017 год",)
-    doc = build(project.root, project.root / "out", period_id="p1", formats=("docx",)).document
+    doc = build(project.root, project.root / "out", period_id="p1",
+                formats=("docx",)).edition().document
     trend = _charts(doc)[2]
     assert trend.categories == ("2017 год", "январь–сентябрь 2018 года")
     assert trend.series == (("материалов", (17, 23)),) or trend.series[0][1] == (17, 23)
@@ -221,7 +223,7 @@ def test_list_of_figures_lists_charts_with_their_pages(project: Project) -> None
     report = (project.root / "report.yaml").read_text(encoding="utf-8")
     project.write("report.yaml", report + "list_of_figures: end\n")
     result = build(project.root, project.root / "out")
-    pages = _page_texts(result.outputs["pdf"])
+    pages = _page_texts(result.edition().outputs["pdf"])
     last = " ".join(pages[-2].split())  # the text ends with a form feed
     assert "Список иллюстраций" in last
     for number, title in [(1, "Конференции по странам"), (2, "Публикации в СМИ"),

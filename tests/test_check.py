@@ -7,6 +7,7 @@ as it was written, the sample checked clean, the JSON output, exit codes and --s
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -204,7 +205,7 @@ def seed_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_seed_page_as_written_contradicts_the_data(seed_root: Path) -> None:
-    result = check(seed_root, "2018-9m")
+    result = check(seed_root, "2018-9m", langs=["ru"])  # the seed pages are Russian
     found = shown(result.problems, seed_root)
     assert [f[:len(e)] for f, e in zip(found, SEED_9M, strict=False)] == SEED_9M
     assert len(found) == len(SEED_9M)
@@ -218,7 +219,7 @@ def test_seed_page_as_written_contradicts_the_data(seed_root: Path) -> None:
 
 def test_seed_page_against_the_first_half_year(seed_root: Path) -> None:
     """The lead's figures are the first half-year's: there they agree, the body's do not."""
-    result = check(seed_root, "2018-h1")
+    result = check(seed_root, "2018-h1", langs=["ru"])
     errors = {p.loc.line for p in result.errors if p.loc and p.loc.file.name == "analytics.md"}
     warnings = {p.loc.line for p in result.warnings if p.loc and p.loc.file.name == "analytics.md"}
     assert errors == {6, 23, 25, 27, 37}  # the cut's 20; the body's 30, 1004, 99, 31, 8
@@ -227,7 +228,7 @@ def test_seed_page_against_the_first_half_year(seed_root: Path) -> None:
 
 def test_build_refuses_to_render_a_contradiction(seed_root: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
-        build(seed_root, tmp_path / "out", formats=("pdf",))
+        build(seed_root, tmp_path / "out", formats=("pdf",), langs=["ru"])
     assert len([p for p in info.value.problems if p.severity == "error"]) == 6
     assert not (tmp_path / "out").exists()
 
@@ -239,7 +240,8 @@ def test_build_refuses_to_render_a_contradiction(seed_root: Path, tmp_path: Path
 def test_sample_checks_clean_even_strict(period: str) -> None:
     result = check(SAMPLE, period, strict=True)
     assert [str(p) for p in result.problems] == []
-    assert result.assembly is not None and result.assembly.document is not None
+    assert list(result.assemblies) == ["ru", "kk", "en"]  # every edition a build makes
+    assert all(a.document is not None for a in result.assemblies.values())
 
 
 # ---------------------------------------------------------------- CLI
@@ -289,11 +291,14 @@ def test_cli_json_output_when_the_project_cannot_be_read(tmp_path: Path,
     assert report["problems"][0]["message"].startswith("no report.yaml here")
 
 
-def test_build_shows_warnings_and_builds(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_logs_warnings_and_builds(project: Project, capsys: pytest.CaptureFixture[str],
+                                        caplog: pytest.LogCaptureFixture) -> None:
     project.write(*section("Подготовлено 23 материала."))
     out = project.root / "out"
-    assert main(["build", str(project.root), "-o", str(out), "--format", "pdf"]) == 0
-    assert ":7:14: warning: '23 материала'" in capsys.readouterr().err
+    with caplog.at_level(logging.WARNING):
+        assert main(["build", str(project.root), "-o", str(out), "--format", "pdf"]) == 0
+    assert [r.getMessage().split(": warning: ")[0].endswith("/sections/a.md:7:14")
+            for r in caplog.records] == [True]
     assert (out / "report-p1.pdf").is_file()
     assert main(["build", str(project.root), "-o", str(out / "strict"), "--format", "pdf",
                  "--strict"]) == 1
@@ -323,9 +328,12 @@ def test_generated_large_project_checks_clean(tmp_path: Path) -> None:
     assert len(sections) == 5 * tool.rounds_for(60) == 15
     result = check(tmp_path / "big", strict=True)
     assert result.problems == []
-    assert result.assembly is not None and result.assembly.document is not None
-    ids = [s.id for s in result.assembly.document.sections]
+    document = result.assemblies["ru"].document
+    assert document is not None
+    ids = [s.id for s in document.sections]
     assert len(set(ids)) == len(ids) and ids[5] == "international-cooperation-2"
+    kk = result.assemblies["kk"].document
+    assert kk is not None and [s.id for s in kk.sections][:2] == ["about-1", "about-2"]
     # every round places its own copies of the charts
     assert "id: work-trend-3\n" in (tmp_path / "big" / "sections" / "analytics-003.md").read_text(
         encoding="utf-8")

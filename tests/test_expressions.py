@@ -30,7 +30,9 @@ def test_english_plural_forms(n: float, expected: str) -> None:
 
 
 @pytest.mark.parametrize(("value", "lang", "expected"), [
-    (1004, "ru", "1\u00a0004"), (1004, "en", "1,004"), (23, "ru", "23"), (1004, "kk", "1\u00a0004"),
+    (1004, "ru", "1\u202f004"), (1004, "en", "1,004"), (23, "ru", "23"), (1004, "kk", "1\u202f004"),
+    (1234567.5, "ru", "1\u202f234\u202f567,5"), (1234567.5, "en", "1,234,567.5"),
+    (1234567.5, "kk", "1\u202f234\u202f567,5"), (0.25, "ru", "0,25"),
 ])
 def test_numbers_follow_the_locale(value: int, lang: str, expected: str) -> None:
     assert format_number(value, lang) == expected
@@ -48,7 +50,7 @@ def render(text: str, context: dict[str, object] | None = None) -> tuple[str, li
     ("{{ indicators.materials.text }}", "23\u00a0материала"),
     ("{{ 21 | plural('мероприятии', 'мероприятиях', 'мероприятиях') }}", "21\u00a0мероприятии"),
     ("{{ 27 | form('мероприятии', 'мероприятиях', 'мероприятиях') }}", "мероприятиях"),
-    ("{{ 1004 | number }}", "1\u00a0004"),
+    ("{{ 1004 | number }}", "1\u202f004"),
     ("{{ items | where(kind='a') | length }}", "2"),
 ])
 def test_expressions_render(source: str, expected: str) -> None:

@@ -25,12 +25,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return found
 
 
-def test_wheel_ships_layouts_and_fonts(wheel: Path) -> None:
+def test_wheel_ships_layouts_fonts_and_catalogs(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "reportgen/layouts/default/report.html.j2" in names
     assert "reportgen/layouts/default/report.css" in names
-    assert "reportgen/fonts/PTF55F.ttf" in names
+    assert "reportgen/fonts/ReportSerif-Regular.ttf" in names
     assert "reportgen/fonts/LICENSE-ParaType.txt" in names
+    for catalog in ("reportgen.pot", "ru.po", "kk.po", "en.po"):
+        assert f"reportgen/locales/{catalog}" in names
 
 
 def test_installed_wheel_builds_a_report(wheel: Path, project: Project, tmp_path: Path) -> None:

@@ -209,4 +209,4 @@ def test_system_fonts_are_unreachable(tmp_path: Path) -> None:
     target.write_bytes(html.write_pdf(font_config=config))
     fonts = subprocess.run([need("pdffonts"), str(target)], check=True, capture_output=True,
                            text=True).stdout.splitlines()[2:]
-    assert fonts and all(re.search(r"\+PT-(Sans|Serif)", line) for line in fonts), fonts
+    assert fonts and all(re.search(r"\+Report-(Sans|Serif)", line) for line in fonts), fonts

@@ -17,8 +17,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parent.parent
-FONT = ROOT / "fonts" / "PTS55F.ttf"
-BOLD = ROOT / "fonts" / "PTS75F.ttf"
+FONT = ROOT / "fonts" / "ReportSans-Regular.ttf"
+BOLD = ROOT / "fonts" / "ReportSans-Bold.ttf"
 REFS = [
     re.compile(r"!\[[^\]]*\]\(([^)\s]+)"),
     re.compile(r"url\(([^)]+)\)"),

@@ -15,6 +15,7 @@ from typing import Any
 
 from babel.dates import format_date
 
+from ..editions import period_text
 from ..errors import Problems, SourceLoc, did_you_mean
 from ..expressions import choose_form
 from ..schema import ActivityData, ChartData, ChartSpec, Event, Memorandum, Period
@@ -90,7 +91,7 @@ class Resolver:
         periods = self._trend_periods(data, loc)
         per_period = [self._points(data, p, loc) for p in periods]
         keys = tuple(p.id for p in periods)
-        categories = tuple(labels.get(p.id, p.label) for p in periods)
+        categories = tuple(labels.get(p.id, period_text(p, self.source.lang)) for p in periods)
         if data.indicator:
             label = labels.get(data.indicator, per_period[-1][0].label)
             return Table(keys, categories, ((label, tuple(pts[0].value for pts in per_period)),))

@@ -124,6 +124,7 @@ def render_html(doc: m.Document, layout: str = "default") -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["plain"] = m.metadata_text
     template = env.get_template("report.html.j2")
     sections = [
         {

@@ -34,14 +34,14 @@ def set_properties(document: DocxDocument, meta: m.Meta) -> None:
     """Title, author, subject, language and fixed dates, mirroring the PDF's metadata."""
     props = document.core_properties
     title = meta.title + (f". {meta.subtitle}" if meta.subtitle else "")
-    props.title = f"{title} — {meta.period_label}"
-    props.author = meta.organization
+    props.title = m.metadata_text(f"{title} — {meta.period_label}")
+    props.author = m.metadata_text(meta.organization)
     props.last_modified_by = meta.organization
     subject = f"{meta.strings['period']}: {meta.period_label}"
     if meta.addressee:
         subject += f". {meta.strings['addressee']}: {meta.addressee}"
-    props.subject = subject
-    props.keywords = f"{meta.organization_short}, {meta.period_id}"
+    props.subject = m.metadata_text(subject)
+    props.keywords = m.metadata_text(f"{meta.organization_short}, {meta.period_id}")
     props.language = lang_tag(meta.lang)
     props.revision = 1
     date = meta.date or FALLBACK_DATE
