@@ -264,7 +264,8 @@ def _make_undefined(render: _Render) -> type[jinja2.Undefined]:
 class Expressions:
     """Renders narrative texts against one period's data, collecting problems."""
 
-    def __init__(self, context: dict[str, Any], lang: str) -> None:
+    def __init__(self, context: dict[str, Any] | None, lang: str) -> None:
+        """``context`` None: the data could not be read, and texts are left as they are."""
         self.context = context
         self.lang = lang
         self.env = LimitedSandbox(
@@ -280,7 +281,7 @@ class Expressions:
 
     def render(self, text: str, loc: SourceLoc, problems: Problems) -> str:
         """``text`` with its expressions evaluated; on problems, returns the text unchanged."""
-        if "{{" not in text and "{%" not in text and "{#" not in text:
+        if self.context is None or "{{" not in text and "{%" not in text and "{#" not in text:
             return text
         name = f"<reportgen:{loc.file}:{loc.line}>"
         render = _Render(loc, text, problems, name)

@@ -189,8 +189,8 @@ CASES: list[tuple[str, str, str, Setup, list[str]]] = [
     ("carousel slide outside", *_section(
         '<div class="carousel">\n<div class="swiper-slide" '
         'style="background-image: url(../../outside/secret.png)"></div>\n</div>'), None,
-     ["sections/a.md:8: error: '../../outside/secret.png' points outside the report project ({root})",
-      "sections/a.md:7: error: a carousel without any slide images"]),
+     ["sections/a.md:7: error: a carousel without any slide images",
+      "sections/a.md:8: error: '../../outside/secret.png' points outside the report project ({root})"]),
     ("video poster outside", *_section('<video poster="../../outside/secret.png">\n</video>'), None,
      ["sections/a.md:7: error: '../../outside/secret.png' points outside the report project ({root})"]),
     ("python internals", *_section("{{ ''.__class__.__mro__ }}"), None,

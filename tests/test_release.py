@@ -101,7 +101,7 @@ def test_release_is_strict(project: Project, tmp_path: Path) -> None:
         encoding="utf-8").replace("date: 2018-05-01", "date: 2019-05-01"))
     with pytest.raises(InputError) as info:
         release(project.root, tmp_path / "r", ["p1"])
-    assert [p.severity for p in info.value.problems] == ["warning"]
+    assert [p.severity for p in info.value.problems] == ["error"]  # a warning, made fatal
     assert "outside the period 'p1'" in info.value.problems[0].message
     assert not (tmp_path / "r" / "p1" / MANIFEST).exists()
 
