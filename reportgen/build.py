@@ -1,14 +1,23 @@
-"""The build orchestrator: runs load -> assemble -> writers in order and writes the outputs.
+"""The build orchestrator: runs load -> assemble -> checks -> writers in order.
 
-The only module that runs the stages in order. Outputs are written atomically
-(a temporary file in the same folder, then a rename), so a failed or killed
-build leaves the previous files intact. Prints nothing: the CLI reports.
+The only module that runs the stages in order. ``check`` is the build minus
+the writers: every problem of the input of every edition, including the
+analyses that only a check makes (hand-typed numbers against the data),
+collected at once. ``build`` runs ``check`` first and renders nothing if it
+found an error. Outputs are written atomically and all together
+(``outputs``), so a failed or killed build leaves the previous files intact;
+the next build removes leftovers of a killed one. Timestamps come from
+``SOURCE_DATE_EPOCH`` or the report's date, never from the clock, so the same
+input gives the same bytes. Prints nothing: the CLI reports; warnings that do
+not stop a build go through ``logging``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,17 +25,55 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .assemble import assemble
+from .assemble import Assembly, collect
 from .charts import DrawStats, draw_all
-from .errors import InputError
+from .consistency import check_narrative
+from .errors import InputError, Problem, Problems
 from .model import CrossRef, Document, PageRef
-from .project import load_project
+from .outputs import remove_leftovers, write_all_atomic, write_atomic
+from .project import Project, load_project
 from .references import rewrite_refs
+from .writers.pdfvariant import DEFAULT_VARIANT
 
 if TYPE_CHECKING:
     from .writers.pdf import PdfOutput
 
+__all__ = ["FORMATS", "BuildResult", "Edition", "build", "check", "source_date", "write_atomic"]
+
 FORMATS = ("pdf", "docx")
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Timed:
+    timings: list[tuple[str, float]] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings.append((name, time.perf_counter() - start))
+
+
+@dataclass
+class CheckResult(_Timed):
+    """Every problem of one period's input, in source order; warnings are errors if strict."""
+
+    problems: list[Problem] = field(default_factory=list)
+    project: Project | None = None
+    period_id: str | None = None
+    #: The assembled editions, by language (complete only when there is no error).
+    assemblies: dict[str, Assembly] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
 
 
 @dataclass
@@ -41,9 +88,8 @@ class Edition:
 
 
 @dataclass
-class BuildResult:
+class BuildResult(_Timed):
     editions: dict[str, Edition] = field(default_factory=dict)
-    timings: list[tuple[str, float]] = field(default_factory=list)
     charts: DrawStats | None = None  # over all editions built
 
     def edition(self, lang: str | None = None) -> Edition:
@@ -53,37 +99,86 @@ class BuildResult:
             return only
         return self.editions[lang]
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
+
+def check(
+    project_dir: Path,
+    period_id: str | None = None,
+    strict: bool = False,
+    langs: Sequence[str] | None = None,
+    draft: bool = False,
+) -> CheckResult:
+    """Everything a build of the editions ``langs`` (default: all) of a period would use,
+    checked without rendering anything."""
+    result = CheckResult()
+    problems = Problems()
+    with result.stage("load"):
         try:
-            yield
-        finally:
-            self.timings.append((name, time.perf_counter() - start))
+            project = load_project(project_dir)
+            period = project.period(period_id)
+            wanted = _editions(project, langs)
+        except InputError as exc:
+            result.problems = _ordered(exc.problems, strict)
+            return result
+    result.project, result.period_id = project, period.id
+    suffix = len(project.report.editions) > 1
+    for lang in wanted:
+        with result.stage("assemble" + (f" {lang}" if suffix else "")):
+            assembly = result.assemblies[lang] = collect(project, period, problems, lang, draft)
+        with result.stage("check" + (f" {lang}" if suffix else "")):
+            check_narrative(assembly, problems)
+    result.problems = _ordered(problems.items, strict)
+    return result
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private (0600); give it the permissions of a normal new file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _editions(project: Project, langs: Sequence[str] | None) -> list[str]:
+    editions = project.report.editions
+    wanted = list(langs) if langs else editions
+    unknown = [lang for lang in wanted if lang not in editions]
+    if unknown:
+        raise InputError.single(
+            project.source.loc(("languages",) if project.report.languages else ("language",)),
+            f"no {', '.join(unknown)} edition in this report (its languages: "
+            f"{', '.join(editions)})")
+    return wanted
+
+
+def _ordered(problems: list[Problem], strict: bool) -> list[Problem]:
+    """Each problem once (editions share data and files), grouped by file in the order files
+    were first met, then by line and column; with ``strict``, warnings become errors."""
+    unique = list(dict.fromkeys(problems))
+    files: dict[object, int] = {}
+    for p in unique:
+        files.setdefault(p.loc.file if p.loc else None, len(files))
+
+    def key(p: Problem) -> tuple[int, int, int]:
+        if p.loc is None:
+            return (files[None], 0, 0)
+        return (files[p.loc.file], p.loc.line or 0, p.loc.col or 0)
+
+    out = sorted(unique, key=key)
+    if strict:
+        out = list(dict.fromkeys(Problem(p.loc, p.message, "error", p.related) for p in out))
+    return out
 
 
 def output_name(period_id: str, fmt: str, lang: str | None = None) -> str:
     """'report-2018-9m.pdf'; with several editions, 'report-2018-9m.kk.pdf'."""
     return f"report-{period_id}.{lang}.{fmt}" if lang else f"report-{period_id}.{fmt}"
+
+
+def source_date(report_date: dt.date | None, environ: dict[str, str] | None = None
+                ) -> dt.datetime:
+    """The time the outputs say they were made: SOURCE_DATE_EPOCH if set (the reproducible-builds
+    convention), else the report's date at 00:00 UTC, else 2000-01-01. Never the clock."""
+    env = os.environ if environ is None else environ
+    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) > 253402300799:  # 9999-12-31T23:59:59Z
+            raise InputError.single(None, "SOURCE_DATE_EPOCH: expected a whole number of "
+                                    f"seconds since 1970-01-01 UTC, got {raw!r}")
+        return dt.datetime.fromtimestamp(int(raw), dt.UTC)
+    day = report_date or dt.date(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def has_page_refs(doc: Document) -> bool:
@@ -98,7 +193,8 @@ def has_page_refs(doc: Document) -> bool:
     return bool(found)
 
 
-def _layout(doc: Document, root: Path, layout: str, write: bool) -> Callable[[], PdfOutput]:
+def _layout(doc: Document, root: Path, layout: str, variant: str, write: bool
+            ) -> Callable[[], PdfOutput]:
     """The print layout of ``doc``, made once when first asked for (by the PDF or the DOCX)."""
     made: list[PdfOutput] = []
 
@@ -106,7 +202,7 @@ def _layout(doc: Document, root: Path, layout: str, write: bool) -> Callable[[],
         if not made:
             from .writers.pdf import render_pdf
 
-            made.append(render_pdf(doc, root, layout, write=write))
+            made.append(render_pdf(doc, root, layout, variant, write=write))
         return made[0]
 
     return get
@@ -121,36 +217,38 @@ def build(
     reference_docx: Path | None = None,
     langs: Sequence[str] | None = None,
     draft: bool = False,
+    pdf_variant: str = DEFAULT_VARIANT,
 ) -> BuildResult:
     """Build the editions ``langs`` (default: all the report's) of one period into ``out_dir``.
 
-    Every edition is rendered before any file is written, so a failure writes nothing.
+    The input is checked first (``check``): an error, or with ``strict`` a warning, stops
+    the build before anything is rendered. Every edition is rendered before any file is
+    written, so a failure writes nothing.
     """
     result = BuildResult()
-    with result.stage("load"):
-        project = load_project(project_dir)
-        period = project.period(period_id)
-    editions = project.report.editions
-    wanted = list(langs) if langs else editions
-    unknown = [lang for lang in wanted if lang not in editions]
-    if unknown:
-        raise InputError.single(
-            project.source.loc(("languages",) if project.report.languages else ("language",)),
-            f"no {', '.join(unknown)} edition in this report (its languages: "
-            f"{', '.join(editions)})")
-    several = len(editions) > 1
+    checked = check(project_dir, period_id, strict, langs, draft)
+    result.timings += checked.timings
+    if checked.errors:
+        raise InputError(checked.problems)
+    for warning in checked.warnings:
+        log.warning("%s", warning)
+    project, period_id = checked.project, checked.period_id
+    assert project is not None and period_id is not None
+    several = len(project.report.editions) > 1
     rendered: dict[Path, bytes] = {}
     drawn = cached = 0
-    for lang in wanted:
+    for lang, assembly in checked.assemblies.items():
         edition = result.editions[lang] = Edition(lang)
         suffix = f" {lang}" if several else ""
-        with result.stage("assemble" + suffix):
-            doc = assemble(project, period, strict=strict, lang=lang, draft=draft)
-        edition.document = doc
+        doc = assembly.document
+        assert doc is not None  # no error, so every edition is complete
+        doc = edition.document = dataclasses.replace(
+            doc, meta=dataclasses.replace(doc.meta, created=source_date(doc.meta.date)))
         with result.stage("charts" + suffix):
             stats = draw_all(doc, project.report.layout)
         drawn, cached = drawn + stats.drawn, cached + stats.cached
-        laid_out = _layout(doc, project.root, project.report.layout, write="pdf" in formats)
+        laid_out = _layout(doc, project.root, project.report.layout, pdf_variant,
+                           write="pdf" in formats)
         for fmt in FORMATS:
             if fmt not in formats:
                 continue
@@ -166,11 +264,12 @@ def build(
                     # when the edition has any.
                     anchor_pages = laid_out().anchor_pages if has_page_refs(doc) else {}
                     data = render_docx(doc, project.root, reference_docx, anchor_pages)
-            target = out_dir / output_name(period.id, fmt, lang if several else None)
+            target = out_dir / output_name(period_id, fmt, lang if several else None)
             rendered[target] = data
             edition.outputs[fmt] = target
     result.charts = DrawStats(drawn, cached)
     with result.stage("write"):
-        for target, data in rendered.items():
-            write_atomic(target, data)
+        for target in rendered:
+            remove_leftovers(target)
+        write_all_atomic(rendered)
     return result

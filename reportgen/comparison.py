@@ -88,7 +88,8 @@ class Comparison:
 
     def other_data(self, period: Period) -> ActivityData | None:
         if period.id not in self._loaded:
-            self._loaded[period.id] = load_activity(self.project, period, self.problems)
+            activity = load_activity(self.project, period, self.problems)
+            self._loaded[period.id] = activity.data if activity else None
         return self._loaded[period.id]
 
     def __call__(self, spec: TableSpec, doc: Located, number: int, anchor: str,

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .editions import period_text
 from .errors import Problems, SourceLoc
@@ -29,6 +28,7 @@ from .formats import (
     format_number,
     plural_categories,
 )
+from .sandbox import LimitedSandbox
 from .schema import ActivityData, Breakdown, Indicator, Part
 
 
@@ -274,10 +274,11 @@ def _make_undefined(render: _Render) -> type[jinja2.Undefined]:
 class Expressions:
     """Renders narrative texts against one period's data, collecting problems."""
 
-    def __init__(self, context: dict[str, Any], lang: str) -> None:
+    def __init__(self, context: dict[str, Any] | None, lang: str) -> None:
+        """``context`` None: the data could not be read, and texts are left as they are."""
         self.context = context
         self.lang = lang
-        self.env = ImmutableSandboxedEnvironment(
+        self.env = LimitedSandbox(
             autoescape=False,  # the output is Markdown source, escaped later by each writer
             keep_trailing_newline=True,
         )
@@ -290,7 +291,7 @@ class Expressions:
 
     def render(self, text: str, loc: SourceLoc, problems: Problems) -> str:
         """``text`` with its expressions evaluated; on problems, returns the text unchanged."""
-        if "{{" not in text and "{%" not in text and "{#" not in text:
+        if self.context is None or "{{" not in text and "{%" not in text and "{#" not in text:
             return text
         name = f"<reportgen:{loc.file}:{loc.line}>"
         render = _Render(loc, text, problems, name)
@@ -302,7 +303,7 @@ class Expressions:
             code = self.env.compile(text, name=name, filename=name)
             template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None))
             render.template = template
-            out = template.render(self.context)
+            out = self.env.render_limited(template, self.context)
         except jinja2.TemplateSyntaxError as exc:
             problems.error(render.locate(exc.lineno, None), f"expression syntax error: {exc.message}")
         except jinja2.UndefinedError as exc:

@@ -271,6 +271,9 @@ class Meta:
     logo: Image | None = None
     #: Where the list of figures goes: "after_contents", "end", or None for none.
     list_of_figures: str | None = None
+    #: When the outputs say they were made (PDF and DOCX metadata, zip entries): set by the
+    #: build from SOURCE_DATE_EPOCH or the report's date, never from the clock (reproducible).
+    created: dt.datetime | None = None
     #: Fixed strings of the layout in the report's language ("Содержание", ...).
     strings: dict[str, str] = field(default_factory=dict)
 
@@ -341,6 +344,19 @@ def notes(inlines: tuple[Inline, ...]) -> Iterator[Note]:
             case Strong(children=c) | Emph(children=c) | Link(children=c) | Span(children=c) | \
                     CrossRef(children=c):
                 yield from notes(c)
+
+
+def figure_alt(figure: Figure, label: str) -> str:
+    """A figure picture's description for screen readers: its alt text, its caption, or
+    'Рисунок N' (``label`` is the layout's word for a figure). Shared by every writer."""
+    return figure.image.alt or plain_text(figure.caption) or f"{label} {figure.number}"
+
+
+def gallery_alts(gallery: Gallery, label: str) -> list[str]:
+    """The description of each picture of a gallery: its alt text, else 'caption (i/n)'."""
+    caption = plain_text(gallery.caption) or f"{label} {gallery.number}"
+    count = len(gallery.images)
+    return [image.alt or f"{caption} ({i}/{count})" for i, image in enumerate(gallery.images, 1)]
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:

@@ -3,8 +3,9 @@
 Reads Jekyll pages as they are: the bold lead paragraph, ``expandable-content``
 divs (expanded in print), swiper carousels (a photo grid with every slide),
 ``<video>`` (its poster frame as a figure) and relative asset paths. Raw HTML
-outside these constructs is an error, never silently dropped. Nothing here
-knows about HTML output, PDF or Word.
+passes ``htmlblocks``' allowlist first (no scripts, embeds, event handlers,
+URL-loading styles); HTML outside these constructs is an error, never
+silently dropped. Nothing here knows about HTML output, PDF or Word.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import model as m
 from .assets import AssetError, Assets
 from .errors import Problems, SourceLoc, did_you_mean
+from .htmlblocks import FORBIDDEN_ELEMENTS, element_problems, link_problem
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.S)
 _SLIDE_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
@@ -101,7 +103,8 @@ class _Events(HTMLParser):
             self.events.append(("data", "", {}, data))
 
 
-_VOID = {"img", "source", "br", "hr", "track", "wbr"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}
 _INLINE_TAGS = {"strong": "strong", "b": "strong", "em": "emph", "i": "emph", "span": "span",
                 "a": "link", "sup": "span", "sub": "span", "u": "span", "mark": "span"}
 
@@ -377,6 +380,10 @@ class SectionReader:
             return
         if kind == "start" and tag.startswith("!"):
             return
+        if kind == "start" and self._refused(tag, attrs, loc, top):
+            if tag not in _VOID:
+                stack.append(_Frame("skip", loc, tag))  # its content goes with it
+            return
         if top.kind in ("carousel", "video") and kind == "start":
             classes = set(attrs.get("class", "").split())
             if tag == "div" and top.kind == "carousel":
@@ -439,6 +446,16 @@ class SectionReader:
             "<video>, <img> and inline <span>, <b>, <i>, <a>, <br>)")
         if tag not in _VOID:
             stack.append(_Frame("skip", loc, tag))
+
+    def _refused(self, tag: str, attrs: dict[str, str], loc: SourceLoc, top: _Frame) -> bool:
+        """Report what the HTML allowlist refuses; True if the element itself is refused."""
+        slide = (tag == "div" and top.kind == "carousel"
+                 and "swiper-slide" in attrs.get("class", "").split())
+        for message in element_problems(tag, attrs, style_url_allowed=slide):
+            self.problems.error(loc, message)
+        if tag == "a" and (problem := link_problem(attrs.get("href", ""))):
+            self.problems.error(loc, problem)
+        return tag in FORBIDDEN_ELEMENTS
 
     def _close(self, frame: _Frame, stack: list[_Frame]) -> None:
         parent = stack[-1]
@@ -516,7 +533,10 @@ class SectionReader:
                 case "strong_open" | "em_open":
                     stack.append((tok.type[:-5], {}, []))
                 case "link_open":
-                    stack.append(("link", {"href": tok.attrGet("href") or ""}, []))
+                    href = str(tok.attrGet("href") or "")
+                    if problem := link_problem(href):
+                        self.problems.error(loc, problem)
+                    stack.append(("link", {"href": href}, []))
                 case "strong_close" | "em_close" | "link_close":
                     self._close_inline(stack, loc)
                 case "html_inline":
@@ -568,6 +588,9 @@ class SectionReader:
     def _html_inline(self, html: str, stack: list[tuple[str, dict[str, Any], list[m.Inline]]],
                      loc: SourceLoc) -> None:
         for kind, tag, attrs, data in html_events(html):
+            if kind == "start" and not tag.startswith("!") and self._refused(
+                    tag, attrs, loc, _Frame("root", loc)):
+                continue
             if kind == "start" and tag == "br":
                 stack[-1][2].append(m.LineBreak())
             elif kind == "start" and tag in _INLINE_TAGS:
@@ -576,8 +599,8 @@ class SectionReader:
             elif kind == "end" and tag in _INLINE_TAGS:
                 if len(stack) > 1:
                     self._close_inline(stack, loc)
-            elif kind == "start" and tag.startswith("!"):
-                continue
+            elif kind == "start" and tag.startswith("!") or tag in FORBIDDEN_ELEMENTS:
+                continue  # a refused element's end tag: reported at its start
             elif kind == "data":
                 stack[-1][2].append(m.Text(data))
             else:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from reportgen.build import build
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data"
+#: Byte-for-byte copies of the seed pages shared/seeds/000_* and 001_*.
+SEED_PAGES = Path(__file__).parent / "fixtures" / "jekyll"
 
 REPORT_YAML = """\
 title: Отчёт о деятельности
@@ -82,6 +86,24 @@ class Project:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         return path
+
+
+def make_seed_project(root: Path) -> Path:
+    """The sample project with the seed Jekyll pages, unchanged, as its only sections."""
+    shutil.copytree(SAMPLE / "assets", root / "assets")
+    shutil.copytree(SAMPLE / "activity", root / "activity")
+    (root / "sections").mkdir()
+    shutil.copy(SEED_PAGES / "analytics.md", root / "sections" / "analytics.md")
+    shutil.copy(SEED_PAGES / "cooperation.md", root / "sections" / "cooperation.md")
+    report = (SAMPLE / "report.yaml").read_text(encoding="utf-8")
+    head = report.split("sections:\n")[0]
+    (root / "report.yaml").write_text(
+        head + "sections:\n  - sections/analytics.md\n  - sections/cooperation.md\n",
+        encoding="utf-8")
+    # The seed's own images do not exist: draw the placeholders the sample project uses.
+    subprocess.run([sys.executable, str(REPO / "tools" / "make_placeholders.py"), str(root)],
+                   check=True, capture_output=True)
+    return root
 
 
 @pytest.fixture

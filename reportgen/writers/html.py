@@ -7,6 +7,7 @@ the layout's CSS does the look. This writer reads no other writer's output.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import jinja2
@@ -51,9 +52,9 @@ def inlines_html(nodes: tuple[m.Inline, ...]) -> Markup:
     return Markup("".join(out))
 
 
-def _img(image: m.Image, cls: str = "") -> str:
-    attrs = f' class="{cls}"' if cls else ""
-    return (f'<img{attrs} src="{escape(image.path.as_uri())}" alt="{escape(image.alt)}" '
+def _img(image: m.Image, alt: str) -> str:
+    # Every picture has a description (PDF/UA); the same one as in the DOCX.
+    return (f'<img src="{escape(image.path.as_uri())}" alt="{escape(alt)}" '
             f'width="{image.width}" height="{image.height}">')
 
 
@@ -104,11 +105,14 @@ def blocks_html(blocks: tuple[m.Block, ...], strings: dict[str, str]) -> Markup:
                 out.append(f"<blockquote>{blocks_html(b, strings)}</blockquote>")
             case m.Figure(image=image, caption=caption, number=n, id=fid, role=role):
                 cls = f"figure {role}" if role else "figure"
-                out.append(f'<figure id="{escape(fid)}" class="{cls}">{_img(image)}'
+                alt = m.figure_alt(block, strings["figure"])
+                out.append(f'<figure id="{escape(fid)}" class="{cls}">{_img(image, alt)}'
                            f"{_caption(strings['figure'], n, caption)}</figure>")
             case m.Gallery(images=images, caption=caption, number=n, id=gid):
                 cols = 2 if len(images) in (2, 4) else 3
-                cells = "".join(f'<div class="cell">{_img(i)}</div>' for i in images)
+                cells = "".join(f'<div class="cell">{_img(i, alt)}</div>'
+                                for i, alt in zip(images, m.gallery_alts(block, strings["figure"]),
+                                                  strict=True))
                 out.append(f'<figure id="{escape(gid)}" class="gallery cols-{cols}">'
                            f'<div class="grid">{cells}</div>'
                            f"{_caption(strings['figure'], n, caption)}</figure>")
@@ -186,8 +190,16 @@ def render_html(doc: m.Document, layout: str = "default") -> str:
         sections=sections,
         has_summaries=doc.has_summaries,
         logo=doc.meta.logo.path.as_uri() if doc.meta.logo else None,
+        created=w3c_datetime(doc.meta),
         inline=inlines_html,
     )
+
+
+def w3c_datetime(meta: m.Meta) -> str | None:
+    """The document's creation time as HTML metadata gives it (UTC): '2018-10-05T00:00:00Z'."""
+    if meta.created is not None:
+        return meta.created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return meta.date.isoformat() if meta.date else None
 
 
 def stylesheet_paths(layout: str = "default") -> list[Path]:

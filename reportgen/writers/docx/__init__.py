@@ -25,7 +25,7 @@ from ...errors import RenderError
 from ...resources import layout_dir
 from .body import BodyWriter
 from .ooxml import lang_tag
-from .package import reproducible_zip, request_field_update, set_properties
+from .package import reproducible_zip, request_field_update, set_properties, timestamp
 from .page import furnish
 from .pictures import Pictures
 from .styles import REQUIRED_STYLES, complete_styles, set_default_language
@@ -58,7 +58,7 @@ def render_docx(doc: m.Document, project_root: Path, reference: Path | None = No
     request_field_update(document)
     buffer = io.BytesIO()
     document.save(buffer)
-    return reproducible_zip(buffer.getvalue(), doc.meta.date)
+    return reproducible_zip(buffer.getvalue(), timestamp(doc.meta))
 
 
 def _open(path: Path) -> DocxDocument:

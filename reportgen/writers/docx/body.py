@@ -275,7 +275,7 @@ class BodyWriter:
 
     def figure(self, figure: m.Figure, ctx: Context) -> None:
         width, height = fit(figure.image, self.column, FIGURE_MAX_HEIGHT)
-        alt = figure.image.alt or m.plain_text(figure.caption) or self._label(figure.number)
+        alt = m.figure_alt(figure, self.strings['figure'])
         p = self._new("Figure")
         p.append(el("w:r", None, self.pictures.drawing(figure.image, width, height, alt)))
         self.caption(figure, ctx)
@@ -297,10 +297,9 @@ class BodyWriter:
         left, right = self._cell_margins("Gallery Grid")
         width = (widths[0] - left - right) * EMU_PER_TWIP
         height = round(width * GALLERY_RATIO)
-        caption = m.plain_text(gallery.caption) or self._label(gallery.number)
         cells = []
-        for index, image in enumerate(gallery.images, 1):
-            alt = image.alt or f"{caption} ({index}/{count})"
+        for image, alt in zip(gallery.images, m.gallery_alts(gallery, self.strings["figure"]),
+                              strict=True):
             p = paragraph(self.styles.para("Gallery Image"))
             p.append(el("w:r", None, self.pictures.drawing(image, width, height, alt, crop=True)))
             cells.append([p])
