@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from reportgen.build import build
+from reportgen.errors import InputError
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data"
@@ -131,3 +135,52 @@ def need(tool: str) -> str:
     if path is None:
         pytest.fail(f"{tool} is not installed: run 'make test', which installs it")
     return path
+
+
+def problems_of(project: Project, out: Path | None = None,
+                formats: tuple[str, ...] | None = ("pdf",)) -> list[str]:
+    """The problems a build of ``project`` stops with, as 'file:line:col: severity: message'
+    with paths relative to the project (the form users read)."""
+    with pytest.raises(InputError) as info:
+        if formats is None:
+            build(project.root, out or project.root / "out")
+        else:
+            build(project.root, out or project.root / "out", formats=formats)
+    lines = []
+    for p in info.value.problems:
+        assert p.loc is not None, p
+        rel = Path(p.loc.file).resolve().relative_to(project.root.resolve()).as_posix()
+        where = ":".join(str(x) for x in (rel, p.loc.line, p.loc.col) if x is not None)
+        lines.append(f"{where}: {p.severity}: {p.message}")
+    return lines
+
+
+class OpenedFiles:
+    """The files this process opens while ``recording()`` (a Python audit hook; hooks cannot be
+    removed, so one is installed for the whole session)."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.active = False
+
+    def __call__(self, event: str, args: tuple[object, ...]) -> None:
+        if event == "open" and self.active and isinstance(args[0], str | bytes | os.PathLike):
+            self.paths.append(os.fsdecode(args[0]))
+
+    @contextmanager
+    def recording(self) -> Iterator[list[str]]:
+        self.paths = []
+        self.active = True
+        try:
+            yield self.paths
+        finally:
+            self.active = False
+
+
+_OPENED = OpenedFiles()
+sys.addaudithook(_OPENED)
+
+
+@pytest.fixture
+def opened_files() -> OpenedFiles:
+    return _OPENED

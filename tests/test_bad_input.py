@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from reportgen.build import build
 from reportgen.cli import main
 from reportgen.errors import InputError
 
-from .conftest import DATA_YAML, REPORT_YAML, SECTION_MD, Project
-
-
-def problems_of(project: Project) -> list[str]:
-    with pytest.raises(InputError) as info:
-        build(project.root, project.root / "out", formats=("pdf",))
-    lines = []
-    for p in info.value.problems:
-        assert p.loc is not None, p
-        rel = Path(p.loc.file).resolve().relative_to(project.root.resolve()).as_posix()
-        where = ":".join(str(x) for x in (rel, p.loc.line, p.loc.col) if x is not None)
-        lines.append(f"{where}: {p.severity}: {p.message}")
-    return lines
-
+from .conftest import DATA_YAML, REPORT_YAML, SECTION_MD, Project, problems_of
 
 CASES = [
     (

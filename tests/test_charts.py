@@ -18,8 +18,7 @@ from reportgen.build import build
 from reportgen.charts import cache_dir, charts_of
 from reportgen.errors import InputError
 
-from .conftest import REPO, REPORT_YAML, SAMPLE, Project, need
-from .test_bad_input import problems_of
+from .conftest import REPO, REPORT_YAML, SAMPLE, Project, need, problems_of
 
 CHARTS_YAML = """\
 periods:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,22 +18,11 @@ import pytest
 from PIL import Image
 
 from reportgen.build import build
-from reportgen.errors import InputError
 
-from .conftest import DATA_YAML, REPORT_YAML, SECTION_MD, Project
+from .conftest import DATA_YAML, REPORT_YAML, SECTION_MD, OpenedFiles, Project, problems_of
 from .test_pdf import pdftotext
 
 SENTINEL = "SENTINEL-7f3a9c-outside-the-project"
-_opened: list[str] = []
-_recording: list[bool] = [False]
-
-
-def _audit(event: str, args: tuple[object, ...]) -> None:
-    if event == "open" and _recording[0] and isinstance(args[0], str | bytes | os.PathLike):
-        _opened.append(os.fsdecode(args[0]))
-
-
-sys.addaudithook(_audit)
 
 
 def _png() -> bytes:
@@ -234,18 +221,6 @@ CASES: list[tuple[str, str, str, Setup, list[str]]] = [
 ]
 
 
-def _problems(project: Project, out: Path) -> list[str]:
-    with pytest.raises(InputError) as info:
-        build(project.root, out)
-    lines = []
-    for p in info.value.problems:
-        assert p.loc is not None, p
-        rel = Path(p.loc.file).resolve().relative_to(project.root.resolve()).as_posix()
-        where = ":".join(str(x) for x in (rel, p.loc.line, p.loc.col) if x is not None)
-        lines.append(f"{where}: {p.severity}: {p.message}")
-    return lines
-
-
 def test_the_table_has_at_least_25_attacks() -> None:
     assert len(CASES) >= 25
     assert len({c[0] for c in CASES}) == len(CASES)
@@ -255,38 +230,30 @@ def test_the_table_has_at_least_25_attacks() -> None:
                          ids=[c[0] for c in CASES])
 def test_hostile_input_is_refused_and_nothing_outside_is_read(
         project: Project, outside: Path, tmp_path: Path, name: str, file: str, text: str,
-        setup: Setup, expected: list[str]) -> None:
+        setup: Setup, expected: list[str], opened_files: OpenedFiles) -> None:
     project.write(file, text)
     if setup is not None:
         setup(project)
     out = tmp_path / "out"
-    _opened.clear()
-    _recording[0] = True
-    try:
-        problems = _problems(project, out)
-    finally:
-        _recording[0] = False
+    with opened_files.recording() as opened:
+        problems = problems_of(project, out, formats=None)
     root = str(project.root.resolve())
     assert problems == [e.format(root=root) for e in expected]
     assert not out.exists(), "a refused build wrote something"
-    read = [p for p in _opened if Path(p).resolve().is_relative_to(outside.resolve())]
+    read = [p for p in opened if Path(p).resolve().is_relative_to(outside.resolve())]
     assert not read, f"read outside the project: {read}"
 
 
 def test_a_project_with_links_out_builds_without_reading_them(
-        project: Project, outside: Path, tmp_path: Path) -> None:
+        project: Project, outside: Path, tmp_path: Path, opened_files: OpenedFiles) -> None:
     """Symlinks to outside files that nothing refers to, a sentinel everywhere around: the outputs
     (PDF text, PDF bytes, every part of the DOCX) never contain it."""
     _symlink("img/secret.png", "../../outside/secret.png")(project)
     _symlink("sections/secret.md", "../../outside/secret.md")(project)
     _symlink("activity/p2.yaml", "../../outside/secret.yaml")(project)
-    _opened.clear()
-    _recording[0] = True
-    try:
+    with opened_files.recording() as opened:
         result = build(project.root, tmp_path / "out")
-    finally:
-        _recording[0] = False
-    assert not [p for p in _opened if Path(p).resolve().is_relative_to(outside.resolve())]
+    assert not [p for p in opened if Path(p).resolve().is_relative_to(outside.resolve())]
     written = sorted((tmp_path / "out").iterdir())
     assert [p.name for p in written] == ["report-p1.docx", "report-p1.pdf"]
     for path in written:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from reportgen.cli import main
 from reportgen.errors import InputError
 from reportgen.release import MANIFEST, release, verify
 
-from .conftest import REPO, REPORT_YAML, Project, need
+from .conftest import REPO, REPORT_YAML, OpenedFiles, Project, need
 
 TWO_PERIODS = REPORT_YAML.replace("sections:\n", """\
   - id: p2
@@ -27,16 +25,6 @@ TWO_PERIODS = REPORT_YAML.replace("sections:\n", """\
 sections:
 """)
 
-_opened: list[str] = []
-_recording: list[bool] = [False]
-
-
-def _audit(event: str, args: tuple[object, ...]) -> None:
-    if event == "open" and _recording[0] and isinstance(args[0], str | bytes | os.PathLike):
-        _opened.append(os.fsdecode(args[0]))
-
-
-sys.addaudithook(_audit)
 
 
 def sha256(path: Path) -> str:
@@ -80,16 +68,13 @@ def test_release_of_all_periods_in_parallel(project: Project, tmp_path: Path) ->
 
 
 def test_the_manifest_lists_every_project_file_the_build_opens(
-        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        opened_files: OpenedFiles) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1538697600")
-    _opened.clear()
-    _recording[0] = True
-    try:
+    with opened_files.recording() as paths:
         (manifest,) = release(project.root, tmp_path / "r", ["p1"])
-    finally:
-        _recording[0] = False
     root = project.root.resolve()
-    opened = {Path(p).resolve() for p in _opened}
+    opened = {Path(p).resolve() for p in paths}
     read = {p.relative_to(root).as_posix() for p in opened if p.is_relative_to(root) and p.is_file()}
     assert read == {e["file"] for e in manifest["inputs"] + manifest["cache_files"]}
     assert manifest["source_date_from"] == "SOURCE_DATE_EPOCH"
