@@ -359,6 +359,17 @@ def gallery_alts(gallery: Gallery, label: str) -> list[str]:
     return [image.alt or f"{caption} ({i}/{count})" for i, image in enumerate(gallery.images, 1)]
 
 
+def merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
+    """``nodes`` with neighbouring ``Text`` nodes joined into one."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return tuple(out)
+
+
 def plain_text(inlines: tuple[Inline, ...]) -> str:
     """The text of some inlines, without markup (for bookmarks, alt text, metadata)."""
     out: list[str] = []

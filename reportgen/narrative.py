@@ -548,7 +548,7 @@ class SectionReader:
         while len(stack) > 1:
             self.problems.error(loc, f"inline <{stack[-1][0]}> is never closed")
             self._close_inline(stack, loc)
-        return _merge_text(stack[0][2])
+        return m.merge_text(stack[0][2])
 
     def _role(self, role: str, content: str, loc: SourceLoc) -> list[m.Inline]:
         if role not in ROLES:
@@ -572,7 +572,7 @@ class SectionReader:
     def _close_inline(self, stack: list[tuple[str, dict[str, Any], list[m.Inline]]],
                       loc: SourceLoc) -> None:
         kind, attrs, children = stack.pop()
-        kids = _merge_text(children)
+        kids = m.merge_text(children)
         node: m.Inline
         match kind:
             case "strong":
@@ -621,16 +621,6 @@ def _matching(tokens: list[Token], i: int) -> int:
         if depth == 0:
             return j
     raise ValueError("unbalanced Markdown tokens")  # pragma: no cover - markdown-it balances
-
-
-def _merge_text(nodes: list[m.Inline]) -> tuple[m.Inline, ...]:
-    out: list[m.Inline] = []
-    for node in nodes:
-        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
-            out[-1] = m.Text(out[-1].text + node.text)
-        else:
-            out.append(node)
-    return tuple(out)
 
 
 def _block_loc(block: m.Block) -> SourceLoc | None:

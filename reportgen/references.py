@@ -98,20 +98,10 @@ def resolve(doc: m.Document, problems: Problems) -> m.Document:
             else:
                 children.append(m.Text(strings[f"ref.{target.kind}"]))
         return replace(ref, target=target.anchor, kind=target.kind, number=target.number,
-                       children=_merge(children))
+                       children=m.merge_text(children))
 
     sections = tuple(rewrite_refs(s, spell) for s in doc.sections)
     return replace(doc, sections=sections)
-
-
-def _merge(nodes: list[m.Inline]) -> tuple[m.Inline, ...]:
-    out: list[m.Inline] = []
-    for node in nodes:
-        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
-            out[-1] = m.Text(out[-1].text + node.text)
-        else:
-            out.append(node)
-    return tuple(out)
 
 
 def rewrite_refs(node: Any, fn: Callable[[m.CrossRef], m.CrossRef]) -> Any:

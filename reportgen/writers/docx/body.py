@@ -320,16 +320,23 @@ class BodyWriter:
             self._append(self._table("Metric Tiles", self._columns(cols), cells))
 
     def caption(self, figure: m.Figure | m.Gallery | m.Chart, ctx: Context) -> None:
-        """'Рисунок N. caption', N a SEQ field whose cached value is the model's number."""
+        self.numbered_caption("Caption", self.strings["figure"], "Figure", figure, ctx)
+
+    def numbered_caption(self, style: str, word: str, seq: str,
+                         node: m.Figure | m.Gallery | m.Chart | m.Table,
+                         ctx: Context) -> etree._Element:
+        """'Рисунок N. caption' / 'Таблица N. caption', N a SEQ field whose cached value is the
+        model's number (so Word's lists of figures and tables find it)."""
         label = self.styles.char("Caption Label")
-        p = self._new("Caption", ctx.lang)
-        p.extend(text_runs(f"{self.strings['figure']}\u00a0", label))
-        p.extend(make_field("SEQ Figure \\* ARABIC", text_runs(str(figure.number), label), label))
+        p = self._new(style, ctx.lang)
+        p.extend(text_runs(f"{word}\u00a0", label))
+        p.extend(make_field(f"SEQ {seq} \\* ARABIC", text_runs(str(node.number), label), label))
         p.extend(text_runs(".", label))
-        if figure.caption:
+        if node.caption:
             p.extend(text_runs(" ", None, ctx.lang))
-            p.extend(self.inlines(figure.caption, ctx))
-        self._bookmark(p, self.targets.by_node[id(figure)])
+            p.extend(self.inlines(node.caption, ctx))
+        self._bookmark(p, self.targets.by_node[id(node)])
+        return p
 
     # -------------------------------------------------------------- inlines
     def paragraph(self, style: str, inlines: Sequence[m.Inline], ctx: Context) -> etree._Element:

@@ -17,26 +17,15 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ... import model as m
-from .ooxml import el, paragraph, text_runs
-from .ooxml import field as make_field
+from .ooxml import el, paragraph
 
 if TYPE_CHECKING:
     from .body import BodyWriter, Context
 
 
 def caption(writer: BodyWriter, table: m.Table, ctx: Context) -> etree._Element:
-    """'Таблица N. caption' above the table, N a SEQ field with the model's number."""
-    styles = writer.styles
-    label = styles.char("Caption Label")
-    p = writer._new("Table Caption", ctx.lang)
-    p.extend(text_runs(f"{writer.strings['table']}\u00a0", label))
-    p.extend(make_field("SEQ Table \\* ARABIC", text_runs(str(table.number), label), label))
-    p.extend(text_runs(".", label))
-    if table.caption:
-        p.extend(text_runs(" ", None, ctx.lang))
-        p.extend(writer.inlines(table.caption, ctx))
-    writer._bookmark(p, writer.targets.by_node[id(table)])
-    return p
+    """'Таблица N. caption' above the table."""
+    return writer.numbered_caption("Table Caption", writer.strings["table"], "Table", table, ctx)
 
 
 def data_table(writer: BodyWriter, table: m.Table, ctx: Context, width: int) -> etree._Element:
