@@ -15,10 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import outcache
 from .assemble import assemble
-from .charts import DrawStats, draw_all
+from .charts import DrawStats, charts_of, draw_all
 from .errors import InputError
 from .model import Document
+from .outcache import output_key
+from .parallel import charts_to_draw, draw_charts, render, submit, workers
+from .parallel import result as result_of
 from .project import load_project
 
 FORMATS = ("pdf", "docx")
@@ -40,6 +44,7 @@ class BuildResult:
     editions: dict[str, Edition] = field(default_factory=dict)
     timings: list[tuple[str, float]] = field(default_factory=list)
     charts: DrawStats | None = None  # over all editions built
+    reused: list[Path] = field(default_factory=list)  # outputs taken from the cache, unrendered
 
     def edition(self, lang: str | None = None) -> Edition:
         """The edition in ``lang``; without it, the only edition built."""
@@ -76,6 +81,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _size(doc: Document | None) -> int:
+    """A rough measure of how long a document takes to render: its blocks and charts."""
+    if doc is None:
+        return 0
+    return sum(len(s.blocks) + 20 * sum(1 for _ in charts_of(s.blocks)) for s in doc.sections)
+
+
 def output_name(period_id: str, fmt: str, lang: str | None = None) -> str:
     """'report-2018-9m.pdf'; with several editions, 'report-2018-9m.kk.pdf'."""
     return f"report-{period_id}.{lang}.{fmt}" if lang else f"report-{period_id}.{fmt}"
@@ -90,10 +102,13 @@ def build(
     reference_docx: Path | None = None,
     langs: Sequence[str] | None = None,
     draft: bool = False,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build the editions ``langs`` (default: all the report's) of one period into ``out_dir``.
 
     Every edition is rendered before any file is written, so a failure writes nothing.
+    Charts and outputs are rendered in ``jobs`` worker processes (default: one per usable
+    core); an output whose inputs did not change since the last build comes from the cache.
     """
     result = BuildResult()
     with result.stage("load"):
@@ -108,34 +123,52 @@ def build(
             f"no {', '.join(unknown)} edition in this report (its languages: "
             f"{', '.join(editions)})")
     several = len(editions) > 1
-    rendered: dict[Path, bytes] = {}
-    drawn = cached = 0
     for lang in wanted:
         edition = result.editions[lang] = Edition(lang)
-        suffix = f" {lang}" if several else ""
-        with result.stage("assemble" + suffix):
-            doc = assemble(project, period, strict=strict, lang=lang, draft=draft)
-        edition.document = doc
-        with result.stage("charts" + suffix):
-            stats = draw_all(doc, project.report.layout)
-        drawn, cached = drawn + stats.drawn, cached + stats.cached
-        for fmt in FORMATS:
-            if fmt not in formats:
-                continue
-            with result.stage(f"render {fmt}{suffix}"):
-                if fmt == "pdf":
-                    from .writers.pdf import render_pdf
-
-                    data, edition.pages["pdf"] = render_pdf(doc, project.root,
-                                                            project.report.layout)
+        with result.stage("assemble" + (f" {lang}" if several else "")):
+            edition.document = assemble(project, period, strict=strict, lang=lang, draft=draft)
+    docs = [e.document for e in result.editions.values() if e.document is not None]
+    # Outputs whose inputs did not change come from the cache; the rest are rendered,
+    # the biggest first, in worker processes together with the charts they need.
+    rendered: dict[Path, bytes] = {}
+    todo: list[tuple[Edition, str, Path, str]] = []
+    with result.stage("cache"):
+        for edition in result.editions.values():
+            assert edition.document is not None
+            for fmt in (f for f in FORMATS if f in formats):
+                target = out_dir / output_name(period.id, fmt, edition.lang if several else None)
+                edition.outputs[fmt] = target
+                charts = charts_to_draw([edition.document])
+                key = "" if charts else output_key(fmt, edition.document, project.report.layout,
+                                                   reference_docx)
+                hit = outcache.load(project.root, target.name, key) if key else None
+                if hit is None:
+                    todo.append((edition, fmt, target, key))
                 else:
-                    from .writers.docx import render_docx
-
-                    data = render_docx(doc, project.root, reference_docx)
-            target = out_dir / output_name(period.id, fmt, lang if several else None)
-            rendered[target] = data
-            edition.outputs[fmt] = target
-    result.charts = DrawStats(drawn, cached)
+                    rendered[target] = hit[0]
+                    result.reused.append(target)
+                    if hit[1] is not None:
+                        edition.pages[fmt] = hit[1]
+    todo.sort(key=lambda job: (job[1] != "pdf", -_size(job[0].document)))
+    with workers(jobs, tasks=max(len(todo), len(charts_to_draw(docs)))) as pool:
+        with result.stage("charts"):
+            missing = charts_to_draw(docs)
+            drawn = draw_charts(pool, missing, project.report.layout)
+            stats = [draw_all(doc, project.report.layout) for doc in docs]
+            result.charts = DrawStats(drawn, sum(s.cached for s in stats) - drawn)
+        with result.stage("render"):
+            futures = [submit(pool, render, fmt, doc, project.root, project.report.layout,
+                                   reference_docx)
+                       for edition, fmt, _, _ in todo if (doc := edition.document) is not None]
+            for (edition, fmt, target, key), future in zip(todo, futures, strict=True):
+                data, pages = result_of(future)
+                rendered[target] = data
+                if pages is not None:
+                    edition.pages[fmt] = pages
+                assert edition.document is not None
+                key = key or output_key(fmt, edition.document, project.report.layout,
+                                        reference_docx)
+                outcache.store(project.root, target.name, key, data, pages)
     with result.stage("write"):
         for target, data in rendered.items():
             write_atomic(target, data)
