@@ -14,7 +14,7 @@ RUNTIME_DEBS = libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS    = poppler-utils qpdf libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report test lint bench clean runtime-deps test-deps
+.PHONY: report test lint schema bench bench-check clean runtime-deps test-deps
 
 report: $(VENV)/.installed runtime-deps
 	$(BIN)/reportgen build $(PROJECT) -o $(OUT) --timings
@@ -33,6 +33,15 @@ $(VENV)/.bench: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check reportgen tests tools
 	$(BIN)/mypy reportgen
+
+# JSON Schemas and the field reference, generated from reportgen/schema.py (a test checks
+# that the committed files are current).
+schema: $(VENV)/.installed
+	$(BIN)/reportgen schema --out docs/schema --markdown docs/fields.md
+
+# Wall time of 'check' against 'build' on a generated ~250-page project.
+bench-check: $(VENV)/.installed runtime-deps
+	$(BIN)/python tools/bench_check.py
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

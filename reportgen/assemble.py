@@ -1,19 +1,22 @@
 """Assemble stage: project + one period's data + narrative sections -> ``model.Document``.
 
 Parses everything once; writers only ever see the resulting model. All input
-problems of every file are collected and raised together as ``InputError``.
+problems of every file are collected together (``collect``), so that ``check``
+and ``build`` report them at once; ``assemble`` raises them as ``InputError``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 
 from . import model as m
 from .assets import AssetError, Assets
 from .charts import Charts, make_source
+from .comparison import Comparison
 from .editions import SectionSource, period_text, section_sources, text_in
 from .errors import InputError, Problems, SourceLoc, display_path
 from .expressions import (
@@ -28,14 +31,37 @@ from .expressions import (
 from .formats import format_number
 from .glyphs import check_glyphs, document_texts
 from .narrative import Counters, SectionReader, markdown_parser, split_front_matter
-from .project import Project, load_activity
-from .schema import FrontMatter, Period
+from .project import Activity, Project, load_activity
+from .references import resolve
+from .schema import ActivityData, FrontMatter, Period
 from .strings import string_locations, strings_for
+from .tables import TableContext, table_block
 from .typography import typeset, typeset_section
 from .validate import validate
-from .yamlsrc import parse_yaml
+from .yamlsrc import Located, parse_yaml
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionText:
+    """A section as typed, kept for the checks of hand-written text (``consistency``)."""
+
+    file: Path
+    text: str  # the whole file
+    front: Located  # its front matter, with lines and columns as in the file
+    body_line: int  # lines before the body
+    lang: str
+
+
+@dataclass(slots=True)
+class Assembly:
+    """What the assemble stage made of one edition: the document and what it was made from."""
+
+    lang: str
+    document: m.Document | None = None  # None when the period's data could not be read
+    activity: Activity | None = None
+    sections: list[SectionText] = field(default_factory=list)
 
 
 def assemble(project: Project, period: Period, strict: bool = False, lang: str | None = None,
@@ -46,26 +72,38 @@ def assemble(project: Project, period: Period, strict: bool = False, lang: str |
     the edition stand in with its main-language text, marked as such.
     """
     problems = Problems()
+    document = collect(project, period, problems, lang, draft).document
+    problems.raise_if_errors(strict=strict)
+    for warning in problems.warnings:
+        log.warning("%s", warning)
+    assert document is not None  # no data is an error
+    return document
+
+
+def collect(project: Project, period: Period, problems: Problems, lang: str | None = None,
+            draft: bool = False) -> Assembly:
+    """Assemble the ``lang`` edition of ``period`` as far as the input allows, recording every
+    problem in ``problems``. The document is complete only when no error was recorded."""
     report = project.report
     lang = lang or report.language
     if lang not in report.editions:
         raise InputError.single(project.source.loc(("languages",)),
                                 f"no '{lang}' edition in this report (languages: "
                                 f"{', '.join(report.editions)})")
+    result = Assembly(lang)
     strings = strings_for(lang)
     assets = Assets(project.root)
 
-    data = load_activity(project, period, problems)
-    if data is None:
-        problems.raise_if_errors()
-        raise AssertionError("unreachable: no data and no problem")  # pragma: no cover
+    result.activity = load_activity(project, period, problems)
+    # Without valid data the sections are still read, for every problem that needs no data.
+    data = result.activity.data if result.activity else None
     label = period_text(period, lang)
     period_view = PeriodView(period.id, period.start, period.end, label)
     views: dict[str, Expressions] = {}
 
     def expressions_for(section_lang: str) -> Expressions:
         if section_lang not in views:
-            context = data_context(data, period_view, section_lang, report)
+            context = data_context(data, period_view, section_lang, report) if data else None
             views[section_lang] = Expressions(context, section_lang)
         return views[section_lang]
 
@@ -84,31 +122,40 @@ def assemble(project: Project, period: Period, strict: bool = False, lang: str |
         reader = SectionReader(loc.file, 0, assets, counters, problems, strings, "")
         return reader._inlines(markdown_parser().parseInline(rendered)[0], loc)
 
-    charts = Charts(
+    def load_other(other: Period) -> ActivityData | None:
+        activity = load_activity(project, other, problems)
+        return activity.data if activity else None
+
+    charts = None if data is None else Charts(
         root=project.root, report_source=project.source, specs=report.charts,
-        source=make_source(report.periods, period, data,
-                           lambda p: load_activity(project, p, problems), project.data_file,
+        source=make_source(report.periods, period, data, load_other, project.data_file,
                            lang, strings["unspecified"]),
         counters=counters, problems=problems, strings=strings, layout=report.layout,
         caption_inlines=caption_inlines,
     )
+    tables = None if data is None else TableContext(
+        data, lang, strings, counters, problems,
+        Comparison(project, period, data, lang, strings, problems))
     sections: list[m.Section] = []
     seen_ids: dict[str, SourceLoc] = {}
     for source in section_sources(report, project.root, project.source, lang, draft, problems):
         file = source.file.resolve()
         if not file.is_relative_to(project.root):
-            problems.error(source.loc, f"section '{source.ref}' is outside the report project")
+            what = "section" if source.appendix is None else "appendix"
+            problems.error(source.loc, f"{what} '{source.ref}' is outside the report project")
             continue
         section = _read_section(file, source, lang, assets, counters, expressions_for, strings,
-                                problems, charts)
+                                problems, charts, tables, result.sections)
         if section is None:
             continue
         if section.id in seen_ids:
             problems.error(source.loc, f"section id '{section.id}' is used twice "
                            f"(also by {seen_ids[section.id]})")
         seen_ids[section.id] = SourceLoc(file, 1)
-        sections.append(typeset_section(section))
+        sections.append(section)
 
+    if charts is None:  # no valid data: no document
+        return result
     if lang == report.language:  # the other editions may well leave out the charts' sections
         for chart_id, where in charts.unplaced():
             problems.warning(where, f"chart '{chart_id}' is declared but no section places it "
@@ -138,14 +185,16 @@ def assemble(project: Project, period: Period, strict: bool = False, lang: str |
         strings=strings,
         list_of_figures=report.list_of_figures,
     )
-    doc = m.Document(meta, tuple(sections))
+    doc = result.document = m.Document(meta, tuple(sections))
+    if not problems.errors:
+        # Typeset once the references are spelled, so their words read with the sentence.
+        doc = resolve(doc, problems)
+        doc = result.document = replace(
+            doc, sections=tuple(typeset_section(s) for s in doc.sections))
     if not problems.errors:
         check_glyphs(chain(_meta_texts(project, meta, period, lang), document_texts(doc)),
                      problems)
-    problems.raise_if_errors(strict=strict)
-    for warning in problems.warnings:
-        log.warning("%s", warning)
-    return doc
+    return result
 
 
 def _meta_texts(project: Project, meta: m.Meta, period: Period, lang: str
@@ -179,7 +228,9 @@ def _read_section(
     expressions_for: Callable[[str], Expressions],
     strings: dict[str, str],
     problems: Problems,
-    charts: Charts,
+    charts: Charts | None,
+    tables: TableContext | None,
+    sources: list[SectionText],
 ) -> m.Section | None:
     try:
         text = file.read_text(encoding="utf-8")
@@ -204,6 +255,7 @@ def _read_section(
     if front is None:
         return None
     section_lang = front.lang or source.lang
+    sources.append(SectionText(file, text, front_doc, offset, section_lang))
     expressions = expressions_for(section_lang)
     context = expressions.context
 
@@ -225,7 +277,10 @@ def _read_section(
         directives={
             "indicators": lambda text, loc: _indicators(text, loc, context, problems,
                                                         section_lang),
-            "chart": charts.place,
+            # without valid data a chart or table cannot be made; the data's problems are reported
+            "chart": charts.place if charts else lambda text, loc: [],
+            "table": (lambda text, loc: table_block(text, loc, tables)) if tables
+            else lambda text, loc: [],
         },
         line_map=line_map,
     )
@@ -258,6 +313,7 @@ def _read_section(
         lead=lead,
         summary=field_inlines("cut"),
         cover=cover,
+        appendix=source.appendix,
     )
 
 
@@ -274,9 +330,11 @@ def _unwrap_strong(children: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
 
 
 def _indicators(
-    text: str, loc: SourceLoc, context: dict[str, object], problems: Problems, lang: str
+    text: str, loc: SourceLoc, context: dict[str, object] | None, problems: Problems, lang: str
 ) -> list[m.Block]:
     """A ```{indicators} block: one indicator or breakdown name a line, as figure tiles."""
+    if context is None:
+        return []  # no valid data: its problems are reported already
     indicators = context["indicators"]
     breakdowns = context["breakdowns"]
     assert isinstance(indicators, dict) and isinstance(breakdowns, dict)

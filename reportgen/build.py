@@ -1,31 +1,80 @@
-"""The build orchestrator: runs load -> assemble -> writers in order and writes the outputs.
+"""The build orchestrator: runs load -> assemble -> checks -> writers in order.
 
-The only module that runs the stages in order. Outputs are written atomically
-(a temporary file in the same folder, then a rename), so a failed or killed
-build leaves the previous files intact. Prints nothing: the CLI reports.
+The only module that runs the stages in order. ``check`` is the build minus
+the writers: every problem of the input of every edition, including the
+analyses that only a check makes (hand-typed numbers against the data),
+collected at once. ``build`` runs ``check`` first and renders nothing if it
+found an error. Outputs are written atomically and all together
+(``outputs``), so a failed or killed build leaves the previous files intact;
+the next build removes leftovers of a killed one. Timestamps come from
+``SOURCE_DATE_EPOCH`` or the report's date, never from the clock, so the same
+input gives the same bytes. Prints nothing: the CLI reports; warnings that do
+not stop a build go through ``logging``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import logging
 import os
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import outcache
-from .assemble import assemble
+from .assemble import Assembly, collect
 from .charts import DrawStats, charts_of, draw_all
-from .errors import InputError
-from .model import Document
+from .consistency import check_narrative
+from .errors import InputError, Problem, Problems
+from .model import CrossRef, Document, PageRef
 from .outcache import output_key
-from .parallel import charts_to_draw, draw_charts, render, submit, workers
+from .outputs import remove_leftovers, write_all_atomic, write_atomic
+from .parallel import Logged, charts_to_draw, draw_charts, render_docx_job, render_pdf_job, submit, workers
 from .parallel import result as result_of
-from .project import load_project
+from .project import Project, load_project
+from .references import rewrite_refs
+from .writers.pdfvariant import DEFAULT_VARIANT
+
+__all__ = ["FORMATS", "BuildResult", "Edition", "build", "check", "source_date", "write_atomic"]
 
 FORMATS = ("pdf", "docx")
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Timed:
+    timings: list[tuple[str, float]] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings.append((name, time.perf_counter() - start))
+
+
+@dataclass
+class CheckResult(_Timed):
+    """Every problem of one period's input, in source order; warnings are errors if strict."""
+
+    problems: list[Problem] = field(default_factory=list)
+    project: Project | None = None
+    period_id: str | None = None
+    #: The assembled editions, by language (complete only when there is no error).
+    assemblies: dict[str, Assembly] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
 
 
 @dataclass
@@ -40,9 +89,8 @@ class Edition:
 
 
 @dataclass
-class BuildResult:
+class BuildResult(_Timed):
     editions: dict[str, Edition] = field(default_factory=dict)
-    timings: list[tuple[str, float]] = field(default_factory=list)
     charts: DrawStats | None = None  # over all editions built
     reused: list[Path] = field(default_factory=list)  # outputs taken from the cache, unrendered
 
@@ -53,32 +101,71 @@ class BuildResult:
             return only
         return self.editions[lang]
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
+
+def check(
+    project_dir: Path,
+    period_id: str | None = None,
+    strict: bool = False,
+    langs: Sequence[str] | None = None,
+    draft: bool = False,
+) -> CheckResult:
+    """Everything a build of the editions ``langs`` (default: all) of a period would use,
+    checked without rendering anything."""
+    result = CheckResult()
+    problems = Problems()
+    with result.stage("load"):
         try:
-            yield
-        finally:
-            self.timings.append((name, time.perf_counter() - start))
+            project = load_project(project_dir)
+            period = project.period(period_id)
+            wanted = _editions(project, langs)
+        except InputError as exc:
+            result.problems = _ordered(exc.problems, strict)
+            return result
+    result.project, result.period_id = project, period.id
+    suffix = len(project.report.editions) > 1
+    for lang in wanted:
+        with result.stage("assemble" + (f" {lang}" if suffix else "")):
+            assembly = result.assemblies[lang] = collect(project, period, problems, lang, draft)
+        with result.stage("check" + (f" {lang}" if suffix else "")):
+            check_narrative(assembly, problems)
+    result.problems = _ordered(problems.items, strict)
+    return result
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private (0600); give it the permissions of a normal new file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _editions(project: Project, langs: Sequence[str] | None) -> list[str]:
+    editions = project.report.editions
+    wanted = list(langs) if langs else editions
+    unknown = [lang for lang in wanted if lang not in editions]
+    if unknown:
+        raise InputError.single(
+            project.source.loc(("languages",) if project.report.languages else ("language",)),
+            f"no {', '.join(unknown)} edition in this report (its languages: "
+            f"{', '.join(editions)})")
+    return wanted
+
+
+def _ordered(problems: list[Problem], strict: bool) -> list[Problem]:
+    """Each problem once (editions share data and files), grouped by file in the order files
+    were first met, then by line and column; with ``strict``, warnings become errors."""
+    unique = list(dict.fromkeys(problems))
+    files: dict[object, int] = {}
+    for p in unique:
+        files.setdefault(p.loc.file if p.loc else None, len(files))
+
+    def key(p: Problem) -> tuple[int, int, int]:
+        if p.loc is None:
+            return (files[None], 0, 0)
+        return (files[p.loc.file], p.loc.line or 0, p.loc.col or 0)
+
+    out = sorted(unique, key=key)
+    if strict:
+        out = list(dict.fromkeys(Problem(p.loc, p.message, "error", p.related) for p in out))
+    return out
+
+
+def _document(edition: Edition) -> Document:
+    assert edition.document is not None
+    return edition.document
 
 
 def _size(doc: Document | None) -> int:
@@ -93,6 +180,33 @@ def output_name(period_id: str, fmt: str, lang: str | None = None) -> str:
     return f"report-{period_id}.{lang}.{fmt}" if lang else f"report-{period_id}.{fmt}"
 
 
+def source_date(report_date: dt.date | None, environ: dict[str, str] | None = None
+                ) -> dt.datetime:
+    """The time the outputs say they were made: SOURCE_DATE_EPOCH if set (the reproducible-builds
+    convention), else the report's date at 00:00 UTC, else 2000-01-01. Never the clock."""
+    env = os.environ if environ is None else environ
+    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) > 253402300799:  # 9999-12-31T23:59:59Z
+            raise InputError.single(None, "SOURCE_DATE_EPOCH: expected a whole number of "
+                                    f"seconds since 1970-01-01 UTC, got {raw!r}")
+        return dt.datetime.fromtimestamp(int(raw), dt.UTC)
+    day = report_date or dt.date(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def has_page_refs(doc: Document) -> bool:
+    """Whether any cross-reference of ``doc`` shows a page number."""
+    found: list[PageRef] = []
+
+    def look(ref: CrossRef) -> CrossRef:
+        found.extend(c for c in ref.children if isinstance(c, PageRef))
+        return ref
+
+    rewrite_refs(doc.sections, look)
+    return bool(found)
+
+
 def build(
     project_dir: Path,
     out_dir: Path,
@@ -102,74 +216,104 @@ def build(
     reference_docx: Path | None = None,
     langs: Sequence[str] | None = None,
     draft: bool = False,
+    pdf_variant: str = DEFAULT_VARIANT,
     jobs: int | None = None,
 ) -> BuildResult:
     """Build the editions ``langs`` (default: all the report's) of one period into ``out_dir``.
 
-    Every edition is rendered before any file is written, so a failure writes nothing.
-    Charts and outputs are rendered in ``jobs`` worker processes (default: one per usable
-    core); an output whose inputs did not change since the last build comes from the cache.
+    The input is checked first (``check``): an error, or with ``strict`` a warning, stops
+    the build before anything is rendered. Every edition is rendered before any file is
+    written, so a failure writes nothing. Charts and outputs are rendered in ``jobs`` worker
+    processes (default: one per usable core); an output whose inputs did not change since
+    the last build comes from the cache (``outcache``).
     """
     result = BuildResult()
-    with result.stage("load"):
-        project = load_project(project_dir)
-        period = project.period(period_id)
-    editions = project.report.editions
-    wanted = list(langs) if langs else editions
-    unknown = [lang for lang in wanted if lang not in editions]
-    if unknown:
-        raise InputError.single(
-            project.source.loc(("languages",) if project.report.languages else ("language",)),
-            f"no {', '.join(unknown)} edition in this report (its languages: "
-            f"{', '.join(editions)})")
-    several = len(editions) > 1
-    for lang in wanted:
+    checked = check(project_dir, period_id, strict, langs, draft)
+    result.timings += checked.timings
+    if checked.errors:
+        raise InputError(checked.problems)
+    for warning in checked.warnings:
+        log.warning("%s", warning)
+    project, period_id = checked.project, checked.period_id
+    assert project is not None and period_id is not None
+    several = len(project.report.editions) > 1
+    for lang, assembly in checked.assemblies.items():
         edition = result.editions[lang] = Edition(lang)
-        with result.stage("assemble" + (f" {lang}" if several else "")):
-            edition.document = assemble(project, period, strict=strict, lang=lang, draft=draft)
+        doc = assembly.document
+        assert doc is not None  # no error, so every edition is complete
+        edition.document = dataclasses.replace(
+            doc, meta=dataclasses.replace(doc.meta, created=source_date(doc.meta.date)))
     docs = [e.document for e in result.editions.values() if e.document is not None]
-    # Outputs whose inputs did not change come from the cache; the rest are rendered,
-    # the biggest first, in worker processes together with the charts they need.
+    layout = project.report.layout
+    # Outputs whose inputs did not change come from the cache; the rest are rendered in
+    # worker processes, the biggest PDF first. A DOCX whose cross-references show page
+    # numbers takes them from its edition's print layout, so it waits for it (a layout
+    # without the PDF's bytes when the PDF itself is not wanted or comes from the cache).
     rendered: dict[Path, bytes] = {}
-    todo: list[tuple[Edition, str, Path, str]] = []
+    keep: list[tuple[str, str, bytes, int | None]] = []  # for the cache: name, key, data, pages
+    pdfs: list[tuple[Edition, Path | None, str]] = []  # edition, PDF target (None: layout only)
+    docxs: list[tuple[Edition, Path, str, bool]] = []  # ..., whether it needs the layout
     with result.stage("cache"):
         for edition in result.editions.values():
-            assert edition.document is not None
+            doc = edition.document
+            assert doc is not None
+            drawn_all = not charts_to_draw([doc])
+            hits: dict[str, bool] = {}
             for fmt in (f for f in FORMATS if f in formats):
-                target = out_dir / output_name(period.id, fmt, edition.lang if several else None)
+                target = out_dir / output_name(period_id, fmt, edition.lang if several else None)
                 edition.outputs[fmt] = target
-                charts = charts_to_draw([edition.document])
-                key = "" if charts else output_key(fmt, edition.document, project.report.layout,
-                                                   reference_docx)
+                key = output_key(fmt, doc, layout, reference_docx, pdf_variant) if drawn_all else ""
                 hit = outcache.load(project.root, target.name, key) if key else None
-                if hit is None:
-                    todo.append((edition, fmt, target, key))
-                else:
+                hits[fmt] = hit is not None
+                if hit is not None:
                     rendered[target] = hit[0]
                     result.reused.append(target)
                     if hit[1] is not None:
                         edition.pages[fmt] = hit[1]
-    todo.sort(key=lambda job: (job[1] != "pdf", -_size(job[0].document)))
-    with workers(jobs, tasks=max(len(todo), len(charts_to_draw(docs)))) as pool:
+                elif fmt == "pdf":
+                    pdfs.append((edition, target, key))
+                else:
+                    docxs.append((edition, target, key, has_page_refs(doc)))
+            needs_layout = any(e is edition and refs for e, _, _, refs in docxs)
+            if needs_layout and not any(e is edition for e, _, _ in pdfs):
+                pdfs.append((edition, None, ""))
+    pdfs.sort(key=lambda job: -_size(job[0].document))
+    with workers(jobs, tasks=max(len(pdfs) + len(docxs), len(charts_to_draw(docs)))) as pool:
         with result.stage("charts"):
-            missing = charts_to_draw(docs)
-            drawn = draw_charts(pool, missing, project.report.layout)
-            stats = [draw_all(doc, project.report.layout) for doc in docs]
+            drawn = draw_charts(pool, charts_to_draw(docs), layout)
+            stats = [draw_all(doc, layout) for doc in docs]
             result.charts = DrawStats(drawn, sum(s.cached for s in stats) - drawn)
         with result.stage("render"):
-            futures = [submit(pool, render, fmt, doc, project.root, project.report.layout,
-                                   reference_docx)
-                       for edition, fmt, _, _ in todo if (doc := edition.document) is not None]
-            for (edition, fmt, target, key), future in zip(todo, futures, strict=True):
-                data, pages = result_of(future)
-                rendered[target] = data
-                if pages is not None:
-                    edition.pages[fmt] = pages
+            def docx_job(edition: Edition, pages: dict[str, int]) -> Future[tuple[bytes, Logged]]:
                 assert edition.document is not None
-                key = key or output_key(fmt, edition.document, project.report.layout,
-                                        reference_docx)
-                outcache.store(project.root, target.name, key, data, pages)
+                return submit(pool, render_docx_job, edition.document, project.root,
+                              reference_docx, pages)
+
+            pdf_futures = [submit(pool, render_pdf_job, e.document, project.root, layout,
+                                  pdf_variant, out is not None) for e, out, _ in pdfs]
+            docx_futures = {id(e): docx_job(e, {}) for e, _, _, refs in docxs if not refs}
+            for (edition, pdf_target, key), future in zip(pdfs, pdf_futures, strict=True):
+                made = result_of(future)
+                if any(e is edition and refs for e, _, _, refs in docxs):
+                    docx_futures[id(edition)] = docx_job(edition, made.anchor_pages)
+                if pdf_target is None:
+                    continue
+                rendered[pdf_target] = made.data
+                edition.pages["pdf"] = made.pages
+                keep.append((pdf_target.name, key or output_key(
+                    "pdf", _document(edition), layout, reference_docx, pdf_variant),
+                    made.data, made.pages))
+            for edition, docx_target, key, _ in docxs:
+                data = result_of(docx_futures[id(edition)])
+                rendered[docx_target] = data
+                keep.append((docx_target.name, key or output_key(
+                    "docx", _document(edition), layout, reference_docx, pdf_variant), data, None))
     with result.stage("write"):
-        for target, data in rendered.items():
-            write_atomic(target, data)
+        for target in rendered:
+            remove_leftovers(target)
+        write_all_atomic(rendered)
+    # Cached only once the outputs are written: a failed build leaves no entry behind.
+    with result.stage("store cache"):
+        for name, key, data, pages in keep:
+            outcache.store(project.root, name, key, data, pages)
     return result

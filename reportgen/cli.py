@@ -7,6 +7,7 @@ shown only with --debug.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import traceback
@@ -14,7 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import InputError, RenderError, ReportgenError, display_path
+from .errors import (
+    InputError,
+    Problem,
+    RenderError,
+    ReportgenError,
+    SourceLoc,
+    display_path,
+)
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RENDER = 0, 1, 2, 3
 
@@ -62,6 +70,81 @@ def _parser() -> argparse.ArgumentParser:
                    help="comma-separated output formats: pdf, docx (default: pdf,docx)")
     b.add_argument("--reference-docx", metavar="FILE", type=_existing_file,
                    help="Word document whose styles the DOCX uses (see reference-docx)")
+    _pdf_variant_option(b)
+
+    rel = sub.add_parser(
+        "release",
+        help="strict builds with a manifest, one folder per period",
+        description="Build the PDF and DOCX of one period (--period) or of every period "
+        "(--all-periods, in parallel over the CPU cores) into OUTDIR/<period>/, with warnings "
+        "treated as errors, and write OUTDIR/<period>/manifest.json: every output's SHA-256, "
+        "size and page count, the SHA-256 of every input file, the tool and library versions "
+        "and the timestamp used (SOURCE_DATE_EPOCH if set, else the report's date).",
+    )
+    rel.add_argument("project", nargs="?", default="data", type=Path,
+                     help="report project folder (default: data)")
+    which = rel.add_mutually_exclusive_group(required=True)
+    which.add_argument("--period", metavar="ID", action="append", dest="periods",
+                       help="a reporting period to release (repeatable)")
+    which.add_argument("--all-periods", action="store_true", help="release every period")
+    rel.add_argument("-o", "--out", metavar="OUTDIR", type=Path, default=Path("release"),
+                     help="output folder (default: release)")
+    rel.add_argument("--jobs", metavar="N", type=int, default=None,
+                     help="parallel builds (default: the number of CPU cores)")
+    rel.add_argument("--reference-docx", metavar="FILE", type=_existing_file,
+                     help="Word document whose styles the DOCX uses")
+    rel.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    _pdf_variant_option(rel)
+
+    v = sub.add_parser(
+        "verify-manifest",
+        help="check a release folder against its manifest.json",
+        description="Check that every output listed in FOLDER/manifest.json is there with the "
+        "recorded SHA-256 and size, and that the folder holds nothing else; with --project, "
+        "also that the project's input files are those the release was built from. "
+        "Exit code 0 if everything matches, 1 otherwise.",
+    )
+    v.add_argument("folder", metavar="FOLDER", type=Path, help="a release folder, e.g. release/2018-9m")
+    v.add_argument("--project", metavar="PROJECT", type=Path,
+                   help="also check the input files of this report project")
+
+    c = sub.add_parser(
+        "check",
+        help="check a period's input without rendering anything",
+        description="Check everything a build of one period would use (report.yaml, the "
+        "activity data, the sections, images, expressions) and the numbers typed by hand "
+        "in the narrative against the data, without rendering. Every problem is reported at "
+        "once as FILE:LINE:COL: SEVERITY: MESSAGE (or as JSON). Exit code 1 if there is an "
+        "error (with --strict: any problem), else 0. 'build' runs the same checks first.",
+    )
+    c.add_argument("project", nargs="?", default="data", type=Path,
+                   help="report project folder (default: data)")
+    c.add_argument("--period", metavar="ID", help="reporting period id (default: the "
+                   "report's default_period, else the last period)")
+    c.add_argument("--lang", metavar="LANG", default="all",
+                   help="edition(s) to check: a language of the report, several separated by "
+                   "commas, or 'all' (default: all)")
+    c.add_argument("--draft", action="store_true",
+                   help="check as a draft build: a section missing from an edition is a warning")
+    c.add_argument("--format", choices=("text", "json"), default="text", dest="output",
+                   help="text: one problem a line (default); json: an object with a "
+                   "'problems' list, for CI annotations")
+    c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+
+    s = sub.add_parser(
+        "schema",
+        help="write JSON Schemas of the project's YAML files (and the field reference)",
+        description="Write JSON Schemas of report.yaml (report.schema.json), the activity "
+        "data files (activity.schema.json) and the sections' front matter "
+        "(section.schema.json) into DIR, for editors: with VS Code's YAML extension, a first "
+        "line '# yaml-language-server: $schema=PATH' in a YAML file gives completion and "
+        "validation. With --markdown, also write the field reference in Markdown.",
+    )
+    s.add_argument("--out", metavar="DIR", type=Path, default=Path("schema"),
+                   help="folder for the schema files (default: schema)")
+    s.add_argument("--markdown", metavar="FILE", type=Path,
+                   help="also write the field reference (Markdown) to FILE")
 
     r = sub.add_parser(
         "reference-docx",
@@ -72,6 +155,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("out", metavar="OUT", type=Path, help="the .docx file to write")
     return parser
+
+
+def _pdf_variant_option(command: argparse.ArgumentParser) -> None:
+    from .writers.pdfvariant import DEFAULT_VARIANT
+
+    command.add_argument(
+        "--pdf-variant", metavar="VARIANT", type=_pdf_variant, default=DEFAULT_VARIANT,
+        help=f"PDF standard to write (default: {DEFAULT_VARIANT}: archival PDF/A-2, level A, "
+        "tagged, also claiming PDF/UA-1); 'none' for a plain PDF; also pdf/a-2b, pdf/a-3u, "
+        "pdf/ua-1, ... and any PDF/A-2 or -3 variant with '+ua-1'")
+
+
+def _pdf_variant(value: str) -> str:
+    from .writers.pdfvariant import parse_variant
+
+    try:
+        parse_variant(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -111,8 +214,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "check":
+            return _check(args)
         if args.command == "reference-docx":
             return _reference_docx(args)
+        if args.command == "release":
+            return _release(args)
+        if args.command == "verify-manifest":
+            return _verify_manifest(args)
+        if args.command == "schema":
+            return _schema(args)
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -140,10 +251,11 @@ def _trace(args: argparse.Namespace) -> None:
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    langs = None if args.lang == "all" else [x.strip() for x in args.lang.split(",") if x.strip()]
+    langs = _langs(args.lang)
     result = build(args.project, args.out, args.period, formats=args.formats,
                    strict=args.strict, reference_docx=args.reference_docx, langs=langs,
-                   draft=args.draft, jobs=args.jobs)
+                   draft=args.draft, pdf_variant=args.pdf_variant,
+                   jobs=args.jobs)
     for edition in result.editions.values():
         for fmt, path in edition.outputs.items():
             pages = f" ({edition.pages[fmt]} pages)" if fmt in edition.pages else ""
@@ -155,6 +267,89 @@ def _build(args: argparse.Namespace) -> int:
         for name, seconds in result.timings:
             print(f"  {name:<15} {seconds:6.2f} s", file=sys.stderr)
         print(f"  {'total':<15} {total:6.2f} s", file=sys.stderr)
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace) -> int:
+    from .release import MANIFEST, release
+
+    manifests = release(args.project, args.out, None if args.all_periods else args.periods,
+                        pdf_variant=args.pdf_variant, reference_docx=args.reference_docx,
+                        jobs=args.jobs)
+    for manifest in manifests:
+        folder = args.out / manifest["period"]["id"]
+        for output in manifest["outputs"]:
+            pages = f" ({output['pages']} pages)" if output["pages"] else ""
+            print(f"wrote {display_path(folder / output['file'])}{pages}  "
+                  f"sha256 {output['sha256'][:16]}…")
+        print(f"wrote {display_path(folder / MANIFEST)} ({len(manifest['inputs'])} inputs)")
+    return EXIT_OK
+
+
+def _verify_manifest(args: argparse.Namespace) -> int:
+    from .release import verify
+
+    problems = verify(args.folder, args.project)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"reportgen: {len(problems)} difference(s) from the manifest", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"{display_path(args.folder)}: every file matches the manifest")
+    return EXIT_OK
+
+
+def _langs(value: str) -> list[str] | None:
+    """--lang: None for all editions, else the languages named."""
+    return None if value == "all" else [x.strip() for x in value.split(",") if x.strip()]
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .build import check
+
+    result = check(args.project, args.period, strict=args.strict, langs=_langs(args.lang),
+                   draft=args.draft)
+    errors, warnings = len(result.errors), len(result.warnings)
+    if args.output == "json":
+        report = {
+            "project": display_path(args.project),
+            "period": result.period_id,
+            "editions": list(result.assemblies),
+            "strict": args.strict,
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [_problem_json(p) for p in result.problems],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            print(problem)
+        period = f" (period {result.period_id})" if result.period_id else ""
+        print(f"reportgen: {display_path(args.project)}{period}: {errors} error(s), "
+              f"{warnings} warning(s)", file=sys.stderr)
+    return EXIT_INPUT if errors else EXIT_OK
+
+
+def _problem_json(problem: Problem) -> dict[str, object]:
+    def place(loc: SourceLoc | None) -> dict[str, object]:
+        if loc is None:
+            return {"file": None, "line": None, "column": None}
+        return {"file": display_path(loc.file), "line": loc.line, "column": loc.col}
+
+    return {**place(problem.loc), "severity": problem.severity, "message": problem.message,
+            "related": [place(loc) for loc in problem.related]}
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .build import write_atomic
+    from .fields import field_reference, json_schemas
+
+    targets = {args.out / name: text for name, text in json_schemas().items()}
+    if args.markdown:
+        targets[args.markdown] = field_reference()
+    for path, text in targets.items():
+        write_atomic(path, text.encode("utf-8"))
+        print(f"wrote {display_path(path)}")
     return EXIT_OK
 
 

@@ -8,7 +8,8 @@ mapping names its files per language and may be limited to some editions::
     - sections/about.md                                  # about.kk.md, about.en.md
     - {id: press-en, en: sections/press-en.md, editions: [en]}
 
-A section missing from an edition is an error naming it and the file that was
+Appendices are listed the same way and numbered within each edition. A
+section missing from an edition is an error naming it and the file that was
 expected; a draft build uses the main language's text instead, marked. Texts
 of report.yaml (title, organization, ...) are one text, or one per edition; a
 report with several editions must give them per edition. Nothing here reads
@@ -18,7 +19,7 @@ the sections themselves.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import Problems, SourceLoc
@@ -56,6 +57,7 @@ class SectionSource:
     loc: SourceLoc  # the section's entry in report.yaml
     lang: str  # the language the file is written in (unless its front matter says)
     stand_in: bool = False  # a draft build's main-language text for a missing edition
+    appendix: int | None = None  # its number among the edition's appendices; None: a section
 
 
 def check_editions(report: Report, doc: Located, problems: Problems) -> None:
@@ -89,13 +91,14 @@ def check_editions(report: Report, doc: Located, problems: Problems) -> None:
         elif isinstance(period.label, dict):
             _check_mapping(period.label, editions, doc, ("periods", i, "label"),
                            f"periods[{i}].label", problems)
-    for i, entry in enumerate(report.sections):
-        if isinstance(entry, SectionEntry):
-            for lang in [*entry.files, *(entry.editions or [])]:
-                if lang not in editions:
-                    problems.error(doc.loc(("sections", i)),
-                                   f"sections[{i}]: '{lang}' is not an edition of this report "
-                                   f"(languages: {', '.join(editions)})")
+    for key in ("sections", "appendices"):
+        for i, entry in enumerate(getattr(report, key)):
+            if isinstance(entry, SectionEntry):
+                for lang in [*entry.files, *(entry.editions or [])]:
+                    if lang not in editions:
+                        problems.error(doc.loc((key, i)),
+                                       f"{key}[{i}]: '{lang}' is not an edition of this report "
+                                       f"(languages: {', '.join(editions)})")
 
 
 def _check_mapping(value: Mapping[str, str], editions: list[str], doc: Located, path: Path_,
@@ -119,11 +122,23 @@ def _get(report: Report, path: Path_) -> object:
 
 def section_sources(report: Report, root: Path, source: Located, lang: str, draft: bool,
                     problems: Problems) -> list[SectionSource]:
-    """The files of the sections of the ``lang`` edition, in report order."""
+    """The files of the sections, then of the appendices, of the ``lang`` edition, in order.
+
+    Appendices are numbered within the edition: one left out of it leaves no gap.
+    """
+    out = _sources(report, "sections", root, source, lang, draft, problems)
+    appendices = _sources(report, "appendices", root, source, lang, draft, problems)
+    out += [replace(a, appendix=n) for n, a in enumerate(appendices, 1)]
+    return out
+
+
+def _sources(report: Report, key: str, root: Path, source: Located, lang: str, draft: bool,
+             problems: Problems) -> list[SectionSource]:
     out: list[SectionSource] = []
     main = report.language
-    for i, entry in enumerate(report.sections):
-        loc = source.loc(("sections", i))
+    what = "section" if key == "sections" else "appendix"
+    for i, entry in enumerate(getattr(report, key)):
+        loc = source.loc((key, i))
         if isinstance(entry, str):
             main_ref = entry
             ref = entry if lang == main else _sibling(entry, lang)
@@ -140,16 +155,16 @@ def section_sources(report: Report, root: Path, source: Located, lang: str, draf
             continue
         expected = f"'{ref}' not found" if ref else f"no '{lang}:' file in the entry"
         if draft and ref != main_ref:
-            problems.warning(loc, f"section '{default_id}' has no {lang} edition ({expected}); "
+            problems.warning(loc, f"{what} '{default_id}' has no {lang} edition ({expected}); "
                              f"the draft uses the {main} text, marked")
             out.append(SectionSource(default_id, root / main_ref, main_ref, loc, main,
-                                       stand_in=True))
+                                     stand_in=True))
             continue
         if ref == main_ref or lang == main:
-            problems.error(loc, f"section file '{ref or main_ref}' not found")
+            problems.error(loc, f"{what} file '{ref or main_ref}' not found")
             continue
-        problems.error(loc, f"section '{default_id}' has no {lang} edition: {expected}; "
-                       f"write it, or limit the section to some editions "
+        problems.error(loc, f"{what} '{default_id}' has no {lang} edition: {expected}; "
+                       f"write it, or limit the {what} to some editions "
                        f"({{{main}: {main_ref}, editions: [{main}]}}), or build with --draft")
     return out
 

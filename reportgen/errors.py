@@ -49,6 +49,8 @@ class Problem:
     loc: SourceLoc | None
     message: str
     severity: str = "error"
+    #: Other places the message cites (e.g. the data value a sentence contradicts).
+    related: tuple[SourceLoc, ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.loc}: " if self.loc is not None else ""
@@ -91,11 +93,13 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def error(self, loc: SourceLoc | None, message: str) -> None:
-        self.items.append(Problem(loc, message, "error"))
+    def error(self, loc: SourceLoc | None, message: str,
+              related: tuple[SourceLoc, ...] = ()) -> None:
+        self.items.append(Problem(loc, message, "error", related))
 
-    def warning(self, loc: SourceLoc | None, message: str) -> None:
-        self.items.append(Problem(loc, message, "warning"))
+    def warning(self, loc: SourceLoc | None, message: str,
+                related: tuple[SourceLoc, ...] = ()) -> None:
+        self.items.append(Problem(loc, message, "warning", related))
 
     def extend(self, other: Iterable[Problem]) -> None:
         self.items.extend(other)

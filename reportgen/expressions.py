@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .editions import period_text
 from .errors import Problems, SourceLoc
 from .formats import (
     NBSP,
@@ -28,6 +28,7 @@ from .formats import (
     format_number,
     plural_categories,
 )
+from .sandbox import LimitedSandbox
 from .schema import ActivityData, Breakdown, Indicator, Part
 
 
@@ -115,6 +116,12 @@ class PeriodView:
 
 def data_context(data: ActivityData, period: PeriodView, lang: str, report: Any) -> dict[str, Any]:
     """The names a narrative expression can use for one period."""
+    periods = list(getattr(report, "periods", []))
+    index = next((i for i, p in enumerate(periods) if p.id == period.id), 0)
+    previous = None
+    if index > 0:
+        before = periods[index - 1]
+        previous = PeriodView(before.id, before.start, before.end, period_text(before, lang))
     return {
         "indicators": {k: indicator_view(v, lang) for k, v in data.indicators.items()},
         "breakdowns": {k: breakdown_view(v, lang) for k, v in data.breakdowns.items()},
@@ -122,6 +129,9 @@ def data_context(data: ActivityData, period: PeriodView, lang: str, report: Any)
         "memoranda": list(data.memoranda),
         "extra": dict(data.extra),
         "period": period,
+        # The period before this one in report.yaml (None for the first): what
+        # 'compare: previous' compares with, so a text can say so or leave it out.
+        "previous_period": previous,
         "report": report,
     }
 
@@ -264,10 +274,11 @@ def _make_undefined(render: _Render) -> type[jinja2.Undefined]:
 class Expressions:
     """Renders narrative texts against one period's data, collecting problems."""
 
-    def __init__(self, context: dict[str, Any], lang: str) -> None:
+    def __init__(self, context: dict[str, Any] | None, lang: str) -> None:
+        """``context`` None: the data could not be read, and texts are left as they are."""
         self.context = context
         self.lang = lang
-        self.env = ImmutableSandboxedEnvironment(
+        self.env = LimitedSandbox(
             autoescape=False,  # the output is Markdown source, escaped later by each writer
             keep_trailing_newline=True,
         )
@@ -280,7 +291,7 @@ class Expressions:
 
     def render(self, text: str, loc: SourceLoc, problems: Problems) -> str:
         """``text`` with its expressions evaluated; on problems, returns the text unchanged."""
-        if "{{" not in text and "{%" not in text and "{#" not in text:
+        if self.context is None or "{{" not in text and "{%" not in text and "{#" not in text:
             return text
         name = f"<reportgen:{loc.file}:{loc.line}>"
         render = _Render(loc, text, problems, name)
@@ -292,7 +303,7 @@ class Expressions:
             code = self.env.compile(text, name=name, filename=name)
             template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None))
             render.template = template
-            out = template.render(self.context)
+            out = self.env.render_limited(template, self.context)
         except jinja2.TemplateSyntaxError as exc:
             problems.error(render.locate(exc.lineno, None), f"expression syntax error: {exc.message}")
         except jinja2.UndefinedError as exc:
@@ -325,8 +336,6 @@ def _date(value: Any, lang: str, end: Any = None) -> str:
     if not isinstance(end, dt.date):
         raise ValueError(f"date: expected an end date, got {end!r}")
     return format_date_range(value, end, lang)
-
-
 
 
 # ------------------------------------------------------------ line mapping

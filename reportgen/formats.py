@@ -39,9 +39,12 @@ _SPACES = {" ", NBSP, NNBSP}
 SINGULAR_AFTER_NUMERALS = {"kk", "ky", "tr", "tt", "ba", "uz", "az"}
 
 
-def format_number(value: float | int, lang: str) -> str:
-    """A number as the locale writes it: '1 004' (U+202F) in ru and kk, '1,004' in en."""
-    text = format_decimal(value, locale=lang)
+def format_number(value: float | int, lang: str, pattern: str | None = None) -> str:
+    """A number as the locale writes it: '1 004' (U+202F) in ru and kk, '1,004' in en.
+
+    ``pattern`` is a Babel number pattern ('#,##0.0') for a fixed number of decimals.
+    """
+    text = format_decimal(value, format=pattern, locale=lang)
     group = get_group_symbol(lang)
     if group in _SPACES:
         text = text.replace(group, NNBSP)

@@ -56,6 +56,8 @@ def _blocks(blocks: tuple[m.Block, ...]) -> Iterator[tuple[str, SourceLoc | None
         match block:
             case m.Heading(children=c, loc=loc) | m.Paragraph(children=c, loc=loc):
                 yield m.plain_text(c), loc
+                for note in m.notes(c):
+                    yield " ".join(m.plain_text(p) for p in note.paragraphs), note.loc
             case m.Figure(caption=c, loc=loc) | m.Gallery(caption=c, loc=loc):
                 yield m.plain_text(c), loc
             case m.Chart(caption=c, loc=loc, categories=cats, series=series, alt=alt,
@@ -72,5 +74,9 @@ def _blocks(blocks: tuple[m.Block, ...]) -> Iterator[tuple[str, SourceLoc | None
                     yield f"{metric.value} {metric.label} {metric.detail or ''}", loc
             case m.ThematicBreak():
                 pass
+            case m.Table(caption=c, head=head, body=body, loc=loc):
+                yield m.plain_text(c), loc
+                for row in (*head, *body):
+                    yield " ".join(m.plain_text(cell.children) for cell in row.cells), loc
             case _:
                 raise TypeError(f"unknown block {block!r}")

@@ -9,6 +9,7 @@ CSS class or a named Word style. Writers dispatch on the node type with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +58,40 @@ class Span:
     lang: str | None = None
 
 
-Inline = Text | Strong | Emph | Code | Link | LineBreak | Span
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote: its call in the text, numbered through the document, and its text."""
+
+    number: int
+    paragraphs: tuple[tuple[Inline, ...], ...]
+    loc: SourceLoc
+
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """The page a target is on; each writer resolves it (target-counter, a PAGEREF field)."""
+
+    target: str  # the anchor of the target: 'tab-events', 'sec-analytics', ...
+
+
+@dataclass(frozen=True, slots=True)
+class CrossRef:
+    """A reference to a section, heading, figure, table or appendix, as a link to it.
+
+    The reader leaves ``kind`` empty and ``children`` unset; the references stage resolves
+    the target (``kind``, ``number``) and spells the text, with a ``PageRef`` for the page.
+    """
+
+    target: str  # the anchor of the target (after resolution), or the id as written
+    children: tuple[Inline, ...]
+    loc: SourceLoc
+    kind: str = ""  # "section", "heading", "figure", "table", "appendix"
+    number: int | None = None
+    role: str = "ref"  # the role as written: "ref" (title) or "numref" (number)
+    template: str | None = None  # the author's text with {number}, {page}, {title}
+
+
+Inline = Text | Strong | Emph | Code | Link | LineBreak | Span | Note | PageRef | CrossRef
 
 # ------------------------------------------------------------------- blocks
 
@@ -175,8 +209,36 @@ class ThematicBreak:
     loc: SourceLoc
 
 
+@dataclass(frozen=True, slots=True)
+class Cell:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A table row; a ``group`` row is one cell across all columns that heads the rows below."""
+
+    cells: tuple[Cell, ...]
+    role: str | None = None  # None, "group"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A numbered table built from the data: the header repeats on every page it spans."""
+
+    caption: tuple[Inline, ...]
+    number: int
+    id: str
+    loc: SourceLoc
+    head: tuple[Row, ...]
+    body: tuple[Row, ...]
+    align: tuple[str, ...]  # per column: "left", "right" or "center"
+    widths: tuple[float, ...]  # per column, fractions of the table's width (sum 1)
+    role: str | None = None  # "landscape": on a page of its own, turned
+
+
 Block = (Heading | Paragraph | ListBlock | Quote | Figure | Gallery | Chart | MetricGrid | Div
-         | ThematicBreak)
+         | ThematicBreak | Table)
 
 # ------------------------------------------------------------------ document
 
@@ -191,6 +253,7 @@ class Section:
     lead: tuple[Inline, ...] = ()
     summary: tuple[Inline, ...] = ()  # Jekyll's 'cut'
     cover: Image | None = None
+    appendix: int | None = None  # the number of an appendix ("Приложение 2"); None: a section
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +271,9 @@ class Meta:
     logo: Image | None = None
     #: Where the list of figures goes: "after_contents", "end", or None for none.
     list_of_figures: str | None = None
+    #: When the outputs say they were made (PDF and DOCX metadata, zip entries): set by the
+    #: build from SOURCE_DATE_EPOCH or the report's date, never from the clock (reproducible).
+    created: dt.datetime | None = None
     #: Fixed strings of the layout in the report's language ("Содержание", ...).
     strings: dict[str, str] = field(default_factory=dict)
 
@@ -220,6 +286,13 @@ class Document:
     @property
     def has_summaries(self) -> bool:
         return any(s.summary for s in self.sections)
+
+
+def section_title(section: Section, strings: dict[str, str]) -> str:
+    """A section's title as contents and bookmarks show it: 'Приложение 2. Title' for appendices."""
+    if section.appendix is None:
+        return section.title
+    return f"{strings['appendix']} {section.appendix}. {section.title}"
 
 
 def figures(blocks: tuple[Block, ...]) -> list[Figure | Gallery | Chart]:
@@ -250,6 +323,42 @@ def headings(blocks: tuple[Block, ...], level: int | None = None) -> list[Headin
     return found
 
 
+def walk_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """Every block of ``blocks`` in reading order, including those in groups, lists and quotes."""
+    for block in blocks:
+        yield block
+        match block:
+            case Div(blocks=inner) | Quote(blocks=inner):
+                yield from walk_blocks(inner)
+            case ListBlock(items=items):
+                for item in items:
+                    yield from walk_blocks(item)
+
+
+def notes(inlines: tuple[Inline, ...]) -> Iterator[Note]:
+    """The footnotes called in ``inlines``, in order (also inside emphasis, links, ...)."""
+    for node in inlines:
+        match node:
+            case Note():
+                yield node
+            case Strong(children=c) | Emph(children=c) | Link(children=c) | Span(children=c) | \
+                    CrossRef(children=c):
+                yield from notes(c)
+
+
+def figure_alt(figure: Figure, label: str) -> str:
+    """A figure picture's description for screen readers: its alt text, its caption, or
+    'Рисунок N' (``label`` is the layout's word for a figure). Shared by every writer."""
+    return figure.image.alt or plain_text(figure.caption) or f"{label} {figure.number}"
+
+
+def gallery_alts(gallery: Gallery, label: str) -> list[str]:
+    """The description of each picture of a gallery: its alt text, else 'caption (i/n)'."""
+    caption = plain_text(gallery.caption) or f"{label} {gallery.number}"
+    count = len(gallery.images)
+    return [image.alt or f"{caption} ({i}/{count})" for i, image in enumerate(gallery.images, 1)]
+
+
 def plain_text(inlines: tuple[Inline, ...]) -> str:
     """The text of some inlines, without markup (for bookmarks, alt text, metadata)."""
     out: list[str] = []
@@ -261,6 +370,10 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
                 out.append(plain_text(c))
             case LineBreak():
                 out.append(" ")
+            case CrossRef(children=c):
+                out.append(plain_text(c))
+            case Note() | PageRef():
+                pass  # a footnote's call and a page number are not part of a title's text
             case _:
                 raise TypeError(f"unknown inline node {node!r}")
     return "".join(out)

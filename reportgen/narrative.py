@@ -3,8 +3,9 @@
 Reads Jekyll pages as they are: the bold lead paragraph, ``expandable-content``
 divs (expanded in print), swiper carousels (a photo grid with every slide),
 ``<video>`` (its poster frame as a figure) and relative asset paths. Raw HTML
-outside these constructs is an error, never silently dropped. Nothing here
-knows about HTML output, PDF or Word.
+passes ``htmlblocks``' allowlist first (no scripts, embeds, event handlers,
+URL-loading styles); HTML outside these constructs is an error, never
+silently dropped. Nothing here knows about HTML output, PDF or Word.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 from . import model as m
 from .assets import AssetError, Assets
-from .errors import Problems, SourceLoc
+from .errors import Problems, SourceLoc, did_you_mean
+from .htmlblocks import FORBIDDEN_ELEMENTS, element_problems, link_problem
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.S)
 _SLIDE_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
@@ -39,16 +42,28 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return front, text[match.end():], text[: match.end()].count("\n")
 
 
+#: Roles in running text, MyST-style: {numref}`tab-events`, {ref}`see {page} <analytics>`.
+ROLES = ("ref", "numref")
+_ROLE = re.compile(r"\{([a-z]+)\}$")
+_ROLE_TARGET = re.compile(r"^(.*?)\s*<\s*([^<>]+?)\s*>$", re.S)
+#: A target label, MyST-style, on the line before a heading or an image: '(budget)='.
+#: (Pandoc's '{#id}' would open a Jinja comment.)
+_LABEL = re.compile(r"^\(([A-Za-z][A-Za-z0-9_-]*)\)=$")
+_UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
 def markdown_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+    return MarkdownIt("commonmark", {"html": True}).enable("table").use(footnote_plugin)
 
 
 @dataclass
 class Counters:
-    """Numbering shared by all sections of one document (figures, headings)."""
+    """Numbering shared by all sections of one document (figures, tables, headings, notes)."""
 
     figure: int = 0
     heading: int = 0
+    table: int = 0
+    note: int = 0
 
 
 @dataclass
@@ -88,7 +103,8 @@ class _Events(HTMLParser):
             self.events.append(("data", "", {}, data))
 
 
-_VOID = {"img", "source", "br", "hr", "track", "wbr"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}
 _INLINE_TAGS = {"strong": "strong", "b": "strong", "em": "emph", "i": "emph", "span": "span",
                 "a": "link", "sup": "span", "sub": "span", "u": "span", "mark": "span"}
 
@@ -129,6 +145,10 @@ class SectionReader:
         self.line_map = line_map
         self.last_heading: str | None = None
         self.level_shift = 0
+        self.notes: dict[int, tuple[tuple[m.Inline, ...], ...]] = {}
+        self.notes_called: set[int] = set()
+        self._unused_notes: list[str] = []
+        self.label: tuple[str, SourceLoc] | None = None
 
     # ------------------------------------------------------------ locations
     def loc(self, token: Token | None) -> SourceLoc:
@@ -141,7 +161,9 @@ class SectionReader:
 
     # ---------------------------------------------------------------- blocks
     def read(self, body: str) -> list[m.Block]:
-        tokens = markdown_parser().parse(body)
+        env: dict[str, Any] = {}
+        tokens = markdown_parser().parse(body, env)
+        tokens = self._footnote_bodies(tokens, env)
         levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
         self.level_shift = (min(levels) - 2) if levels else 0
         stack = [_Frame("root", SourceLoc(self.file, self.offset + 1))]
@@ -150,9 +172,50 @@ class SectionReader:
             frame = stack.pop()
             self.problems.error(frame.loc, f"<{frame.tag}> is never closed")
             self._close(frame, stack)
+        self._unused_label()
+        self._check_notes(body)
         return stack[0].blocks
 
+    def _footnote_bodies(self, tokens: list[Token], env: dict[str, Any]) -> list[Token]:
+        """Read the footnote texts (markdown-it puts them after the body) and drop them."""
+        start = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), None)
+        defined = {k[1:]: v for k, v in env.get("footnotes", {}).get("refs", {}).items()}
+        if start is None:
+            tail: list[Token] = []
+        else:
+            tail, tokens = tokens[start:], tokens[:start]
+        i = 0
+        while i < len(tail):
+            tok = tail[i]
+            if tok.type != "footnote_open":
+                i += 1
+                continue
+            close = _matching(tail, i)
+            note_id = int(tok.meta["id"])
+            paragraphs: list[tuple[m.Inline, ...]] = []
+            for j in range(i + 1, close):
+                inner = tail[j]
+                if inner.type == "inline":
+                    paragraphs.append(self._inlines(inner, self.loc(inner)))
+                elif inner.nesting == 1 and inner.type != "paragraph_open" and inner.level == 1:
+                    self.problems.error(self.loc(inner), f"a footnote holds paragraphs only, "
+                                        f"not '{inner.type.removesuffix('_open')}'")
+            self.notes[note_id] = tuple(paragraphs)
+            i = close + 1
+        self._unused_notes = [label for label, n in defined.items() if int(n) < 0]
+        return tokens
+
+    def _check_notes(self, body: str) -> None:
+        lines = body.split("\n")
+        for label in self._unused_notes:
+            line = next((n for n, text in enumerate(lines)
+                         if text.lstrip().startswith(f"[^{label}]:")), 0)
+            token = Token("paragraph_open", "p", 1, map=[line, line + 1])
+            self.problems.error(self.loc(token), f"footnote [^{label}] is defined but never "
+                                f"referred to (put [^{label}] where its number belongs)")
+
     def _emit(self, stack: list[_Frame], block: m.Block) -> None:
+        self._unused_label()  # a heading or figure took its label before it was emitted
         top = stack[-1]
         if top.kind in ("carousel", "video", "skip"):
             self.problems.error(_block_loc(block), f"unexpected content inside <{top.tag}>")
@@ -192,6 +255,7 @@ class SectionReader:
             case "heading_open":
                 level = int(tok.tag[1]) - self.level_shift
                 inlines = self._inlines(tokens[i + 1], loc)
+                anchor = self._take_label()
                 self.counters.heading += 1
                 self.last_heading = m.plain_text(inlines)
                 if level < 2 or level > 4:
@@ -199,7 +263,7 @@ class SectionReader:
                         loc, f"heading level {tok.tag} is out of range for this section "
                         "(use ### and #### under the section title, as the Jekyll pages do)")
                     level = min(max(level, 2), 4)
-                return [m.Heading(level, inlines, f"h{self.counters.heading}", loc)]
+                return [m.Heading(level, inlines, anchor or f"h{self.counters.heading}", loc)]
             case "paragraph_open":
                 return self._paragraph(tokens[i + 1], loc)
             case "bullet_list_open" | "ordered_list_open":
@@ -244,8 +308,19 @@ class SectionReader:
                 self.problems.error(loc, f"unsupported Markdown construct '{tok.type}'")
                 return []
 
+    def _take_label(self) -> str | None:
+        label, self.label = self.label, None
+        return label[0] if label else None
+
     def _paragraph(self, inline: Token, loc: SourceLoc) -> list[m.Block]:
         children = inline.children or []
+        label = _LABEL.match(children[0].content.strip()) if children and \
+            children[0].type == "text" else None
+        if label and (len(children) == 1 or children[1].type == "softbreak"):
+            self._set_label(label.group(1), loc)
+            children = children[2:]
+            if not children:
+                return []
         images = [c for c in children if c.type == "image"]
         rest = [c for c in children if c.type not in ("image", "softbreak", "hardbreak")
                 and not (c.type == "text" and not c.content.strip())]
@@ -254,16 +329,29 @@ class SectionReader:
         if images:
             self.problems.error(loc, "an image inside running text; put the image in a "
                                 "paragraph of its own so it becomes a figure")
-        inlines = self._inlines(inline, loc)
+        inlines = self._inlines(inline, loc, children)
         return [m.Paragraph(inlines, loc)] if inlines else []
 
+    def _set_label(self, label: str, loc: SourceLoc) -> None:
+        if self.label is not None:
+            self._unused_label()
+        self.label = (label, loc)
+
+    def _unused_label(self) -> None:
+        if self.label is not None:
+            label, loc = self.label
+            self.label = None
+            self.problems.error(loc, f"the label ({label})= must stand on the line right before "
+                                "a heading or an image (a table takes 'id:' in its block)")
+
     def _figure(self, src: str, alt: str, loc: SourceLoc, role: str | None = None,
-                caption: str | None = None) -> m.Block:
+                caption: str | None = None, anchor: str | None = None) -> m.Block:
         image = self._image(src, loc, alt)
+        anchor = anchor or self._take_label()
         self.counters.figure += 1
         text = caption if caption is not None else alt
         return m.Figure(image or _MISSING, (m.Text(text),) if text else (),
-                        self.counters.figure, f"fig-{self.counters.figure}", loc, role)
+                        self.counters.figure, anchor or f"fig-{self.counters.figure}", loc, role)
 
     def _image(self, src: str, loc: SourceLoc, alt: str = "") -> m.Image | None:
         try:
@@ -291,6 +379,10 @@ class SectionReader:
                                 "write it as Markdown")
             return
         if kind == "start" and tag.startswith("!"):
+            return
+        if kind == "start" and self._refused(tag, attrs, loc, top):
+            if tag not in _VOID:
+                stack.append(_Frame("skip", loc, tag))  # its content goes with it
             return
         if top.kind in ("carousel", "video") and kind == "start":
             classes = set(attrs.get("class", "").split())
@@ -355,6 +447,16 @@ class SectionReader:
         if tag not in _VOID:
             stack.append(_Frame("skip", loc, tag))
 
+    def _refused(self, tag: str, attrs: dict[str, str], loc: SourceLoc, top: _Frame) -> bool:
+        """Report what the HTML allowlist refuses; True if the element itself is refused."""
+        slide = (tag == "div" and top.kind == "carousel"
+                 and "swiper-slide" in attrs.get("class", "").split())
+        for message in element_problems(tag, attrs, style_url_allowed=slide):
+            self.problems.error(loc, message)
+        if tag == "a" and (problem := link_problem(attrs.get("href", ""))):
+            self.problems.error(loc, problem)
+        return tag in FORBIDDEN_ELEMENTS
+
     def _close(self, frame: _Frame, stack: list[_Frame]) -> None:
         parent = stack[-1]
         if frame.kind == "div":
@@ -397,24 +499,44 @@ class SectionReader:
         parent.blocks.append(figure)
 
     # --------------------------------------------------------------- inlines
-    def _inlines(self, inline: Token, loc: SourceLoc) -> tuple[m.Inline, ...]:
+    def _inlines(self, inline: Token, loc: SourceLoc,
+                 children: list[Token] | None = None) -> tuple[m.Inline, ...]:
         # A stack of (kind, attrs, children) for nested strong/em/link/span.
         stack: list[tuple[str, dict[str, Any], list[m.Inline]]] = [("root", {}, [])]
-        for tok in inline.children or []:
+        if children is None:
+            children = inline.children or []
+        for index, tok in enumerate(children):
             out = stack[-1][2]
             match tok.type:
                 case "text":
+                    following = children[index + 1] if index + 1 < len(children) else None
+                    role = _ROLE.search(tok.content)
+                    if role and following is not None and following.type == "code_inline":
+                        out.append(m.Text(tok.content[:role.start()]))
+                        following.meta["role"] = role.group(1)
+                        continue
+                    for missing in _UNDEFINED_NOTE.finditer(tok.content):
+                        self.problems.error(loc, f"footnote [^{missing.group(1)}] is not defined "
+                                            f"(add a line '[^{missing.group(1)}]: text' below)")
                     out.append(m.Text(tok.content))
                 case "softbreak":
                     out.append(m.Text(" "))
                 case "hardbreak":
                     out.append(m.LineBreak())
                 case "code_inline":
-                    out.append(m.Code(tok.content))
+                    if "role" in tok.meta:
+                        out.extend(self._role(tok.meta["role"], tok.content, loc))
+                    else:
+                        out.append(m.Code(tok.content))
+                case "footnote_ref":
+                    out.append(self._note(int(tok.meta["id"]), str(tok.meta["label"]), loc))
                 case "strong_open" | "em_open":
                     stack.append((tok.type[:-5], {}, []))
                 case "link_open":
-                    stack.append(("link", {"href": tok.attrGet("href") or ""}, []))
+                    href = str(tok.attrGet("href") or "")
+                    if problem := link_problem(href):
+                        self.problems.error(loc, problem)
+                    stack.append(("link", {"href": href}, []))
                 case "strong_close" | "em_close" | "link_close":
                     self._close_inline(stack, loc)
                 case "html_inline":
@@ -427,6 +549,25 @@ class SectionReader:
             self.problems.error(loc, f"inline <{stack[-1][0]}> is never closed")
             self._close_inline(stack, loc)
         return _merge_text(stack[0][2])
+
+    def _role(self, role: str, content: str, loc: SourceLoc) -> list[m.Inline]:
+        if role not in ROLES:
+            known = ", ".join("{" + r + "}" for r in ROLES)
+            self.problems.error(loc, f"unknown role {{{role}}}{did_you_mean(role, ROLES)} "
+                                f"(roles: {known})")
+            return [m.Code(content)]
+        explicit = _ROLE_TARGET.match(content.strip())
+        template, target = (explicit.group(1), explicit.group(2)) if explicit else (None,
+                                                                                   content.strip())
+        return [m.CrossRef(target, (), loc, role=role, template=template)]
+
+    def _note(self, note_id: int, label: str, loc: SourceLoc) -> m.Inline:
+        if note_id in self.notes_called:
+            self.problems.error(loc, f"footnote [^{label}] is referred to twice; a printed "
+                                "footnote has one call (define a second footnote)")
+        self.notes_called.add(note_id)
+        self.counters.note += 1
+        return m.Note(self.counters.note, self.notes.get(note_id, ()), loc)
 
     def _close_inline(self, stack: list[tuple[str, dict[str, Any], list[m.Inline]]],
                       loc: SourceLoc) -> None:
@@ -447,6 +588,9 @@ class SectionReader:
     def _html_inline(self, html: str, stack: list[tuple[str, dict[str, Any], list[m.Inline]]],
                      loc: SourceLoc) -> None:
         for kind, tag, attrs, data in html_events(html):
+            if kind == "start" and not tag.startswith("!") and self._refused(
+                    tag, attrs, loc, _Frame("root", loc)):
+                continue
             if kind == "start" and tag == "br":
                 stack[-1][2].append(m.LineBreak())
             elif kind == "start" and tag in _INLINE_TAGS:
@@ -455,8 +599,8 @@ class SectionReader:
             elif kind == "end" and tag in _INLINE_TAGS:
                 if len(stack) > 1:
                     self._close_inline(stack, loc)
-            elif kind == "start" and tag.startswith("!"):
-                continue
+            elif kind == "start" and tag.startswith("!") or tag in FORBIDDEN_ELEMENTS:
+                continue  # a refused element's end tag: reported at its start
             elif kind == "data":
                 stack[-1][2].append(m.Text(data))
             else:

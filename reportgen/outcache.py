@@ -54,9 +54,11 @@ def _code_files() -> list[Path]:
     return sorted(p for p in package.rglob("*") if p.suffix in (".py", ".po", ".mo"))
 
 
-def output_key(fmt: str, doc: m.Document, layout: str, reference_docx: Path | None) -> str:
+def output_key(fmt: str, doc: m.Document, layout: str, reference_docx: Path | None,
+               pdf_variant: str) -> str:
     """The hash of everything the ``fmt`` output of ``doc`` depends on."""
-    h = hashlib.sha256(f"reportgen-output {CACHE_VERSION} {fmt}\n".encode())
+    # The variant for the DOCX too: its page references come from the print layout.
+    h = hashlib.sha256(f"reportgen-output {CACHE_VERSION} {fmt} {pdf_variant}\n".encode())
     h.update(repr(doc).encode("utf-8"))
     files: set[Path] = set()
     _files_of(doc, files)

@@ -22,10 +22,13 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import model as m
 from .charts import _store, charts_of, style_file
+
+if TYPE_CHECKING:
+    from .writers.pdf import PdfOutput
 
 T = TypeVar("T")
 
@@ -134,14 +137,17 @@ def draw_charts(pool: Executor, charts: Sequence[m.Chart], layout: str) -> int:
 
 # ------------------------------------------------------------------- outputs
 
-def render(fmt: str, doc: m.Document, project_root: Path, layout: str,
-           reference_docx: Path | None) -> tuple[bytes, int | None]:
-    """One output of one edition: its bytes, and its page count for a PDF."""
-    if fmt == "pdf":
-        from .writers.pdf import render_pdf
+def render_pdf_job(doc: m.Document, project_root: Path, layout: str, variant: str,
+                   write: bool) -> PdfOutput:
+    """One edition's print layout: the PDF's bytes (if ``write``), pages and anchors' pages."""
+    from .writers.pdf import render_pdf
 
-        data, pages = render_pdf(doc, project_root, layout)
-        return data, pages
+    return render_pdf(doc, project_root, layout, variant, write=write)
+
+
+def render_docx_job(doc: m.Document, project_root: Path, reference_docx: Path | None,
+                    pages: dict[str, int]) -> bytes:
+    """One edition's DOCX; ``pages``: the print layout's page of each anchor (for PAGEREFs)."""
     from .writers.docx import render_docx
 
-    return render_docx(doc, project_root, reference_docx), None
+    return render_docx(doc, project_root, reference_docx, pages)

@@ -1,8 +1,8 @@
 """Load stage: a report project folder (``report.yaml`` + activity data), validated.
 
 Reads YAML with locations and checks it against ``schema``; every problem is
-collected and raised together. Also checks what the schema cannot: breakdown
-parts that do not add up, event dates outside the period.
+collected and raised together. What the schema cannot express (sums, dates
+against the period, duplicates) is checked by ``datachecks``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .datachecks import check_activity, check_yaml_traps
 from .editions import check_editions
 from .errors import InputError, Problems, SourceLoc
 from .resources import layout_dir
@@ -77,9 +78,21 @@ def load_project(root: Path) -> Project:
     return Project(root, report, doc)
 
 
-def load_activity(project: Project, period: Period, problems: Problems) -> ActivityData | None:
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One period's validated activity data and the located YAML it came from."""
+
+    data: ActivityData
+    source: Located
+
+
+def load_activity(project: Project, period: Period, problems: Problems) -> Activity | None:
     """The activity data of one period, or None (with the problems recorded)."""
-    file = project.data_file(period)
+    file = project.data_file(period).resolve()
+    if not file.is_relative_to(project.root):
+        where = project.source.loc(("periods", project.report.periods.index(period), "data"))
+        problems.error(where, f"activity data '{period.data}' is outside the report project")
+        return None
     if not file.is_file():
         where = project.source.loc(("periods", project.report.periods.index(period), "data"))
         problems.error(
@@ -95,31 +108,9 @@ def load_activity(project: Project, period: Period, problems: Problems) -> Activ
     if not isinstance(doc.data, dict):
         problems.error(doc.loc(()), "expected a mapping of keys to values at the top")
         return None
+    check_yaml_traps(doc, problems)
     data = validate(ActivityData, doc, problems)
-    if data is not None:
-        _check_consistency(data, doc, period, problems)
-    return data
-
-
-def _check_consistency(data: ActivityData, doc: Located, period: Period, problems: Problems) -> None:
-    for name, breakdown in data.breakdowns.items():
-        parts = sum(p.value for p in breakdown.parts.values())
-        if parts != breakdown.total:
-            shown = " + ".join(f"{p.value} ({k})" for k, p in breakdown.parts.items())
-            problems.error(
-                doc.loc(("breakdowns", name, "total")),
-                f"breakdowns.{name}: the parts add up to {parts} ({shown}), "
-                f"but the total is {breakdown.total}",
-            )
-    for i, event in enumerate(data.events):
-        for key in ("date", "end"):
-            day = getattr(event, key)
-            if day is not None and not period.start <= day <= period.end:
-                problems.warning(
-                    doc.loc(("events", i, key)),
-                    f"events[{i}].{key}: {day} is outside the period '{period.id}' "
-                    f"({period.start} – {period.end})",
-                )
-        if event.date and event.end and event.end < event.date:
-            problems.error(doc.loc(("events", i, "end")),
-                           f"events[{i}]: ends ({event.end}) before it starts ({event.date})")
+    if data is None:
+        return None
+    check_activity(data, doc, period, problems)
+    return Activity(data, doc)

@@ -91,7 +91,7 @@ class ChartSpec(Strict):
 
     type: ChartType = Field(description="bar, hbar, stacked_bar, donut, pie, line or tiles.")
     title: Text = Field(description="What the chart shows; also its caption unless caption is given.")
-    data: ChartData
+    data: ChartData = Field(description="Which values the chart shows, and across what.")
     id: Ident | None = Field(None, description="Id of an inline chart (for cross-references).")
     caption: Text | None = Field(None, description="Caption under the chart; default: the title.")
     alt: Text | None = Field(
@@ -111,12 +111,16 @@ class ChartSpec(Strict):
 
 
 class Organization(Strict):
+    """The organization that reports."""
+
     name: Localized = Field(description="Full official name, as on the cover.")
     short_name: Localized | None = Field(None, description="Short name for running headers.")
     logo: Text | None = Field(None, description="Logo image, relative to the project folder.")
 
 
 class Period(Strict):
+    """A reporting period: its dates, its label and the file with its activity data."""
+
     id: Ident = Field(description="Identifier used on the command line (--period).")
     start: dt.date = Field(description="First day of the period (YYYY-MM-DD).")
     end: dt.date = Field(description="Last day of the period (YYYY-MM-DD).")
@@ -125,6 +129,10 @@ class Period(Strict):
     )
     data: Text | None = Field(
         None, description="Activity data file; default 'activity/<id>.yaml'."
+    )
+    release: bool = Field(
+        True, description="false: a period kept for its data only (trend charts); "
+        "'reportgen release --all-periods' skips it."
     )
 
     @model_validator(mode="after")
@@ -165,9 +173,11 @@ class SectionEntry(Strict):
 
 
 class Report(Strict):
+    """report.yaml: the report, its organization, periods and sections."""
+
     title: Localized = Field(description="Report title, e.g. 'Отчёт о деятельности'.")
     subtitle: Localized | None = Field(None, description="Optional line under the title.")
-    organization: Organization
+    organization: Organization = Field(description="Who reports: name, short name, logo.")
     addressee: Localized | None = Field(
         None, description="To whom the report is submitted (shown on the cover)."
     )
@@ -188,6 +198,11 @@ class Report(Strict):
     sections: list[Text | SectionEntry] = Field(
         min_length=1, description="Sections in report order: a file relative to the project "
         "(other editions: 'name.<lang>.md' next to it), or its files per language."
+    )
+    appendices: list[Text | SectionEntry] = Field(
+        default_factory=list,
+        description="Appendices (sections numbered «Приложение 1», ...), after the sections; "
+        "each written like a section entry.",
     )
     charts: dict[Ident, ChartSpec] = Field(
         default_factory=dict, description="Charts drawn from the data, by id; a section places one "
@@ -226,6 +241,8 @@ PluralForms = dict[Annotated[str, StringConstraints(pattern="^(zero|one|two|few|
 
 
 class Indicator(Strict):
+    """A named figure of the period: ``{{ indicators.<name> }}`` in the narrative."""
+
     value: Count | Annotated[float, Field(ge=0)] = Field(description="The figure, e.g. 23.")
     label: Text | PluralForms = Field(
         description="What is counted. Either one text, or its forms by plural category "
@@ -235,24 +252,34 @@ class Indicator(Strict):
 
 
 class Part(Strict):
+    """One part of a breakdown: ``{{ breakdowns.<name>.parts.<part> }}``."""
+
     value: Count = Field(description="This part's share of the total.")
-    label: Text | PluralForms
+    label: Text | PluralForms = Field(
+        description="What this part counts, e.g. 'в зарубежных СМИ': one text or its plural forms."
+    )
 
 
 class Breakdown(Strict):
-    label: Text | PluralForms = Field(description="What the total counts.")
-    total: Count
+    """A total and the parts it is made of: ``{{ breakdowns.<name> }}`` is the total."""
+
+    label: Text | PluralForms = Field(
+        description="What the total counts: one text or its plural forms."
+    )
+    total: Count = Field(description="The total; the parts must add up to it.")
     parts: dict[Ident, Part] = Field(min_length=1, description="Parts that add up to the total.")
 
 
 class Event(Strict):
+    """An event held or attended in the period."""
+
     kind: Ident = Field(description="conference, round_table, forum, meeting, presentation, ...")
-    title: Text
+    title: Text = Field(description="The event's name, as printed.")
     date: dt.date | None = Field(None, description="(First) day of the event.")
     end: dt.date | None = Field(None, description="Last day, for events of several days.")
-    city: Text | None = None
-    country: Text | None = None
-    partners: list[Text] = Field(default_factory=list)
+    city: Text | None = Field(None, description="Where it took place.")
+    country: Text | None = Field(None, description="Country of the city.")
+    partners: list[Text] = Field(default_factory=list, description="Co-organizers.")
     participants: Count | None = Field(None, description="Number of participants.")
     participants_over: bool = Field(
         False, description="True when the number is a lower bound ('более 100')."
@@ -261,18 +288,28 @@ class Event(Strict):
 
 
 class Memorandum(Strict):
-    partner: Text
-    country: Text | None = None
-    date: dt.date | None = None
-    title: Text | None = None
+    """A memorandum of cooperation signed in the period."""
+
+    partner: Text = Field(description="The other party, as printed.")
+    country: Text | None = Field(None, description="The partner's country.")
+    date: dt.date | None = Field(None, description="Day of signing.")
+    title: Text | None = Field(None, description="The memorandum's title, if it has one.")
     unit: Ident | None = Field(None, description="Which part of the organization signed it.")
 
 
 class ActivityData(Strict):
-    indicators: dict[Ident, Indicator] = Field(default_factory=dict)
-    breakdowns: dict[Ident, Breakdown] = Field(default_factory=dict)
-    events: list[Event] = Field(default_factory=list)
-    memoranda: list[Memorandum] = Field(default_factory=list)
+    """The activity data of one period (activity/<period>.yaml)."""
+
+    indicators: dict[Ident, Indicator] = Field(
+        default_factory=dict, description="Named figures, by a name of your choice."
+    )
+    breakdowns: dict[Ident, Breakdown] = Field(
+        default_factory=dict, description="Totals with their parts, by a name of your choice."
+    )
+    events: list[Event] = Field(default_factory=list, description="Events of the period.")
+    memoranda: list[Memorandum] = Field(
+        default_factory=list, description="Memoranda signed in the period."
+    )
     extra: dict[Ident, Any] = Field(
         default_factory=dict, description="Free-form values for the narrative."
     )
@@ -284,15 +321,68 @@ class ActivityData(Strict):
 class FrontMatter(Strict):
     """Front matter of a narrative section; Jekyll's own keys are accepted and ignored."""
 
-    title: Text
+    title: Text = Field(description="The section's title.")
     id: Ident | None = Field(None, description="Section id; default: the file name.")
     lead: Text | None = Field(None, description="Lead paragraph, if the body has no bold lead.")
     cut: Text | None = Field(None, description="Summary (Jekyll 'cut'), shown on the summary page.")
     cover: Text | None = Field(None, description="Cover image for the section opening.")
-    order: int | None = None
-    lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] | None = None
+    order: int | None = Field(
+        None, description="Jekyll's page order; ignored (report.yaml's 'sections' orders the report)."
+    )
+    lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] | None = Field(
+        None, description="The section's language (ru, kk, en) if not the report's."
+    )
     # Jekyll page keys that mean nothing in print.
-    layout: str | None = None
-    thumb: str | None = None
-    permalink: str | None = None
-    published: bool | None = None
+    layout: str | None = Field(None, description="Jekyll page layout; ignored.")
+    thumb: str | None = Field(None, description="Jekyll thumbnail; ignored.")
+    permalink: str | None = Field(None, description="Jekyll permalink; ignored.")
+    published: bool | None = Field(None, description="Jekyll's published flag; ignored.")
+
+
+# ------------------------------------------------------- a ```{table} block
+
+
+FieldPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]+$")]
+SortKey = Annotated[str, StringConstraints(pattern=r"^-?[A-Za-z0-9_]+$")]
+
+
+class Column(Strict):
+    field: FieldPath = Field(description="The field shown: 'title', 'date', ... or 'n' (row number).")
+    title: Text | None = Field(None, description="Column title; default: the field's usual title.")
+    align: Literal["left", "right", "center"] | None = None
+    width: Annotated[float, Field(gt=0)] | None = Field(
+        None, description="Relative width (the widths of all columns are shares of the table).")
+
+
+class IndicatorRow(Strict):
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")] = Field(
+        description="An indicator, a breakdown, or a breakdown's part ('media.foreign').")
+    title: Text | None = Field(None, description="Row title; default: the label's plural form.")
+
+
+class TableSpec(Strict):
+    """The body of a ```{table} block in a section."""
+
+    data: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")] = Field(
+        description="events, memoranda, indicators, or a list under extra ('extra.visits').")
+    columns: list[FieldPath | Column] | None = Field(
+        None, min_length=1, description="Columns of a list table, left to right.")
+    filter: dict[FieldPath, Any] = Field(
+        default_factory=dict,
+        description="Keep items whose field equals the value, or one of a list; "
+        "{not: value-or-list} keeps the others. Checked by the table builder.")
+    group_by: FieldPath | None = Field(
+        None, description="'month', or a field ('country', 'kind'): a heading row per group.")
+    sort: SortKey | list[SortKey] | None = Field(
+        None, description="Sort by these fields ('-date': descending); default: as in the data.")
+    labels: dict[Ident, Text] = Field(
+        default_factory=dict,
+        description="Names of identifier values ('round_table': 'Круглые столы'), in group order.")
+    compare: Ident | None = Field(
+        None, description="indicators: the period to compare with: 'previous' or a period id.")
+    rows: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")]
+               | IndicatorRow] | None = Field(
+        None, min_length=1, description="indicators: the rows; default: every indicator.")
+    caption: Text | None = None
+    id: Ident | None = Field(None, description="Id for cross-references; default: 'tab-<number>'.")
+    landscape: bool = Field(False, description="Put the table on a page of its own, turned.")

@@ -5,7 +5,10 @@ wording, date patterns, ...) from here, so no Russian word appears in an
 edition in another language. The catalogs are ordinary ``.po`` files read
 with Babel: ``msgctxt`` is the key the code uses, ``msgid`` the English text,
 ``msgstr`` the translation. ``reportgen.pot`` is the template every catalog
-must match (tests/test_catalogs.py). Nothing here formats or renders.
+must match (tests/test_catalogs.py). Keys with a dot are used while
+assembling: ``ref.*`` spell cross-references (``{kind}``, ``{number}``,
+``{page}``, ``{title}``), ``field.*`` are the default column titles of data
+tables. Nothing here formats or renders.
 """
 
 from __future__ import annotations

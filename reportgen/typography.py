@@ -13,8 +13,11 @@ What a careful editor does to typed text, per language:
   (kk), between a day and its month, a number and 'млн'/'тыс.', after '№'
   ('№5' gains one); '...' becomes '…'.
 
-Nothing changes inside code, URLs, links whose text is their address, or
-expression syntax left in the text. Each rule reads the original text and
+Headings, paragraphs, captions, table cells, footnote texts and the words
+of resolved cross-references are typeset (each footnote and each table cell
+as a text of its own). Nothing changes inside code, URLs, links whose text is
+their address, or expression syntax left in the text; ids, link targets and
+page references are left alone. Each rule reads the original text and
 writes its result per character, so rules cannot feed on each other's output,
 and a rule may act across inline boundaries ('"**bold**"' pairs its quotes).
 """
@@ -67,7 +70,7 @@ def typeset_inlines(nodes: tuple[m.Inline, ...], lang: str) -> tuple[m.Inline, .
         spans.append((start, end))
     cells = _cells(run)
     texts = iter("".join(cells[a:b]) for a, b in spans)
-    return _rebuild(nodes, texts)
+    return _rebuild(nodes, texts, lang)
 
 
 def _flatten(nodes: tuple[m.Inline, ...], lang: str, run: _Run) -> Iterator[tuple[int, int]]:
@@ -90,20 +93,34 @@ def _flatten(nodes: tuple[m.Inline, ...], lang: str, run: _Run) -> Iterator[tupl
                 yield from _flatten(c, lang, run)
             case m.Span(children=c, lang=span_lang):
                 yield from _flatten(c, span_lang or lang, run)
+            case m.CrossRef(children=c):
+                # resolved: its words read with the sentence around it; the target stays
+                yield from _flatten(c, lang, run)
+            case m.PageRef():
+                run.add(_OPAQUE, lang, True)
+            case m.Note():
+                pass  # the call is a mark, not a word; its own text is typeset apart
             case _:
                 raise TypeError(f"unknown inline node {node!r}")
 
 
-def _rebuild(nodes: tuple[m.Inline, ...], texts: Iterator[str]) -> tuple[m.Inline, ...]:
+def _rebuild(nodes: tuple[m.Inline, ...], texts: Iterator[str], lang: str
+             ) -> tuple[m.Inline, ...]:
     out: list[m.Inline] = []
     for node in nodes:
         match node:
             case m.Text():
                 out.append(m.Text(next(texts)))
-            case m.Code() | m.LineBreak():
+            case m.Code() | m.LineBreak() | m.PageRef():
                 out.append(node)
-            case m.Link() | m.Strong() | m.Emph() | m.Span():
-                out.append(replace(node, children=_rebuild(node.children, texts)))
+            case m.Span(children=c, lang=span_lang):
+                out.append(replace(node, children=_rebuild(c, texts, span_lang or lang)))
+            case m.Link(children=c) | m.Strong(children=c) | m.Emph(children=c) | m.CrossRef(
+                    children=c):
+                out.append(replace(node, children=_rebuild(c, texts, lang)))
+            case m.Note(paragraphs=paragraphs):
+                out.append(replace(node, paragraphs=tuple(
+                    typeset_inlines(p, lang) for p in paragraphs)))
             case _:
                 raise TypeError(f"unknown inline node {node!r}")
     return tuple(out)
@@ -265,10 +282,20 @@ def _block(block: m.Block, lang: str) -> m.Block:
             return replace(block, metrics=tuple(
                 replace(x, label=typeset(x.label, lang),
                         detail=typeset(x.detail, lang) if x.detail else None) for x in metrics))
+        case m.Table(caption=c, head=head, body=body):
+            # every cell is a text of its own; the table's id is left as it is
+            return replace(block, caption=typeset_inlines(c, lang),
+                           head=_rows(head, lang), body=_rows(body, lang))
         case m.ThematicBreak():
             return block
         case _:
             raise TypeError(f"unknown block {block!r}")
+
+
+def _rows(rows: tuple[m.Row, ...], lang: str) -> tuple[m.Row, ...]:
+    return tuple(replace(row, cells=tuple(replace(cell, children=typeset_inlines(cell.children,
+                                                                                 lang))
+                                          for cell in row.cells)) for row in rows)
 
 
 def typeset_section(section: m.Section) -> m.Section:

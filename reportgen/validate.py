@@ -157,7 +157,9 @@ def _report(
             msg = f"{name}: expected {wanted}, got {_describe(value)}"
             plain = doc.plain_text.get(full)
             if plain is not None and "text" in wanted:
-                msg += f" (YAML reads the bare word {plain!r} as {_describe(value)}; quote it: \"{plain}\")"
+                typed = f"the number {value}" if isinstance(value, int | float) \
+                    and not isinstance(value, bool) else _describe(value)
+                msg += f" (YAML reads the unquoted {plain!r} as {typed}; quote it: \"{plain}\")"
             problems.error(doc.loc(full), msg)
             continue
         prefix_ = f"{name}: " if name else ""

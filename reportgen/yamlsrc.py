@@ -20,6 +20,9 @@ Path_ = tuple[str | int, ...]
 #: More nodes than this in one file is treated as an alias bomb, not as data.
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+#: The tags of plain data; anything else (!!python/..., !!binary, custom tags) is refused.
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in (
+    "str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge"))
 
 
 @dataclass(slots=True)
@@ -78,6 +81,10 @@ class _Converter:
             )
         loc = _mark_loc(self.file, node.start_mark)
         self.out.value_locs[path] = loc
+        if node.tag not in _PLAIN_TAGS:
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.error(loc, f"YAML: unknown tag {shown} (a report holds plain data only)")
+            return None
         if isinstance(node, yaml.ScalarNode):
             try:
                 value = self.constructor.construct_object(node, deep=True)

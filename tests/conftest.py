@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from reportgen.build import build
+from reportgen.errors import InputError
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data"
+#: Byte-for-byte copies of the seed pages shared/seeds/000_* and 001_*.
+SEED_PAGES = Path(__file__).parent / "fixtures" / "jekyll"
 
 REPORT_YAML = """\
 title: Отчёт о деятельности
@@ -84,6 +92,24 @@ class Project:
         return path
 
 
+def make_seed_project(root: Path) -> Path:
+    """The sample project with the seed Jekyll pages, unchanged, as its only sections."""
+    shutil.copytree(SAMPLE / "assets", root / "assets")
+    shutil.copytree(SAMPLE / "activity", root / "activity")
+    (root / "sections").mkdir()
+    shutil.copy(SEED_PAGES / "analytics.md", root / "sections" / "analytics.md")
+    shutil.copy(SEED_PAGES / "cooperation.md", root / "sections" / "cooperation.md")
+    report = (SAMPLE / "report.yaml").read_text(encoding="utf-8")
+    head = report.split("sections:\n")[0]
+    (root / "report.yaml").write_text(
+        head + "sections:\n  - sections/analytics.md\n  - sections/cooperation.md\n",
+        encoding="utf-8")
+    # The seed's own images do not exist: draw the placeholders the sample project uses.
+    subprocess.run([sys.executable, str(REPO / "tools" / "make_placeholders.py"), str(root)],
+                   check=True, capture_output=True)
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path / "proj")
@@ -109,3 +135,52 @@ def need(tool: str) -> str:
     if path is None:
         pytest.fail(f"{tool} is not installed: run 'make test', which installs it")
     return path
+
+
+def problems_of(project: Project, out: Path | None = None,
+                formats: tuple[str, ...] | None = ("pdf",)) -> list[str]:
+    """The problems a build of ``project`` stops with, as 'file:line:col: severity: message'
+    with paths relative to the project (the form users read)."""
+    with pytest.raises(InputError) as info:
+        if formats is None:
+            build(project.root, out or project.root / "out")
+        else:
+            build(project.root, out or project.root / "out", formats=formats)
+    lines = []
+    for p in info.value.problems:
+        assert p.loc is not None, p
+        rel = Path(p.loc.file).resolve().relative_to(project.root.resolve()).as_posix()
+        where = ":".join(str(x) for x in (rel, p.loc.line, p.loc.col) if x is not None)
+        lines.append(f"{where}: {p.severity}: {p.message}")
+    return lines
+
+
+class OpenedFiles:
+    """The files this process opens while ``recording()`` (a Python audit hook; hooks cannot be
+    removed, so one is installed for the whole session)."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.active = False
+
+    def __call__(self, event: str, args: tuple[object, ...]) -> None:
+        if event == "open" and self.active and isinstance(args[0], str | bytes | os.PathLike):
+            self.paths.append(os.fsdecode(args[0]))
+
+    @contextmanager
+    def recording(self) -> Iterator[list[str]]:
+        self.paths = []
+        self.active = True
+        try:
+            yield self.paths
+        finally:
+            self.active = False
+
+
+_OPENED = OpenedFiles()
+sys.addaudithook(_OPENED)
+
+
+@pytest.fixture
+def opened_files() -> OpenedFiles:
+    return _OPENED

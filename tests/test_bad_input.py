@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from reportgen.build import build
 from reportgen.cli import main
 from reportgen.errors import InputError
 
-from .conftest import DATA_YAML, REPORT_YAML, SECTION_MD, Project
-
-
-def problems_of(project: Project) -> list[str]:
-    with pytest.raises(InputError) as info:
-        build(project.root, project.root / "out", formats=("pdf",))
-    lines = []
-    for p in info.value.problems:
-        assert p.loc is not None, p
-        rel = Path(p.loc.file).resolve().relative_to(project.root.resolve()).as_posix()
-        where = ":".join(str(x) for x in (rel, p.loc.line, p.loc.col) if x is not None)
-        lines.append(f"{where}: {p.severity}: {p.message}")
-    return lines
-
+from .conftest import DATA_YAML, REPORT_YAML, SECTION_MD, Project, problems_of
 
 CASES = [
     (
@@ -58,7 +43,7 @@ CASES = [
         "YAML's bare 'no' where text is expected",
         "activity/p1.yaml", DATA_YAML.replace("city: Астана", "city: no"),
         ["activity/p1.yaml:19:11: error: events[0].city: expected text, got false "
-         "(YAML reads the bare word 'no' as false; quote it: \"no\")"],
+         "(YAML reads the unquoted 'no' as false; quote it: \"no\")"],
     ),
     (
         "duplicate key",
@@ -125,8 +110,8 @@ CASES = [
     ),
     (
         "unsupported raw HTML",
-        "sections/a.md", SECTION_MD.replace("Текст раздела.", "<script>alert(1)</script>"),
-        ["sections/a.md:7: error: unsupported HTML element <script> (a report accepts <div>, "
+        "sections/a.md", SECTION_MD.replace("Текст раздела.", "<details>x</details>"),
+        ["sections/a.md:7: error: unsupported HTML element <details> (a report accepts <div>, "
          "carousels, <video>, <img> and inline <span>, <b>, <i>, <a>, <br>)"],
     ),
     (
@@ -169,8 +154,9 @@ def test_all_problems_are_reported_together(project: Project) -> None:
                   .replace("total: 10", "totl: 10"))
     project.write("sections/a.md", SECTION_MD.replace("pic.png", "nope.png"))
     found = problems_of(project)
-    assert len(found) == 3, found
+    assert len(found) == 4, found  # value, missing total, unknown 'totl', and the section's image
     assert any("unknown key 'totl'; did you mean 'total'?" in f for f in found)
+    assert found[-1].startswith("sections/a.md:9: error: image '../img/nope.png' not found")
 
 
 def test_cli_exit_code_and_no_output_on_bad_input(project: Project, capsys: pytest.CaptureFixture[str]) -> None:

@@ -36,7 +36,8 @@ def test_no_message_is_fuzzy_or_left_in_english(lang: str) -> None:
     for msg in catalog:
         if msg.id:
             assert not msg.fuzzy, msg.context
-            if not FIELD.search(str(msg.id)):
+            # a message with fields, or without a letter ('—'), may stay as it is
+            if not FIELD.search(str(msg.id)) and re.search(r"[^\W\d_]", str(msg.id)):
                 assert msg.string != msg.id, f"'{msg.context}' is still English"
 
 

@@ -16,9 +16,9 @@ from lxml import etree
 from reportgen import model as m
 from reportgen.build import build
 from reportgen.charts import cache_dir, charts_of
+from reportgen.errors import InputError
 
-from .conftest import REPO, REPORT_YAML, SAMPLE, Project, need
-from .test_bad_input import problems_of
+from .conftest import REPO, REPORT_YAML, SAMPLE, Project, need, problems_of
 
 CHARTS_YAML = """\
 periods:
@@ -363,3 +363,23 @@ def test_the_sample_has_the_charts_the_seeds_suggest() -> None:
     assert charts["work-trend"].categories == ("2016", "2017", "9 месяцев 2018")
     assert charts["conferences-by-country"].categories[0] == "Казахстан"
     assert sum(charts["memoranda-by-country"].series[0][1]) == 12
+
+
+def test_chart_svg_has_no_doctype_and_a_crafted_cache_file_is_refused(project: Project,
+                                                                        tmp_path: Path) -> None:
+    """The cache lives in the project, so a project can ship crafted chart files: they pass the
+    same checks as any picture before WeasyPrint or Word sees them."""
+    chart_project(project)
+    charts = _charts(build(project.root, tmp_path / "a").edition().document)
+    for chart in charts:
+        assert b"<!DOCTYPE" not in chart.svg.read_bytes()
+    first = charts[0]
+    first.svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/>'
+                         "</svg>", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        build(project.root, tmp_path / "b")
+    (problem,) = info.value.problems
+    assert problem.loc == first.loc
+    assert problem.message.startswith(f"chart file in .reportgen-cache refused: SVG '{first.svg.name}': "
+                                      "<image href='file:///etc/passwd'> refers to something outside")
+    assert not (tmp_path / "b").exists()

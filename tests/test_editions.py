@@ -3,6 +3,7 @@ sections per language, located errors for missing editions, draft builds, glyphs
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import subprocess
@@ -21,8 +22,10 @@ from reportgen.strings import strings_for
 from .conftest import SAMPLE, Project, need
 
 KAZAKH_LETTERS = set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
-#: Russian words of the layouts and of the Russian edition's cover and dates.
-RUSSIAN_LAYOUT = [v for k, v in strings_for("ru").items() if "{" not in v] + [
+#: Russian words of the layouts and of the Russian edition's cover and dates (not the signs
+#: all editions share, like '—' and '№').
+RUSSIAN_LAYOUT = [v for k, v in strings_for("ru").items()
+                  if "{" not in v and v != strings_for("kk")[k]] + [
     "года", "Отчёт о деятельности", "январь", "Фонд Первого", "Администрация"]
 
 
@@ -62,8 +65,8 @@ def test_kazakh_edition_has_no_russian_layout_strings(editions: dict[str, dict[s
                                                       fmt: str) -> None:
     path = editions["kk"][fmt]
     text = flat(pdftotext(path) if fmt == "pdf" else docx_text(path))
-    for word in RUSSIAN_LAYOUT:
-        assert word not in text, word
+    for word in RUSSIAN_LAYOUT:  # as a word: Kazakh 'қаласында' holds Russian 'да' ('yes')
+        assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text), word
     for expected in ("Мазмұны", "Қызмет туралы есеп", "2018 жылғы қаңтар–қыркүйек",
                      "Ұсынылады: Қазақстан Республикасы Президентінің Әкімшілігі",
                      "Алматы қаласы ҚХА ғылыми-сараптамалық тобы", "«Қоғамдық келісім» КММ"):
@@ -72,7 +75,9 @@ def test_kazakh_edition_has_no_russian_layout_strings(editions: dict[str, dict[s
 
 def test_kazakh_letters_survive_pdftotext(editions: dict[str, dict[str, Path]]) -> None:
     source = (SAMPLE / "sections" / "about.kk.md").read_text(encoding="utf-8")
-    used = (set(source) | set("".join(strings_for("kk").values()))) & KAZAKH_LETTERS
+    # the layout words every edition shows (the tables' words are not in this one)
+    shown = [strings_for("kk")[k] for k in ("contents", "addressee")]
+    used = (set(source) | set("".join(shown))) & KAZAKH_LETTERS
     assert len(used) >= 12, used
     assert used <= set(pdftotext(editions["kk"]["pdf"]))
 
@@ -173,6 +178,10 @@ BAD = [
      KK_SECTION,
      ["report.yaml:12:5: error: sections[0]: 'en' is not an edition of this report "
       "(languages: ru, kk)"]),
+    ("a character the fonts lack, in a Kazakh footnote", {},
+     KK_SECTION.replace("мәтіні.", "мәтіні[^1].\n\n[^1]: Ескерту ☃."),
+     ["sections/a.kk.md:5: error: character '☃' (U+2603 SNOWMAN) is not in the bundled fonts; "
+      "replace it or add a font that has it (context: 'Ескерту ☃.')"]),
     ("a character the fonts lack, in a Kazakh text of report.yaml",
      {"kk: Есеп}": "kk: Есеп ✓}"}, KK_SECTION,
      ["report.yaml:1:24: error: character '✓' (U+2713 CHECK MARK) is not in the bundled fonts; "
@@ -196,6 +205,72 @@ def test_bad_editions(project: Project, name: str, changes: dict[str, str],
     if kk_section:
         project.write("sections/a.kk.md", str(kk_section))
     assert problems(project) == expected
+
+
+APPENDICES = """\
+appendices:
+  - {id: app-ru, ru: appendices/ru-only.md, editions: [ru]}
+  - appendices/events.md
+"""
+KK_TABLE_SECTION = """\
+---
+title: Бөлім
+---
+
+Іс-шаралар {numref}`app-events` берілген; {numref}`tab-events`.
+
+```{table}
+data: events
+columns: [n, date, city, participants]
+caption: Іс-шаралар
+id: tab-events
+```
+"""
+APPENDIX = """\
+---
+title: {title}
+id: {id}
+---
+
+{text}
+"""
+
+
+def test_appendices_and_tables_in_each_edition(project: Project) -> None:
+    """Appendices are numbered within each edition; a Kazakh table and reference speak Kazakh."""
+    from reportgen.formats import format_date
+
+    project.write("report.yaml", TWO + APPENDICES)
+    project.write("sections/a.kk.md", KK_TABLE_SECTION)
+    project.write("appendices/ru-only.md", APPENDIX.format(title="Только по-русски",
+                                                           id="app-ru", text="Текст."))
+    project.write("appendices/events.md", APPENDIX.format(title="Мероприятия", id="app-events",
+                                                          text="Текст."))
+    project.write("appendices/events.kk.md", APPENDIX.format(title="Іс-шаралар",
+                                                             id="app-events", text="Мәтін."))
+    result = build(project.root, project.root / "out")
+    ru, kk = result.edition("ru").document, result.edition("kk").document
+    assert ru is not None and kk is not None
+    assert [(s.id, s.appendix) for s in ru.sections] == [("a", None), ("app-ru", 1),
+                                                         ("app-events", 2)]
+    assert [(s.id, s.appendix) for s in kk.sections] == [("a", None), ("app-events", 1)]
+    day = format_date(dt.date(2018, 5, 1), "kk")
+    assert day == "2018\u00a0жылғы\u00a01\u00a0мамыр"
+    for fmt in ("pdf", "docx"):
+        path = result.edition("kk").outputs[fmt]
+        text = flat(pdftotext(path) if fmt == "pdf" else docx_text(path))
+        for word in RUSSIAN_LAYOUT + ["Таблица", "Приложение", "на с."]:
+            assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text), (fmt, word)
+        assert "Кесте 1" in text and "Қосымша 1" in text, fmt
+        assert re.search(r"Іс-шаралар 1-қосымша, \d+-бет берілген; 1-кесте, \d+-бет", text), fmt
+        assert all(title in text for title in ("Күні", "Қала", "Қатысушылар")), fmt
+        assert " ".join(day.split()) in text, fmt
+    # an appendix of every edition needs its Kazakh file, as a section does
+    (project.root / "appendices" / "events.kk.md").unlink()
+    assert problems(project) == [
+        "report.yaml:15:5: error: appendix 'events' has no kk edition: "
+        "'appendices/events.kk.md' not found; write it, or limit the appendix to some editions "
+        "({ru: appendices/events.md, editions: [ru]}), or build with --draft"]
 
 
 def test_unknown_edition_asked_for(project: Project) -> None:

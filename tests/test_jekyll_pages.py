@@ -5,39 +5,18 @@ tests/fixtures/jekyll/ holds byte-for-byte copies of the seed pages shared/seeds
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from reportgen import model as m
 from reportgen.assemble import assemble
 from reportgen.project import load_project
 
-from .conftest import REPO, SAMPLE
-
-PAGES = Path(__file__).parent / "fixtures" / "jekyll"
+from .conftest import make_seed_project
 
 
 @pytest.fixture(scope="module")
 def seed_doc(tmp_path_factory: pytest.TempPathFactory) -> m.Document:
-    root = tmp_path_factory.mktemp("seedproj")
-    shutil.copytree(SAMPLE / "assets", root / "assets")
-    shutil.copytree(SAMPLE / "activity", root / "activity")
-    (root / "sections").mkdir()
-    shutil.copy(PAGES / "analytics.md", root / "sections" / "analytics.md")
-    shutil.copy(PAGES / "cooperation.md", root / "sections" / "cooperation.md")
-    report = (SAMPLE / "report.yaml").read_text(encoding="utf-8")
-    head = report.split("sections:\n")[0]
-    (root / "report.yaml").write_text(
-        head + "sections:\n  - sections/analytics.md\n  - sections/cooperation.md\n",
-        encoding="utf-8")
-    # The seed's own images do not exist: draw the placeholders the sample project uses.
-    subprocess.run([sys.executable, str(REPO / "tools" / "make_placeholders.py"), str(root)],
-                   check=True, capture_output=True)
-    project = load_project(root)
+    project = load_project(make_seed_project(tmp_path_factory.mktemp("seedproj")))
     return assemble(project, project.period(None))
 
 

@@ -82,7 +82,8 @@ def test_outline_mirrors_sections_and_headings(sample_pdf: Path, sample_doc: m.D
     with pikepdf.open(sample_pdf) as pdf:
         outline = _outline(pdf)
     titles = [t for t, _, _ in outline]
-    assert titles == ["Основные итоги"] + [s.title for s in sample_doc.sections]
+    assert titles == ["Основные итоги"] + [m.section_title(s, sample_doc.meta.strings)
+                                           for s in sample_doc.sections]
     for (_, _, children), section in zip(outline[1:], sample_doc.sections, strict=True):
         h2 = [m.plain_text(h.children) for h in m.headings(section.blocks, level=2)]
         assert children == h2, section.id

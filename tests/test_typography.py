@@ -98,3 +98,28 @@ def test_blocks_and_languages_of_divs() -> None:
     assert isinstance(div, m.Div) and isinstance(lst, m.ListBlock)
     assert div.blocks == (m.Paragraph((m.Text("a “b”"),), loc),)
     assert lst.items == ((m.Paragraph((m.Text("в\u00a0«Б»"),), loc),),)
+
+
+def test_tables_notes_and_references_are_typeset_ids_and_pages_left_alone() -> None:
+    loc = SourceLoc(Path("s.md"), 1)
+    cell = m.Cell((m.Text('Форум "Астана" - 2018'),))
+    table = m.Table(caption=(m.Text('Итоги "года"'),), number=1, id="tab-a-b", loc=loc,
+                    head=(m.Row((m.Cell((m.Text("Тема и место"),)),)),), body=(m.Row((cell,)),),
+                    align=("left",), widths=(1.0,))
+    note = m.Note(1, ((m.Text('См. "Итоги" - там'),),), loc)
+    ref = m.CrossRef("tab-a-b", (m.Text("таблица 1 на с. "), m.PageRef("tab-a-b")), loc,
+                     kind="table", number=1, role="numref")
+    para = m.Paragraph((m.Text('Итоги в "'), ref, m.Text('"'), note, m.Text(" - и всё")), loc)
+    typeset_table, typeset_para = typeset_blocks((table, para), "ru")
+    assert isinstance(typeset_table, m.Table) and isinstance(typeset_para, m.Paragraph)
+    assert typeset_table.caption == (m.Text("Итоги «года»"),)
+    assert typeset_table.head[0].cells[0].children == (m.Text("Тема и\u00a0место"),)
+    assert typeset_table.body[0].cells[0].children == (m.Text("Форум «Астана»\u00a0— 2018"),)
+    assert typeset_table.id == "tab-a-b"
+    text, typeset_ref, close, typeset_note, rest = typeset_para.children
+    assert (text, close, rest) == (m.Text("Итоги в\u00a0«"), m.Text("»"),
+                                   m.Text("\u00a0— и\u00a0всё"))
+    assert isinstance(typeset_ref, m.CrossRef) and typeset_ref.target == "tab-a-b"
+    assert typeset_ref.children == (m.Text("таблица 1 на с. "), m.PageRef("tab-a-b"))
+    assert isinstance(typeset_note, m.Note)
+    assert typeset_note.paragraphs == ((m.Text("См. «Итоги»\u00a0— там"),),)

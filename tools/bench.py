@@ -109,7 +109,8 @@ def large_project(out: Path, pages: int, charts: int, tmp: Path) -> list[Path]:
     copies of the first rounds get their round in the title, the later rounds' copies
     repeat those, so that about ``charts`` distinct charts are drawn in a cold build.
     """
-    sections = make_project(out, pages, russian_sample(tmp / "sample-ru"))
+    entries = make_project(out, pages, russian_sample(tmp / "sample-ru"))
+    sections = [out / entry["ru"] for entry in entries]
     per_round = len(re.findall(r"```\{chart\}", "".join(
         p.read_text(encoding="utf-8") for p in sections if p.stem.endswith("-001"))))
     distinct_rounds = max(1, -(-charts // max(per_round, 1)))
@@ -149,6 +150,9 @@ def reference_inputs(project: Path, work: Path) -> list[Path]:
         html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
                 f"<title>{escape(doc.meta.title)}</title></head><body>"
                 + "\n".join(parts) + "</body></html>")
+        # Links inside the report point at ids Pandoc would have to carry over exactly
+        # (appendices are left out here): the reference gets their text only.
+        html = re.sub(r'<a href="#[^"]*">(.*?)</a>', r"\1", html, flags=re.S)
         # Paths relative to the project: Typst reads files under its root only.
         html = html.replace(f'src="{project.resolve().as_uri()}/', 'src="')
         target = work / f"reference.{lang}.html"

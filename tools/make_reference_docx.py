@@ -257,6 +257,25 @@ def paragraph_styles() -> list[str]:
     para("MetricDetail", "Metric Detail",
          p=ppr(before=mm(1.5), after=0, line=1.3, **tile),
          r=rpr(SANS, 8.5, color=GREY))
+    # Data tables (inside the "Data Table" table) and their captions, above the table.
+    para("TableCaption", "Table Caption", next_id="BodyText",
+         p=ppr(keep_next=True, keep_lines=True, no_hyphens=True, before=mm(4), after=mm(1.5),
+               line=1.25, jc="left"),
+         r=rpr(SANS, 9, color=CAPTION))
+    para("TableText", "Table Text", p=ppr(after=0, line=1.15, jc="left"), r=rpr(SANS, 9))
+    para("TableHeading", "Table Heading", based_on="TableText",
+         p=ppr(keep_next=True, no_hyphens=True, after=0, line=1.15, jc="left"),
+         r=rpr(bold=True, color=BLUE))
+    for side in ("Right", "Center"):
+        for base in ("TableText", "TableHeading"):
+            para(f"{base}{side}", f"{base[:5]} {base[5:]} {side}", based_on=base,
+                 p=ppr(jc=side.lower()))
+    para("TableGroup", "Table Group", based_on="TableText",
+         p=ppr(keep_next=True, no_hyphens=True, after=0, line=1.15, jc="left"),
+         r=rpr(bold=True, color=BLUE))
+    # Footnotes (Word's built-in names, so Word's own footnote commands use them too).
+    para("FootnoteText", "footnote text", ui_priority=99,
+         p=ppr(no_hyphens=True, after=0, line=1.15, jc="left"), r=rpr(SERIF, 8.5))
     # Running header and footer.
     para("Header", "header", p=ppr(tab_right=TEXT_W, no_hyphens=True, after=0, line=1.0,
                                    jc="left"),
@@ -285,6 +304,7 @@ def character_styles() -> list[str]:
         char("Marked", "Marked", rpr(shade="FFF3B0")),
         char("CaptionLabel", "Caption Label", rpr(bold=True)),
         char("CoverLabel", "Cover Label", rpr(color=GREY)),
+        char("FootnoteReference", "footnote reference", rpr(vert="superscript"), 99),
     ]
 
 
@@ -309,6 +329,17 @@ def table_styles() -> list[str]:
                   "<w:trPr><w:cantSplit/></w:trPr>"
                   f"<w:tcPr><w:tcBorders>{border('top', 27, BLUE)}</w:tcBorders>"
                   f'<w:shd w:val="clear" w:color="auto" w:fill="{TILE}"/></w:tcPr>')),
+        # Data tables: rules between rows, a stronger one under the header row.
+        style("table", "DataTable", "Data Table", based_on="TableNormal",
+              p=ppr(after=0, line=1.15), extra=(
+                  "<w:tblPr><w:tblBorders>"
+                  + border("top", 4, RULE) + border("bottom", 4, RULE)
+                  + border("insideH", 2, RULE)
+                  + "</w:tblBorders>"
+                  + f"{cell_margins(mm(1), mm(1.5), mm(1), mm(1.5))}</w:tblPr>"
+                  + "<w:trPr><w:cantSplit/></w:trPr>"
+                  + '<w:tblStylePr w:type="firstRow"><w:tcPr><w:tcBorders>'
+                  + border("bottom", 8, BLUE) + "</w:tcBorders></w:tcPr></w:tblStylePr>")),
         # Photo grids: no borders, 2 mm between pictures.
         style("table", "GalleryGrid", "Gallery Grid", based_on="TableNormal",
               p=ppr(after=0, line=1.0), extra=(
@@ -383,6 +414,25 @@ def sample_body() -> str:
                        p("MetricDetail", t("Metric Detail"))) for v in ("30", "31", "1 004"))
         + "</w:tr></w:tbl>"
     )
+    def row(style_id: str, texts: tuple[str, ...], header: bool = False) -> str:
+        props = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else \
+            "<w:trPr><w:cantSplit/></w:trPr>"
+        return "<w:tr>" + props + "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{TEXT_W // len(texts)}" w:type="dxa"/></w:tcPr>'
+            f"{p(style_id, t(x))}</w:tc>" for x in texts) + "</w:tr>"
+
+    data_table = (
+        '<w:tbl><w:tblPr><w:tblStyle w:val="DataTable"/><w:tblW w:w="5000" w:type="pct"/>'
+        '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0020" w:firstRow="1" w:lastRow="0" '
+        'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+        + f'<w:gridCol w:w="{TEXT_W // 2}"/>' * 2 + "</w:tblGrid>"
+        + row("TableHeading", ("Table Heading", "repeated on every page"), header=True)
+        + "<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr>"
+        f'<w:tcW w:w="{TEXT_W}" w:type="dxa"/><w:gridSpan w:val="2"/></w:tcPr>'
+        + p("TableGroup", t("Table Group: a row heading the rows below")) + "</w:tc></w:tr>"
+        + row("TableText", ("Table Text", "in a Data Table"))
+        + "</w:tbl>"
+    )
     return "".join([
         p("CoverOrg", t("Cover Org: the organization")),
         p("CoverTitle", t("Cover Title: the report's title")),
@@ -419,6 +469,11 @@ def sample_body() -> str:
         p("Caption", t("Caption Label 1.", "CaptionLabel"), t(" Caption")),
         p("SectionCover", t("Section Cover: the picture under a section title")),
         tiles,
+        p("TableCaption", t("Caption Label 1.", "CaptionLabel"), t(" Table Caption")),
+        data_table,
+        p("BodyText", t("Body Text with a footnote reference"),
+          t("1", "FootnoteReference"), t(" (the notes use Footnote Text).")),
+        p("FootnoteText", t("1", "FootnoteReference"), t(" Footnote Text")),
         p("GalleryImage", t("Gallery Image: a picture in a Gallery Grid table")),
         p("BodyText", t("The writer replaces this body; header and footer use the Header "
                         "and Footer styles.")),

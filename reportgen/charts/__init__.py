@@ -220,15 +220,30 @@ def draw_all(doc: m.Document, layout: str) -> DrawStats:
         for chart in charts_of(section.blocks):
             if chart.digest in done or (chart.svg.is_file() and chart.png.is_file()):
                 cached += 1
-                continue
-            from .draw import draw
+            else:
+                from .draw import draw
 
-            svg, png = draw(chart, style_file(layout))
-            _store(chart.svg, svg)
-            _store(chart.png, png)
-            done.add(chart.digest)
-            drawn += 1
+                svg, png = draw(chart, style_file(layout))
+                _store(chart.svg, svg)
+                _store(chart.png, png)
+                drawn += 1
+            if chart.digest not in done:
+                _check_files(chart)
+                done.add(chart.digest)
     return DrawStats(drawn, cached)
+
+
+def _check_files(chart: m.Chart) -> None:
+    """The closed world for chart files too: the cache is in the project, so it could have been
+    crafted; its SVG and PNG pass the same checks as any image before a writer uses them."""
+    from ..assets import AssetError, Assets, check_svg
+
+    try:
+        check_svg(chart.svg)
+        Assets(chart.png.parent).image(chart.png.name, chart.png.parent)
+    except AssetError as exc:
+        raise InputError.single(chart.loc, f"chart file in {CACHE_DIR} refused: {exc}; delete "
+                                f"the {CACHE_DIR} folder to draw the charts again") from None
 
 
 def _store(path: Path, data: bytes) -> None:

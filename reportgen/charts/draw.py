@@ -10,6 +10,7 @@ only here, and only when a chart must actually be drawn.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,8 @@ from ..resources import font_faces
 MM_PER_INCH = 25.4
 PNG_DPI = 300  # print resolution for the DOCX
 
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE svg PUBLIC [^>\[]*>\s*")
 
 def draw(chart: m.Chart, style: Path) -> tuple[bytes, bytes]:
     """The chart as (SVG bytes, PNG bytes)."""
@@ -47,7 +50,8 @@ def draw(chart: m.Chart, style: Path) -> tuple[bytes, bytes]:
         svg, png = io.BytesIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
-    return svg.getvalue(), png.getvalue()
+    # matplotlib declares the SVG 1.1 DTD; the closed world accepts no DOCTYPE at all (assets).
+    return _DOCTYPE.sub(b"", svg.getvalue(), count=1), png.getvalue()
 
 
 def _style(path: Path) -> Any:

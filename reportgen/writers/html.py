@@ -7,6 +7,7 @@ the layout's CSS does the look. This writer reads no other writer's output.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import jinja2
@@ -36,14 +37,24 @@ def inlines_html(nodes: tuple[m.Inline, ...]) -> Markup:
                 attrs = (f' class="{escape(role)}"' if role else "") + (
                     f' lang="{escape(lang)}"' if lang else "")
                 out.append(f"<span{attrs}>{inlines_html(c)}</span>")
+            case m.Note(number=n, paragraphs=paragraphs):
+                # float: footnote moves it to the page's footnote area, leaving the call.
+                text = "<br>".join(inlines_html(p) for p in paragraphs)
+                out.append(f'<span class="footnote" data-n="{n}">{text}</span>')
+            case m.PageRef(target=target):
+                # The layout's CSS puts target-counter(attr(data-target url), page) here.
+                out.append(f'<span class="pageref" data-target="#{escape(target)}"></span>')
+            case m.CrossRef(target=target, children=c, kind=kind):
+                out.append(f'<a class="xref {escape(kind)}" href="#{escape(target)}">'
+                           f"{inlines_html(c)}</a>")
             case _:
                 raise TypeError(f"unknown inline node {node!r}")
     return Markup("".join(out))
 
 
-def _img(image: m.Image, cls: str = "") -> str:
-    attrs = f' class="{cls}"' if cls else ""
-    return (f'<img{attrs} src="{escape(image.path.as_uri())}" alt="{escape(image.alt)}" '
+def _img(image: m.Image, alt: str) -> str:
+    # Every picture has a description (PDF/UA); the same one as in the DOCX.
+    return (f'<img src="{escape(image.path.as_uri())}" alt="{escape(alt)}" '
             f'width="{image.width}" height="{image.height}">')
 
 
@@ -51,6 +62,29 @@ def _caption(label: str, number: int, caption: tuple[m.Inline, ...]) -> str:
     text = f" {inlines_html(caption)}" if caption else ""
     return (f'<figcaption><span class="caption-label">{escape(label)}&nbsp;{number}.</span>'
             f"{text}</figcaption>")
+
+
+def table_html(table: m.Table, strings: dict[str, str]) -> str:
+    """A data table: caption above, header rows in <thead> (repeated on every page)."""
+    label = (f'<span class="caption-label">{escape(strings["table"])}&nbsp;{table.number}.</span>')
+    caption = f"{label} {inlines_html(table.caption)}" if table.caption else label
+    cols = "".join(f'<col style="width: {w * 100:.2f}%">' for w in table.widths)
+
+    def row(r: m.Row, cell: str) -> str:
+        if r.role == "group":
+            return (f'<tr class="group"><td colspan="{len(table.widths)}">'
+                    f"{inlines_html(r.cells[0].children)}</td></tr>")
+        cells = "".join(f'<{cell} class="{a}">{inlines_html(c.children)}</{cell}>'
+                        for c, a in zip(r.cells, table.align, strict=True))
+        return f"<tr>{cells}</tr>"
+
+    head = "".join(row(r, "th") for r in table.head)
+    body = "".join(row(r, "td") for r in table.body)
+    cls = f"data-table {table.role}" if table.role else "data-table"
+    return (f'<div class="{cls}" id="{escape(table.id)}">'
+            f'<p class="table-caption">{caption}</p>'
+            f"<table><colgroup>{cols}</colgroup><thead>{head}</thead><tbody>{body}</tbody>"
+            "</table></div>")
 
 
 def blocks_html(blocks: tuple[m.Block, ...], strings: dict[str, str]) -> Markup:
@@ -71,11 +105,14 @@ def blocks_html(blocks: tuple[m.Block, ...], strings: dict[str, str]) -> Markup:
                 out.append(f"<blockquote>{blocks_html(b, strings)}</blockquote>")
             case m.Figure(image=image, caption=caption, number=n, id=fid, role=role):
                 cls = f"figure {role}" if role else "figure"
-                out.append(f'<figure id="{escape(fid)}" class="{cls}">{_img(image)}'
+                alt = m.figure_alt(block, strings["figure"])
+                out.append(f'<figure id="{escape(fid)}" class="{cls}">{_img(image, alt)}'
                            f"{_caption(strings['figure'], n, caption)}</figure>")
             case m.Gallery(images=images, caption=caption, number=n, id=gid):
                 cols = 2 if len(images) in (2, 4) else 3
-                cells = "".join(f'<div class="cell">{_img(i)}</div>' for i in images)
+                cells = "".join(f'<div class="cell">{_img(i, alt)}</div>'
+                                for i, alt in zip(images, m.gallery_alts(block, strings["figure"]),
+                                                  strict=True))
                 out.append(f'<figure id="{escape(gid)}" class="gallery cols-{cols}">'
                            f'<div class="grid">{cells}</div>'
                            f"{_caption(strings['figure'], n, caption)}</figure>")
@@ -100,6 +137,8 @@ def blocks_html(blocks: tuple[m.Block, ...], strings: dict[str, str]) -> Markup:
                 out.append(f"<div{attrs}>{blocks_html(b, strings)}</div>")
             case m.ThematicBreak():
                 out.append("<hr>")
+            case m.Table():
+                out.append(table_html(block, strings))
             case _:
                 raise TypeError(f"unknown block {block!r}")
     return Markup("\n".join(out))
@@ -134,6 +173,9 @@ def render_html(doc: m.Document, layout: str = "default") -> str:
             "summary": inlines_html(s.summary),
             "headings": m.headings(s.blocks, level=2),
             "cover": s.cover.path.as_uri() if s.cover else None,
+            "label": (f"{doc.meta.strings['appendix']} {s.appendix}"
+                      if s.appendix is not None else None),
+            "title": m.section_title(s, doc.meta.strings),
         }
         for s in doc.sections
     ]
@@ -148,8 +190,16 @@ def render_html(doc: m.Document, layout: str = "default") -> str:
         sections=sections,
         has_summaries=doc.has_summaries,
         logo=doc.meta.logo.path.as_uri() if doc.meta.logo else None,
+        created=w3c_datetime(doc.meta),
         inline=inlines_html,
     )
+
+
+def w3c_datetime(meta: m.Meta) -> str | None:
+    """The document's creation time as HTML metadata gives it (UTC): '2018-10-05T00:00:00Z'."""
+    if meta.created is not None:
+        return meta.created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return meta.date.isoformat() if meta.date else None
 
 
 def stylesheet_paths(layout: str = "default") -> list[Path]:

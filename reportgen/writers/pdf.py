@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from .. import model as m
 from ..errors import RenderError
 from ..resources import data_dir
 from .html import font_face_css, render_html, stylesheet_paths
+from .pdfvariant import DEFAULT_VARIANT, claim_ua, parse_variant
 
 log = logging.getLogger(__name__)
 
@@ -34,24 +36,48 @@ def _fetcher_class() -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     class ProjectFetcher(URLFetcher):
-        """Serves file: URLs under the allowed roots; refuses everything else."""
+        """Serves ``file:`` URLs of files under the allowed roots; refuses everything else.
+
+        WeasyPrint asks this one object for every resource: images, stylesheets, fonts,
+        SVG sub-resources, attachments. The path is resolved first (``..`` and symlinks
+        followed), so only where a file really is counts. ``http(s):``, ``data:``, other
+        hosts (``file://server/share``) and anything outside the roots stop the render.
+        """
 
         def __init__(self, roots: list[Path]) -> None:
-            super().__init__(allowed_protocols={"file"})
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
             self.roots = [r.resolve() for r in roots]
             self.refused: list[str] = []
 
-        def fetch(self, url: str, headers: Any = None) -> Any:
+        def check(self, url: str) -> Path:
+            """The file ``url`` names, if it may be read; FatalURLFetchingError otherwise."""
             parsed = urllib.parse.urlsplit(url)
-            path = Path(urllib.request.url2pathname(parsed.path)).resolve()
-            if parsed.scheme != "file" or parsed.netloc or not any(
-                path.is_relative_to(root) for root in self.roots
-            ):
-                self.refused.append(url)
-                raise FatalURLFetchingError(f"refused to read {url}: outside the report project")
-            return super().fetch(url, headers)
+            reason = None
+            if parsed.scheme != "file":
+                reason = f"a {parsed.scheme or 'relative'}: URL (a report reads no URLs)"
+            elif parsed.netloc not in ("", "localhost"):
+                reason = f"a file on another host ({parsed.netloc})"
+            else:
+                path = Path(urllib.request.url2pathname(parsed.path)).resolve()
+                if not any(path.is_relative_to(root) for root in self.roots):
+                    reason = "outside the report project"
+                else:
+                    return path
+            shown = url if len(url) < 120 else url[:117] + "..."
+            self.refused.append(f"{shown}: {reason}")
+            raise FatalURLFetchingError(f"refused to read {shown}: {reason}")
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            # Open the resolved path, not the URL: what was checked is what is read.
+            return super().fetch(self.check(url).as_uri(), headers)
 
     return ProjectFetcher
+
+
+def project_fetcher(project_root: Path, extra_roots: tuple[Path, ...] = ()) -> Any:
+    """The URL fetcher of a build: the project, the package's layouts and fonts, ``extra_roots``."""
+    roots = [project_root, data_dir("layouts"), data_dir("fonts"), *extra_roots]
+    return _fetcher_class()(roots)
 
 
 @contextmanager
@@ -76,13 +102,24 @@ def _bundled_fonts_only() -> Iterator[None]:
                 os.environ["FONTCONFIG_FILE"] = saved
 
 
-def render_pdf(doc: m.Document, project_root: Path, layout: str = "default") -> tuple[bytes, int]:
-    """The PDF of ``doc`` as bytes, and its number of pages."""
+@dataclass
+class PdfOutput:
+    data: bytes  # empty when only the layout was asked for
+    pages: int
+    #: The page (1-based) each element id starts on: link targets, for the DOCX's PAGEREFs.
+    anchor_pages: dict[str, int] = field(default_factory=dict)
+
+
+def render_pdf(doc: m.Document, project_root: Path, layout: str = "default",
+               variant: str = DEFAULT_VARIANT, write: bool = True) -> PdfOutput:
+    """The PDF of ``doc`` as bytes (if ``write``), its number of pages and its anchors' pages;
+    ``variant`` as in ``pdfvariant``."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    chosen = parse_variant(variant)
     html = render_html(doc, layout)
-    fetcher = _fetcher_class()([project_root, data_dir("layouts"), data_dir("fonts")])
+    fetcher = project_fetcher(project_root)
     with _bundled_fonts_only():
         font_config = FontConfiguration()
     stylesheets = [weasyprint.CSS(string=font_face_css(), font_config=font_config,
@@ -92,15 +129,23 @@ def render_pdf(doc: m.Document, project_root: Path, layout: str = "default") -> 
     try:
         document = weasyprint.HTML(
             string=html, base_url=project_root.as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=stylesheets, font_config=font_config)
-        pdf = document.write_pdf()
+        ).render(stylesheets=stylesheets, font_config=font_config, pdf_tags=chosen.tags,
+                 pdf_variant=chosen.weasyprint)
+        if chosen.ua_claim:
+            claim_ua(document)
+        # The file identifier is a hash of the content (the same input, the same /ID).
+        pdf = document.write_pdf(pdf_variant=chosen.weasyprint, pdf_tags=chosen.tags,
+                                 pdf_identifier=True) if write else b""
     except Exception as exc:
         if fetcher.refused:
-            raise ClosedWorldError(
-                "; ".join(f"refused to read {u}" for u in fetcher.refused)
-            ) from exc
+            raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused)
+                                   ) from exc
         raise RenderError(f"WeasyPrint failed: {exc}") from exc
     if fetcher.refused:
         raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
     assert isinstance(pdf, bytes)
-    return pdf, len(document.pages)
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    return PdfOutput(pdf, len(document.pages), anchors)

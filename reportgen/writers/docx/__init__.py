@@ -12,6 +12,7 @@ writes the returned bytes.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 import docx
@@ -24,7 +25,7 @@ from ...errors import RenderError
 from ...resources import layout_dir
 from .body import BodyWriter
 from .ooxml import lang_tag
-from .package import reproducible_zip, request_field_update, set_properties
+from .package import reproducible_zip, request_field_update, set_properties, timestamp
 from .page import furnish
 from .pictures import Pictures
 from .styles import REQUIRED_STYLES, complete_styles, set_default_language
@@ -37,21 +38,27 @@ def default_reference() -> Path:
     return layout_dir("default") / "reference.docx"
 
 
-def render_docx(doc: m.Document, project_root: Path, reference: Path | None = None) -> bytes:
-    """The DOCX of ``doc`` as bytes, styled by ``reference`` (default: the bundled one)."""
+def render_docx(doc: m.Document, project_root: Path, reference: Path | None = None,
+                pages: Mapping[str, int] | None = None) -> bytes:
+    """The DOCX of ``doc`` as bytes, styled by ``reference`` (default: the bundled one).
+
+    ``pages`` (the page of each link target in the print layout, when known) fills the
+    cached results of the PAGEREF fields of cross-references, which Word and LibreOffice
+    recompute for the DOCX's own pagination.
+    """
     default = _open(default_reference())
     document = default if reference is None else _open(reference)
     styles = complete_styles(document, default)
     set_default_language(styles, lang_tag(doc.meta.lang))
     _clear_body(document)
     pictures = Pictures(document.part, project_root)
-    BodyWriter(document, styles, doc, pictures).write()
+    BodyWriter(document, styles, doc, pictures, pages).write()
     furnish(document, styles, doc.meta.title)
     set_properties(document, doc.meta)
     request_field_update(document)
     buffer = io.BytesIO()
     document.save(buffer)
-    return reproducible_zip(buffer.getvalue(), doc.meta.date)
+    return reproducible_zip(buffer.getvalue(), timestamp(doc.meta))
 
 
 def _open(path: Path) -> DocxDocument:

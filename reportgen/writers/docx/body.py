@@ -4,15 +4,17 @@ Part of the render stage. Walks the document model once and appends
 WordprocessingML to the reference document's (emptied) body. Every paragraph,
 run and table refers to a named style of the reference document; the only
 direct properties are those no style can carry: languages, list restarts,
-table geometry, picture sizes, and bold or italic on a run whose one
-character-style slot another style took (a bold word in inline code). Unknown
-model nodes are bugs (TypeError). Reads no other writer's output.
+table geometry, picture sizes, and bold or italic on a
+run whose one character-style slot another style took (a bold word in inline
+code). Unknown model nodes are bugs (TypeError). Reads no other writer's
+output; the pages of link targets, if given, are only the cached results of
+PAGEREF fields, which Word and LibreOffice recompute.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from docx.document import Document as DocxDocument
@@ -22,6 +24,7 @@ from lxml import etree
 
 from ... import model as m
 from ...errors import RenderError
+from .notes import Footnotes
 from .ooxml import (
     bookmark,
     break_run,
@@ -34,8 +37,11 @@ from .ooxml import (
     text_runs,
 )
 from .ooxml import field as make_field
+from .page import page_setup, section_break, turned
 from .pictures import EMU_PER_MM, EMU_PER_TWIP, Pictures, fit
 from .styles import StyleMap
+from .tables import caption as table_caption
+from .tables import data_table
 from .targets import plan
 
 #: The contents field: levels 1-3 of the outline, as links, hiding page numbers on the web.
@@ -72,7 +78,7 @@ class BodyWriter:
     """Appends the report to the body of ``document``, in reading order."""
 
     def __init__(self, document: DocxDocument, styles: StyleMap, doc: m.Document,
-                 pictures: Pictures) -> None:
+                 pictures: Pictures, pages: Mapping[str, int] | None = None) -> None:
         self.document = document
         self.styles = styles
         self.doc = doc
@@ -88,8 +94,14 @@ class BodyWriter:
             raise RenderError("the reference document's page setup has no page size or margins")
         self.column = int(page - left - right)  # the text column's width, EMU
         self.column_twips = self.column // EMU_PER_TWIP
+        height = section.page_height
+        self.landscape_twips = int((height or page) - left - right) // EMU_PER_TWIP
+        self.page_setup = page_setup(self._end)
         self._bookmarks = 0
         self.targets = plan(doc, self._lang)
+        self.footnotes = Footnotes(document, styles)
+        #: Page of each link target in the PDF: the PAGEREF fields' cached results.
+        self.pages = pages or {}
 
     # ------------------------------------------------------------ the parts
     def write(self) -> None:
@@ -103,6 +115,20 @@ class BodyWriter:
             self.section(section)
         if self.meta.list_of_figures == "end":
             self.list_of_figures()
+        self._end_with_last_section()
+
+    def _end_with_last_section(self) -> None:
+        """A landscape table at the very end: its page setup becomes the document's last one
+        (else the break after it would open an empty portrait page)."""
+        last = self._end.getprevious()
+        sect_pr = last.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if last is not None else None
+        if sect_pr is None:
+            return
+        for tag in ("w:pgSz", "w:pgMar"):
+            mine, theirs = self._end.find(qn(tag)), sect_pr.find(qn(tag))
+            if mine is not None and theirs is not None:
+                mine.getparent().replace(mine, theirs)
+        last.getparent().remove(last)
 
     def cover(self) -> None:
         meta = self.meta
@@ -176,7 +202,7 @@ class BodyWriter:
 
     def section(self, section: m.Section) -> None:
         ctx = self._section_context(section)
-        heading = self.text_paragraph("Heading 1", section.title, ctx)
+        heading = self.text_paragraph("Heading 1", m.section_title(section, self.strings), ctx)
         self._bookmark(heading, self.targets.by_node[id(section)])
         if section.cover is not None:
             p = self._new("Section Cover")
@@ -216,8 +242,22 @@ class BodyWriter:
                 self.blocks(blocks, inner, depth)
             case m.ThematicBreak():
                 self._new("Thematic Break")
+            case m.Table():
+                self.table(block, ctx)
             case _:
                 raise TypeError(f"unknown block {block!r}")
+
+    def table(self, table: m.Table, ctx: Context) -> None:
+        if table.role != "landscape":
+            table_caption(self, table, ctx)
+            self._append(data_table(self, table, ctx, self.column_twips))
+            return
+        # A section of its own, turned: the break before ends the portrait pages.
+        normal = self.styles.para("Normal")
+        self._append(section_break(self.page_setup, normal))
+        table_caption(self, table, ctx)
+        self._append(data_table(self, table, ctx, self.landscape_twips))
+        self._append(section_break(turned(self.page_setup), normal))
 
     def list_block(self, block: m.ListBlock, ctx: Context, depth: int) -> None:
         suffix = "" if depth == 0 else " 2"  # deeper lists share the second level's look
@@ -235,7 +275,7 @@ class BodyWriter:
 
     def figure(self, figure: m.Figure, ctx: Context) -> None:
         width, height = fit(figure.image, self.column, FIGURE_MAX_HEIGHT)
-        alt = figure.image.alt or m.plain_text(figure.caption) or self._label(figure.number)
+        alt = m.figure_alt(figure, self.strings['figure'])
         p = self._new("Figure")
         p.append(el("w:r", None, self.pictures.drawing(figure.image, width, height, alt)))
         self.caption(figure, ctx)
@@ -257,10 +297,9 @@ class BodyWriter:
         left, right = self._cell_margins("Gallery Grid")
         width = (widths[0] - left - right) * EMU_PER_TWIP
         height = round(width * GALLERY_RATIO)
-        caption = m.plain_text(gallery.caption) or self._label(gallery.number)
         cells = []
-        for index, image in enumerate(gallery.images, 1):
-            alt = image.alt or f"{caption} ({index}/{count})"
+        for image, alt in zip(gallery.images, m.gallery_alts(gallery, self.strings["figure"]),
+                              strict=True):
             p = paragraph(self.styles.para("Gallery Image"))
             p.append(el("w:r", None, self.pictures.drawing(image, width, height, alt, crop=True)))
             cells.append([p])
@@ -324,6 +363,19 @@ class BodyWriter:
                     if role in SPAN_STYLES:
                         inner = inner.styled(SPAN_STYLES[role])
                     out.extend(self.inlines(children, inner))
+                case m.Note(number=number, paragraphs=paragraphs):
+                    plain = Context(lang=ctx.lang)  # a note in bold text is not bold
+                    out.append(self.footnotes.add(
+                        number, [self.inlines(p, plain) for p in paragraphs], ctx.lang))
+                case m.PageRef(target=target):
+                    bookmark_name = self.targets.by_anchor[target]
+                    cached = str(self.pages.get(target, "?"))
+                    out.extend(make_field(f"PAGEREF {bookmark_name} \\h",
+                                          self._runs(cached, ctx)))
+                case m.CrossRef(target=target, children=children):
+                    runs = self.inlines(children, ctx)
+                    if runs:
+                        out.append(hyperlink(runs, anchor=self.targets.by_anchor[target]))
                 case _:
                     raise TypeError(f"unknown inline node {node!r}")
         return out

@@ -44,10 +44,18 @@ def set_properties(document: DocxDocument, meta: m.Meta) -> None:
     props.keywords = m.metadata_text(f"{meta.organization_short}, {meta.period_id}")
     props.language = lang_tag(meta.lang)
     props.revision = 1
-    date = meta.date or FALLBACK_DATE
-    stamp = dt.datetime(date.year, date.month, date.day)
+    stamp = timestamp(meta)
     props.created = stamp
     props.modified = stamp
+
+
+def timestamp(meta: m.Meta) -> dt.datetime:
+    """When the document says it was made, in UTC without tzinfo (as python-docx and zip want):
+    the build's time (SOURCE_DATE_EPOCH or the report's date), never the clock."""
+    if meta.created is not None:
+        return meta.created.astimezone(dt.UTC).replace(tzinfo=None)
+    date = meta.date or FALLBACK_DATE
+    return dt.datetime(date.year, date.month, date.day)
 
 
 def request_field_update(document: DocxDocument) -> None:
@@ -65,10 +73,11 @@ def request_field_update(document: DocxDocument) -> None:
     node.set(qn("w:val"), "true")
 
 
-def reproducible_zip(data: bytes, date: dt.date | None) -> bytes:
+def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
     """``data`` (a zip) rewritten with fixed entry dates and attributes, entries in order."""
-    day = date or FALLBACK_DATE
-    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    # Zip dates start in 1980 and count seconds in steps of two.
+    stamp = (1980, 1, 1, 0, 0, 0) if when.year < 1980 else (
+        when.year, when.month, when.day, when.hour, when.minute, when.second // 2 * 2)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for entry in src.infolist():

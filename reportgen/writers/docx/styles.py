@@ -28,13 +28,15 @@ REQUIRED_STYLES: dict[str, tuple[str, ...]] = {
         "Summary Heading", "List Bullet", "List Bullet 2", "List Number", "List Number 2",
         "List Continue", "List Continue 2", "Quote", "Thematic Break", "Figure", "Caption",
         "Section Cover", "Gallery Image", "Metric Value", "Metric Label", "Metric Detail",
+        "Table Caption", "Table Text", "Table Text Right", "Table Text Center", "Table Heading",
+        "Table Heading Right", "Table Heading Center", "Table Group", "Footnote Text",
         "Header", "Footer",
     ),
     "character": (
         "Strong", "Emphasis", "Strong Emphasis", "Hyperlink", "Code", "Caption Label",
-        "Cover Label", "Superscript", "Subscript", "Underlined", "Marked",
+        "Cover Label", "Superscript", "Subscript", "Underlined", "Marked", "Footnote Reference",
     ),
-    "table": ("Metric Tiles", "Gallery Grid"),
+    "table": ("Metric Tiles", "Gallery Grid", "Data Table"),
 }
 
 

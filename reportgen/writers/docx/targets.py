@@ -1,4 +1,4 @@
-"""Link targets of the DOCX report: a bookmark for every heading and figure, and the TOC.
+"""Link targets of the DOCX report: a bookmark for every heading, figure and table; the TOC.
 
 Part of the render stage. Planned in one pass before the body is written,
 because the contents (which links to the headings) comes before them.
@@ -57,7 +57,7 @@ def plan(doc: m.Document, lang_of: Callable[[str], str | None]) -> Targets:
     for section in doc.sections:
         lang = lang_of(section.lang)
         name = targets.add(section, [f"sec-{section.id}", section.id])
-        targets.toc.append(TocEntry(1, section.title, name, lang))
+        targets.toc.append(TocEntry(1, m.section_title(section, doc.meta.strings), name, lang))
         _plan_blocks(section.blocks, targets, lang, lang_of)
     if doc.meta.list_of_figures == "end":
         _plan_lof(doc, targets)
@@ -80,7 +80,8 @@ def _plan_blocks(blocks: Sequence[m.Block], targets: Targets, lang: str | None,
                 if level <= 3:
                     targets.toc.append(TocEntry(max(level, 2), m.plain_text(children), name,
                                                 lang))
-            case m.Figure(id=anchor) | m.Gallery(id=anchor) | m.Chart(id=anchor):
+            case m.Figure(id=anchor) | m.Gallery(id=anchor) | m.Chart(id=anchor) | m.Table(
+                    id=anchor):
                 targets.add(block, [anchor], prefix="_Ref")
             case m.Div(blocks=inner, lang=div_lang):
                 _plan_blocks(inner, targets, lang_of(div_lang) if div_lang else lang, lang_of)

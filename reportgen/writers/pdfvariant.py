@@ -1,0 +1,130 @@
+"""PDF writer, archival part: which PDF/A or PDF/UA variant WeasyPrint writes, and its claims.
+
+Part of the render stage. A variant is one of WeasyPrint's own (``pdf/a-2b``,
+``pdf/ua-1``, ...), ``none`` (a plain, untagged PDF), or a PDF/A variant
+combined with PDF/UA-1 (``pdf/a-2a+ua-1``, the default): WeasyPrint writes
+the PDF/A file with its structure tree, and the XMP metadata also claims
+PDF/UA-1, with the extension schema that PDF/A requires for a property
+outside its predefined schemas (ISO 19005-2, 6.6.2.3). Reads no files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from xml.etree import ElementTree as ET
+
+#: The default: archival (PDF/A-2, level A: tagged, Unicode text) and accessible (PDF/UA-1).
+DEFAULT_VARIANT = "pdf/a-2a+ua-1"
+NONE = "none"
+_UA = "ua-1"
+#: PDF/A parts that PDF/UA-1 (ISO 14289-1, based on PDF 1.7) combines with.
+_UA_BASES = ("pdf/a-2", "pdf/a-3")
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
+_EXT = "http://www.aiim.org/pdfa/ns/extension/"
+_SCHEMA = "http://www.aiim.org/pdfa/ns/schema#"
+_PROPERTY = "http://www.aiim.org/pdfa/ns/property#"
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """What to ask WeasyPrint for: its ``pdf_variant``, tagging, and a PDF/UA-1 claim."""
+
+    name: str
+    weasyprint: str | None
+    tags: bool
+    ua_claim: bool
+
+    @property
+    def pdfa(self) -> str | None:
+        """'2A' for PDF/A-2a (as pikepdf's ``pdfa_status`` says it), None if not PDF/A."""
+        if self.weasyprint and self.weasyprint.startswith("pdf/a-"):
+            return self.weasyprint.removeprefix("pdf/a-").upper()
+        return None
+
+    @property
+    def ua(self) -> bool:
+        return self.ua_claim or bool(self.weasyprint and self.weasyprint.startswith("pdf/ua-"))
+
+
+def known_variants() -> list[str]:
+    """Every variant name ``parse_variant`` accepts, for --help and error messages."""
+    from weasyprint.pdf import VARIANTS
+
+    names = [NONE, *sorted(v for v in VARIANTS if v != "debug")]
+    names += [f"{v}+{_UA}" for v in sorted(VARIANTS) if v.startswith(_UA_BASES)]
+    return names
+
+
+def parse_variant(name: str) -> Variant:
+    """The variant called ``name``; ValueError (with the known names) for anything else."""
+    from weasyprint.pdf import VARIANTS
+
+    if name == NONE:
+        return Variant(name, None, False, False)
+    base, plus, extra = name.partition("+")
+    if base in VARIANTS and base != "debug" and (
+        not plus or (extra == _UA and base.startswith(_UA_BASES))
+    ):
+        tags = bool(plus) or bool(VARIANTS[base][1].get("pdf_tags"))
+        return Variant(name, base, tags, bool(plus))
+    raise ValueError(f"unknown PDF variant '{name}'; known: {', '.join(known_variants())}")
+
+
+def claim_ua(document: Any) -> None:
+    """Make the XMP metadata WeasyPrint writes for ``document`` also claim PDF/UA-1."""
+    from weasyprint.pdf.metadata import DocumentMetadata
+
+    class WithUAClaim(DocumentMetadata):
+        def generate_rdf_metadata(self, variant: str, version: int, conformance: Any) -> bytes:
+            rdf = ET.fromstring(super().generate_rdf_metadata(variant, version, conformance))
+            rdf.append(_ua_description())
+            rdf.append(_ua_extension_schema())
+            return bytes(ET.tostring(rdf, encoding="utf-8"))
+
+    old = document.metadata
+    document.metadata = WithUAClaim(
+        title=old.title, authors=old.authors, description=old.description,
+        keywords=old.keywords, generator=old.generator, created=old.created,
+        modified=old.modified, attachments=old.attachments, lang=old.lang,
+        custom=old.custom, xmp_metadata=old.xmp_metadata)
+
+
+def _el(tag: str, attrs: dict[str, str] | None = None, text: str | None = None,
+        children: list[ET.Element] | None = None) -> ET.Element:
+    node = ET.Element(tag, attrs or {})
+    node.text = text
+    node.extend(children or [])
+    return node
+
+
+def _ua_description() -> ET.Element:
+    return _el(f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": "", f"{{{_PDFUAID}}}part": "1"})
+
+
+def _ua_extension_schema() -> ET.Element:
+    """The pdfaExtension description of the pdfuaid schema, as PDF/A validators require."""
+    resource = {f"{{{_RDF}}}parseType": "Resource"}
+    prop = _el(f"{{{_RDF}}}li", resource, children=[
+        _el(f"{{{_PROPERTY}}}name", text="part"),
+        _el(f"{{{_PROPERTY}}}valueType", text="Integer"),
+        _el(f"{{{_PROPERTY}}}category", text="internal"),
+        _el(f"{{{_PROPERTY}}}description", text="Indicates, which part of ISO 14289 standard "
+            "is followed"),
+    ])
+    schema = _el(f"{{{_RDF}}}li", resource, children=[
+        _el(f"{{{_SCHEMA}}}schema", text="PDF/UA Universal Accessibility Schema"),
+        _el(f"{{{_SCHEMA}}}namespaceURI", text=_PDFUAID),
+        _el(f"{{{_SCHEMA}}}prefix", text="pdfuaid"),
+        _el(f"{{{_SCHEMA}}}property", children=[_el(f"{{{_RDF}}}Seq", children=[prop])]),
+    ])
+    return _el(f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": ""}, children=[
+        _el(f"{{{_EXT}}}schemas", children=[_el(f"{{{_RDF}}}Bag", children=[schema])]),
+    ])
+
+
+for _prefix, _uri in (("pdfuaid", _PDFUAID), ("pdfaExtension", _EXT), ("pdfaSchema", _SCHEMA),
+                      ("pdfaProperty", _PROPERTY)):
+    ET.register_namespace(_prefix, _uri)
