@@ -17,6 +17,7 @@ from PIL import Image
 from reportgen import outcache
 from reportgen.build import BuildResult, build
 from reportgen.model import Document
+from reportgen.writers.pdfvariant import DEFAULT_VARIANT
 
 from .conftest import Project
 from .test_charts import SECTION, chart_project
@@ -129,10 +130,10 @@ def test_a_layout_or_font_change_misses_the_cache(project: Project, tmp_path: Pa
     # A font file's bytes are part of every output's key as well.
     doc = rebuilt.edition().document
     assert isinstance(doc, Document)
-    key = outcache.output_key("pdf", doc, "default", None)
+    key = outcache.output_key("pdf", doc, "default", None, DEFAULT_VARIANT)
     font = sorted((package / "fonts").glob("*.ttf"))[0]
     font.write_bytes(font.read_bytes() + b"\0")
-    assert outcache.output_key("pdf", doc, "default", None) != key
+    assert outcache.output_key("pdf", doc, "default", None, DEFAULT_VARIANT) != key
 
 
 def _warn(message: str) -> int:
