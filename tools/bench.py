@@ -152,7 +152,7 @@ def reference_inputs(project: Path, work: Path) -> list[Path]:
                 + "\n".join(parts) + "</body></html>")
         # Links inside the report point at ids Pandoc would have to carry over exactly
         # (appendices are left out here): the reference gets their text only.
-        html = re.sub(r'<a href="#[^"]*">(.*?)</a>', r"\1", html, flags=re.S)
+        html = re.sub(r'<a\b[^>]*href="#[^"]*"[^>]*>(.*?)</a>', r"\1", html, flags=re.S)
         # Paths relative to the project: Typst reads files under its root only.
         html = html.replace(f'src="{project.resolve().as_uri()}/', 'src="')
         target = work / f"reference.{lang}.html"
