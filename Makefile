@@ -1,5 +1,6 @@
 # Quick start:  make report  (build the sample report into dist/)
 #               make test    (run the whole test suite)
+#               make bench   (time builds against Pandoc and Typst: docs/performance.md)
 # Both set up a virtual environment in .venv and install what is missing.
 
 PYTHON ?= python3
@@ -13,13 +14,21 @@ RUNTIME_DEBS = libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS    = poppler-utils qpdf libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report test lint schema bench-check clean runtime-deps test-deps
+.PHONY: report test lint schema bench bench-check clean runtime-deps test-deps
 
 report: $(VENV)/.installed runtime-deps
 	$(BIN)/reportgen build $(PROJECT) -o $(OUT) --timings
 
 test: $(VENV)/.installed runtime-deps test-deps
 	$(BIN)/python -m pytest -q
+
+# BENCH_ARGS, e.g. BENCH_ARGS="--runs 5 --cases large" (see python tools/bench.py --help).
+bench: $(VENV)/.bench runtime-deps
+	$(BIN)/python tools/bench.py $(BENCH_ARGS)
+
+$(VENV)/.bench: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	touch $@
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check reportgen tests tools

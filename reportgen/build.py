@@ -19,24 +19,25 @@ import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from . import outcache
 from .assemble import Assembly, collect
-from .charts import DrawStats, draw_all
+from .charts import DrawStats, charts_of, draw_all
 from .consistency import check_narrative
 from .errors import InputError, Problem, Problems
 from .model import CrossRef, Document, PageRef
+from .outcache import output_key
 from .outputs import remove_leftovers, write_all_atomic, write_atomic
+from .parallel import Logged, charts_to_draw, draw_charts, render_docx_job, render_pdf_job, submit, workers
+from .parallel import result as result_of
 from .project import Project, load_project
 from .references import rewrite_refs
 from .writers.pdfvariant import DEFAULT_VARIANT
-
-if TYPE_CHECKING:
-    from .writers.pdf import PdfOutput
 
 __all__ = ["FORMATS", "BuildResult", "Edition", "build", "check", "source_date", "write_atomic"]
 
@@ -91,6 +92,7 @@ class Edition:
 class BuildResult(_Timed):
     editions: dict[str, Edition] = field(default_factory=dict)
     charts: DrawStats | None = None  # over all editions built
+    reused: list[Path] = field(default_factory=list)  # outputs taken from the cache, unrendered
 
     def edition(self, lang: str | None = None) -> Edition:
         """The edition in ``lang``; without it, the only edition built."""
@@ -161,6 +163,18 @@ def _ordered(problems: list[Problem], strict: bool) -> list[Problem]:
     return out
 
 
+def _document(edition: Edition) -> Document:
+    assert edition.document is not None
+    return edition.document
+
+
+def _size(doc: Document | None) -> int:
+    """A rough measure of how long a document takes to render: its blocks and charts."""
+    if doc is None:
+        return 0
+    return sum(len(s.blocks) + 20 * sum(1 for _ in charts_of(s.blocks)) for s in doc.sections)
+
+
 def output_name(period_id: str, fmt: str, lang: str | None = None) -> str:
     """'report-2018-9m.pdf'; with several editions, 'report-2018-9m.kk.pdf'."""
     return f"report-{period_id}.{lang}.{fmt}" if lang else f"report-{period_id}.{fmt}"
@@ -193,21 +207,6 @@ def has_page_refs(doc: Document) -> bool:
     return bool(found)
 
 
-def _layout(doc: Document, root: Path, layout: str, variant: str, write: bool
-            ) -> Callable[[], PdfOutput]:
-    """The print layout of ``doc``, made once when first asked for (by the PDF or the DOCX)."""
-    made: list[PdfOutput] = []
-
-    def get() -> PdfOutput:
-        if not made:
-            from .writers.pdf import render_pdf
-
-            made.append(render_pdf(doc, root, layout, variant, write=write))
-        return made[0]
-
-    return get
-
-
 def build(
     project_dir: Path,
     out_dir: Path,
@@ -218,12 +217,15 @@ def build(
     langs: Sequence[str] | None = None,
     draft: bool = False,
     pdf_variant: str = DEFAULT_VARIANT,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build the editions ``langs`` (default: all the report's) of one period into ``out_dir``.
 
     The input is checked first (``check``): an error, or with ``strict`` a warning, stops
     the build before anything is rendered. Every edition is rendered before any file is
-    written, so a failure writes nothing.
+    written, so a failure writes nothing. Charts and outputs are rendered in ``jobs`` worker
+    processes (default: one per usable core); an output whose inputs did not change since
+    the last build comes from the cache (``outcache``).
     """
     result = BuildResult()
     checked = check(project_dir, period_id, strict, langs, draft)
@@ -235,41 +237,83 @@ def build(
     project, period_id = checked.project, checked.period_id
     assert project is not None and period_id is not None
     several = len(project.report.editions) > 1
-    rendered: dict[Path, bytes] = {}
-    drawn = cached = 0
     for lang, assembly in checked.assemblies.items():
         edition = result.editions[lang] = Edition(lang)
-        suffix = f" {lang}" if several else ""
         doc = assembly.document
         assert doc is not None  # no error, so every edition is complete
-        doc = edition.document = dataclasses.replace(
+        edition.document = dataclasses.replace(
             doc, meta=dataclasses.replace(doc.meta, created=source_date(doc.meta.date)))
-        with result.stage("charts" + suffix):
-            stats = draw_all(doc, project.report.layout)
-        drawn, cached = drawn + stats.drawn, cached + stats.cached
-        laid_out = _layout(doc, project.root, project.report.layout, pdf_variant,
-                           write="pdf" in formats)
-        for fmt in FORMATS:
-            if fmt not in formats:
-                continue
-            with result.stage(f"render {fmt}{suffix}"):
-                if fmt == "pdf":
-                    data = laid_out().data
-                    edition.pages["pdf"] = laid_out().pages
+    docs = [e.document for e in result.editions.values() if e.document is not None]
+    layout = project.report.layout
+    # Outputs whose inputs did not change come from the cache; the rest are rendered in
+    # worker processes, the biggest PDF first. A DOCX whose cross-references show page
+    # numbers takes them from its edition's print layout, so it waits for it (a layout
+    # without the PDF's bytes when the PDF itself is not wanted or comes from the cache).
+    rendered: dict[Path, bytes] = {}
+    keep: list[tuple[str, str, bytes, int | None]] = []  # for the cache: name, key, data, pages
+    pdfs: list[tuple[Edition, Path | None, str]] = []  # edition, PDF target (None: layout only)
+    docxs: list[tuple[Edition, Path, str, bool]] = []  # ..., whether it needs the layout
+    with result.stage("cache"):
+        for edition in result.editions.values():
+            doc = edition.document
+            assert doc is not None
+            drawn_all = not charts_to_draw([doc])
+            hits: dict[str, bool] = {}
+            for fmt in (f for f in FORMATS if f in formats):
+                target = out_dir / output_name(period_id, fmt, edition.lang if several else None)
+                edition.outputs[fmt] = target
+                key = output_key(fmt, doc, layout, reference_docx, pdf_variant) if drawn_all else ""
+                hit = outcache.load(project.root, target.name, key) if key else None
+                hits[fmt] = hit is not None
+                if hit is not None:
+                    rendered[target] = hit[0]
+                    result.reused.append(target)
+                    if hit[1] is not None:
+                        edition.pages[fmt] = hit[1]
+                elif fmt == "pdf":
+                    pdfs.append((edition, target, key))
                 else:
-                    from .writers.docx import render_docx
+                    docxs.append((edition, target, key, has_page_refs(doc)))
+            needs_layout = any(e is edition and refs for e, _, _, refs in docxs)
+            if needs_layout and not any(e is edition for e, _, _ in pdfs):
+                pdfs.append((edition, None, ""))
+    pdfs.sort(key=lambda job: -_size(job[0].document))
+    with workers(jobs, tasks=max(len(pdfs) + len(docxs), len(charts_to_draw(docs)))) as pool:
+        with result.stage("charts"):
+            drawn = draw_charts(pool, charts_to_draw(docs), layout)
+            stats = [draw_all(doc, layout) for doc in docs]
+            result.charts = DrawStats(drawn, sum(s.cached for s in stats) - drawn)
+        with result.stage("render"):
+            def docx_job(edition: Edition, pages: dict[str, int]) -> Future[tuple[bytes, Logged]]:
+                assert edition.document is not None
+                return submit(pool, render_docx_job, edition.document, project.root,
+                              reference_docx, pages)
 
-                    # The DOCX's page references get the print layout's pages as their
-                    # cached values, so the PDF is laid out even for a DOCX-only build
-                    # when the edition has any.
-                    anchor_pages = laid_out().anchor_pages if has_page_refs(doc) else {}
-                    data = render_docx(doc, project.root, reference_docx, anchor_pages)
-            target = out_dir / output_name(period_id, fmt, lang if several else None)
-            rendered[target] = data
-            edition.outputs[fmt] = target
-    result.charts = DrawStats(drawn, cached)
+            pdf_futures = [submit(pool, render_pdf_job, e.document, project.root, layout,
+                                  pdf_variant, out is not None) for e, out, _ in pdfs]
+            docx_futures = {id(e): docx_job(e, {}) for e, _, _, refs in docxs if not refs}
+            for (edition, pdf_target, key), future in zip(pdfs, pdf_futures, strict=True):
+                made = result_of(future)
+                if any(e is edition and refs for e, _, _, refs in docxs):
+                    docx_futures[id(edition)] = docx_job(edition, made.anchor_pages)
+                if pdf_target is None:
+                    continue
+                rendered[pdf_target] = made.data
+                edition.pages["pdf"] = made.pages
+                keep.append((pdf_target.name, key or output_key(
+                    "pdf", _document(edition), layout, reference_docx, pdf_variant),
+                    made.data, made.pages))
+            for edition, docx_target, key, _ in docxs:
+                data = result_of(docx_futures[id(edition)])
+                rendered[docx_target] = data
+                keep.append((docx_target.name, key or output_key(
+                    "docx", _document(edition), layout, reference_docx, pdf_variant), data, None))
     with result.stage("write"):
         for target in rendered:
             remove_leftovers(target)
         write_all_atomic(rendered)
+    # Cached only once the outputs are written: a failed build leaves no entry behind.
+    with result.stage("store cache"):
+        for name, key, data, pages in keep:
+            outcache.store(project.root, name, key, data, pages)
     return result

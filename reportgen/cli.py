@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
                    "text, marked as a draft, instead of stopping")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--timings", action="store_true", help="print the time of each stage")
+    b.add_argument("-j", "--jobs", metavar="N", type=_positive, default=None,
+                   help="worker processes drawing charts and rendering outputs "
+                   "(default: one per usable core; 1 renders in this process)")
     b.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     b.add_argument("--format", metavar="LIST", dest="formats", type=_formats,
                    default=("pdf", "docx"),
@@ -186,6 +189,12 @@ def _formats(value: str) -> tuple[str, ...]:
     return formats
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return int(value)
+
+
 def _existing_file(value: str) -> Path:
     path = Path(value)
     if not path.is_file():
@@ -245,7 +254,8 @@ def _build(args: argparse.Namespace) -> int:
     langs = _langs(args.lang)
     result = build(args.project, args.out, args.period, formats=args.formats,
                    strict=args.strict, reference_docx=args.reference_docx, langs=langs,
-                   draft=args.draft, pdf_variant=args.pdf_variant)
+                   draft=args.draft, pdf_variant=args.pdf_variant,
+                   jobs=args.jobs)
     for edition in result.editions.values():
         for fmt, path in edition.outputs.items():
             pages = f" ({edition.pages[fmt]} pages)" if fmt in edition.pages else ""

@@ -72,6 +72,10 @@ class InputError(ReportgenError):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        # Rebuilt from its problems when it comes back from a worker process.
+        return (type(self), (self.problems,))
+
     @classmethod
     def single(cls, loc: SourceLoc | None, message: str) -> InputError:
         return cls([Problem(loc, message)])

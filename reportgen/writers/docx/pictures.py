@@ -9,11 +9,13 @@ in the print layout: the image file itself is embedded untouched.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
-from typing import IO
 
+from docx.image.image import Image as DocxImage
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
 from docx.parts.document import DocumentPart
 from lxml import etree
 
@@ -37,13 +39,28 @@ def fit(image: m.Image, max_width: int, max_height: int) -> tuple[int, int]:
 
 
 class Pictures:
-    """Adds pictures to one document part, numbering their drawings 1, 2, 3, ..."""
+    """Adds pictures to one document part, numbering their drawings 1, 2, 3, ...
+
+    Each image file is embedded once, however often it is shown. python-docx's own
+    ``new_pic_inline`` searches the whole document for ids and re-hashes every image part
+    for each picture, which made a 250-page report take seconds per hundred pictures;
+    here ids are counted and parts are looked up by the file's hash.
+    """
 
     def __init__(self, part: DocumentPart, project_root: Path) -> None:
         self.part = part
         self.root = project_root.resolve()
         self.next_id = part.next_id
         self.count = 0
+        self.embedded: dict[str, tuple[str, DocxImage]] = {}  # sha1 -> (rId, image)
+
+    def _embed(self, path: Path) -> tuple[str, DocxImage]:
+        source = _source(path)
+        data = path.read_bytes() if isinstance(source, str) else source.getvalue()
+        key = hashlib.sha1(data).hexdigest()
+        if key not in self.embedded:
+            self.embedded[key] = self.part.get_or_add_image(source)
+        return self.embedded[key]
 
     def drawing(self, image: m.Image, width: int, height: int, alt: str,
                 crop: bool = False) -> etree._Element:
@@ -51,11 +68,13 @@ class Pictures:
         if not image.path.resolve().is_relative_to(self.root):
             # The same closed world as the PDF writer: only files of the report project.
             raise RenderError(f"refused to read {image.path}: outside the report project")
+        shape_id = self.next_id
         try:
-            inline = self.part.new_pic_inline(_source(image.path), width, height)
+            r_id, embedded = self._embed(image.path)
+            cx, cy = embedded.scaled_dimensions(width, height)
+            inline = CT_Inline.new_pic_inline(shape_id, r_id, embedded.filename, cx, cy)
         except Exception as exc:  # python-docx raises several kinds for unreadable images
             raise RenderError(f"cannot embed {image.path} in the DOCX: {exc}") from exc
-        shape_id = self.next_id
         self.next_id += 1
         self.count += 1
         for side in ("distT", "distB", "distL", "distR"):
@@ -71,7 +90,7 @@ class Pictures:
         return el("w:drawing", None, inline)
 
 
-def _source(path: Path) -> str | IO[bytes]:
+def _source(path: Path) -> str | io.BytesIO:
     if path.suffix.lower() not in _CONVERT:
         return str(path)
     from PIL import Image

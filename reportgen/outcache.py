@@ -1,0 +1,119 @@
+"""Render-stage cache: an output whose inputs have not changed is not rendered again.
+
+Used by the build orchestrator only. An output (the PDF or the DOCX of one
+edition) is keyed by a hash of everything that affects its bytes: the whole
+document model (its text, numbers, metadata and settings, through its ``repr``),
+the content of every file the model refers to (pictures, drawn charts), the
+layout's files, the bundled fonts, the reference DOCX, reportgen's own code and
+the versions of the libraries that render. So an edition whose sections did not
+change (the Kazakh edition when a Russian section is edited, or every edition of
+a rebuild with nothing changed) is copied from the cache, and anything that does
+change misses it: never a stale output. Entries live in the project's
+``.reportgen-cache/outputs`` (safe to delete); one per output name is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.metadata
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from .resources import font_files, layout_dir
+
+CACHE_VERSION = "1"
+_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-docx", "lxml", "Pillow", "markupsafe")
+
+
+def cache_dir(project_root: Path) -> Path:
+    return project_root / ".reportgen-cache" / "outputs"
+
+
+def _files_of(node: Any, found: set[Path]) -> None:
+    """Every file path anywhere in the model (pictures, covers, logo, chart files)."""
+    if isinstance(node, Path):
+        found.add(node)
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for f in dataclasses.fields(node):
+            _files_of(getattr(node, f.name), found)
+    elif isinstance(node, tuple | list):
+        for item in node:
+            _files_of(item, found)
+    elif isinstance(node, dict):
+        for item in node.values():
+            _files_of(item, found)
+
+
+def _code_files() -> list[Path]:
+    package = Path(__file__).resolve().parent
+    return sorted(p for p in package.rglob("*") if p.suffix in (".py", ".po", ".mo"))
+
+
+def output_key(fmt: str, doc: m.Document, layout: str, reference_docx: Path | None,
+               pdf_variant: str) -> str:
+    """The hash of everything the ``fmt`` output of ``doc`` depends on."""
+    # The variant for the DOCX too: its page references come from the print layout.
+    h = hashlib.sha256(f"reportgen-output {CACHE_VERSION} {fmt} {pdf_variant}\n".encode())
+    h.update(repr(doc).encode("utf-8"))
+    files: set[Path] = set()
+    _files_of(doc, files)
+    layout_files = sorted(p for p in layout_dir(layout).rglob("*") if p.is_file())
+    named = [("model", p) for p in sorted(files)] + [("layout", p) for p in layout_files]
+    named += [("font", p) for p in font_files()] + [("code", p) for p in _code_files()]
+    if reference_docx is not None:
+        named.append(("reference", reference_docx))
+    for kind, path in named:
+        h.update(f"\n{kind} {path}\n".encode())
+        h.update(path.read_bytes() if path.is_file() else b"<missing>")
+    for lib in _LIBRARIES:
+        try:
+            h.update(f"\n{lib} {importlib.metadata.version(lib)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"\n{lib} -".encode())
+    return h.hexdigest()
+
+
+def load(project_root: Path, name: str, key: str) -> tuple[bytes, int | None] | None:
+    """The cached output ``name`` made from inputs with hash ``key``, with its page count."""
+    folder = cache_dir(project_root)
+    data, info = folder / f"{key}.out", folder / f"{key}.json"
+    try:
+        meta = json.loads(info.read_text(encoding="utf-8"))
+        if meta.get("name") != name:
+            return None
+        return data.read_bytes(), meta.get("pages")
+    except (OSError, ValueError):
+        return None
+
+
+def store(project_root: Path, name: str, key: str, data: bytes, pages: int | None) -> None:
+    """Keep ``data`` as the output ``name`` for ``key``, replacing older entries of ``name``."""
+    folder = cache_dir(project_root)
+    folder.mkdir(parents=True, exist_ok=True)
+    for info in folder.glob("*.json"):
+        try:
+            old = json.loads(info.read_text(encoding="utf-8")).get("name")
+        except (OSError, ValueError):
+            old = None
+        if old == name or old is None:
+            info.unlink(missing_ok=True)
+            info.with_suffix(".out").unlink(missing_ok=True)
+    # The data first, its description last: an entry without its .json is never read.
+    _write(folder / f"{key}.out", data)
+    _write(folder / f"{key}.json", json.dumps({"name": name, "pages": pages}).encode())
+
+
+def _write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

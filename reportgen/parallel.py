@@ -1,0 +1,153 @@
+"""Render-stage scheduling: charts and outputs drawn in parallel worker processes.
+
+Called only by the build orchestrator. Assembly stays in the parent (it is
+cheap and its errors are collected there); what is slow and independent goes to
+a pool of worker processes: each chart to draw, then each output (the PDF and
+the DOCX of every edition). Workers return bytes; only the parent writes files,
+so outputs stay atomic and the chart cache is written by one process. A worker's
+error comes back as the same exception (``RenderError``, ``InputError``), and what
+it logs is logged again by the parent (a warning is never lost in a worker).
+
+With one job (``jobs=1``, or one usable core) everything runs in this process,
+in the same order, through the same functions: parallel and serial builds give
+the same bytes (tests/test_parallel.py checks it).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import model as m
+from .charts import _store, charts_of, style_file
+
+if TYPE_CHECKING:
+    from .writers.pdf import PdfOutput
+
+T = TypeVar("T")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than exist)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+class SerialExecutor(Executor):
+    """Runs each job at once in this process: the pool of a one-core build."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed back through the future, like a pool does
+            future.set_exception(exc)
+        return future
+
+
+@contextmanager
+def workers(jobs: int | None = None, tasks: int = 2) -> Iterator[Executor]:
+    """A pool of ``jobs`` worker processes (default: the usable cores), never more than
+    ``tasks``; a serial executor when that leaves one."""
+    count = min(jobs or usable_cores(), tasks)
+    if count <= 1:
+        yield SerialExecutor()
+        return
+    # fork: workers start in milliseconds and share the parent's imported modules;
+    # the parent has no threads at this point (WeasyPrint and matplotlib are not loaded).
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        yield pool
+
+
+Logged = list[tuple[str, int, str]]  # logger name, level, message
+
+
+def _logging(fn: Callable[..., T], *args: Any) -> tuple[T, Logged]:
+    """``fn(*args)`` and, in a worker process, what it logged (to be logged by the parent)."""
+    if multiprocessing.parent_process() is None:
+        return fn(*args), []
+    logged: Logged = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            logged.append((record.name, record.levelno, record.getMessage()))
+
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers = [Collect()]
+    try:
+        return fn(*args), logged
+    finally:
+        root.handlers = saved
+
+
+def submit(pool: Executor, fn: Callable[..., T], *args: Any) -> Future[tuple[T, Logged]]:
+    return pool.submit(_logging, fn, *args)
+
+
+def result(future: Future[tuple[T, Logged]]) -> T:
+    """The job's value, after logging here what the worker logged."""
+    value, logged = future.result()
+    for name, level, message in logged:
+        logging.getLogger(name).log(level, message)
+    return value
+
+
+# -------------------------------------------------------------------- charts
+
+def charts_to_draw(docs: Sequence[m.Document]) -> list[m.Chart]:
+    """The charts of ``docs`` whose files are not in the cache, each digest once."""
+    seen: set[str] = set()
+    missing: list[m.Chart] = []
+    for doc in docs:
+        for section in doc.sections:
+            for chart in charts_of(section.blocks):
+                if chart.digest in seen or (chart.svg.is_file() and chart.png.is_file()):
+                    continue
+                seen.add(chart.digest)
+                missing.append(chart)
+    return missing
+
+
+def _draw(chart: m.Chart, style: Path) -> tuple[bytes, bytes]:
+    from .charts.draw import draw
+
+    return draw(chart, style)
+
+
+def draw_charts(pool: Executor, charts: Sequence[m.Chart], layout: str) -> int:
+    """Draw ``charts`` in the pool and store them in the cache; how many were drawn."""
+    style = style_file(layout)
+    futures = [submit(pool, _draw, chart, style) for chart in charts]
+    for chart, future in zip(charts, futures, strict=True):
+        svg, png = result(future)
+        _store(chart.svg, svg)
+        _store(chart.png, png)
+    return len(charts)
+
+
+# ------------------------------------------------------------------- outputs
+
+def render_pdf_job(doc: m.Document, project_root: Path, layout: str, variant: str,
+                   write: bool) -> PdfOutput:
+    """One edition's print layout: the PDF's bytes (if ``write``), pages and anchors' pages."""
+    from .writers.pdf import render_pdf
+
+    return render_pdf(doc, project_root, layout, variant, write=write)
+
+
+def render_docx_job(doc: m.Document, project_root: Path, reference_docx: Path | None,
+                    pages: dict[str, int]) -> bytes:
+    """One edition's DOCX; ``pages``: the print layout's page of each anchor (for PAGEREFs)."""
+    from .writers.docx import render_docx
+
+    return render_docx(doc, project_root, reference_docx, pages)

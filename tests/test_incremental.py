@@ -1,0 +1,151 @@
+"""Incremental and parallel builds: every rebuild equals a clean build of the same input.
+
+An output comes from the cache only while nothing it depends on changed; worker
+processes render exactly what one process renders.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from reportgen import outcache
+from reportgen.build import BuildResult, build
+from reportgen.model import Document
+from reportgen.writers.pdfvariant import DEFAULT_VARIANT
+
+from .conftest import Project
+from .test_charts import SECTION, chart_project
+
+
+def _bytes(result: BuildResult) -> dict[str, bytes]:
+    return {path.name: path.read_bytes()
+            for edition in result.editions.values() for path in edition.outputs.values()}
+
+
+def _clean_build(project: Project, out: Path, jobs: int = 1) -> BuildResult:
+    shutil.rmtree(project.root / ".reportgen-cache", ignore_errors=True)
+    return build(project.root, out, jobs=jobs)
+
+
+def test_parallel_build_equals_serial_build(project: Project) -> None:
+    chart_project(project)
+    serial = _clean_build(project, project.root / "serial", jobs=1)
+    parallel = _clean_build(project, project.root / "parallel", jobs=2)
+    assert serial.charts is not None and parallel.charts is not None
+    assert (serial.charts.drawn, parallel.charts.drawn) == (3, 3)
+    assert _bytes(serial) == _bytes(parallel)
+    assert serial.edition().pages == parallel.edition().pages
+
+
+def test_an_unchanged_project_is_not_rendered_again(project: Project) -> None:
+    chart_project(project)
+    first = build(project.root, project.root / "out", jobs=1)
+    again = build(project.root, project.root / "out", jobs=1)
+    assert first.reused == []
+    assert sorted(again.reused) == sorted(again.edition().outputs.values())
+    assert _bytes(again) == _bytes(first)
+    assert again.edition().pages == first.edition().pages
+
+
+def _edit_text(project: Project) -> None:
+    project.write("sections/a.md", SECTION.replace("Текст раздела.", "Другой текст раздела."))
+
+
+def _longer_by_pages(project: Project) -> None:
+    more = "\n\n".join(f"Добавленный абзац {n}: " + "слово " * 60 for n in range(120))
+    project.write("sections/a.md", SECTION + "\n" + more + "\n")
+
+
+def _delete_a_chart(project: Project) -> None:
+    project.write("sections/a.md", SECTION.replace("```{chart}\nmedia\n```\n", ""))
+    report = project.root / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    start = text.index("  media:\n")
+    end = text.index("  trend:\n")
+    report.write_text(text[:start] + text[end:], encoding="utf-8")
+
+
+def _change_the_data(project: Project) -> None:
+    data = project.root / "activity" / "p1.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("value: 23", "value: 24"),
+                    encoding="utf-8")
+
+
+def _same_size_picture(project: Project) -> None:
+    project.write("sections/a.md", SECTION + "\n![Подпись](../img/pic.png)\n")
+    Image.new("RGB", (40, 30), (20, 90, 200)).save(project.root / "img" / "pic.png")
+
+
+EDITS: dict[str, Callable[[Project], None]] = {
+    "a section's text": _edit_text,
+    "a section longer by pages": _longer_by_pages,
+    "a chart deleted": _delete_a_chart,
+    "a number in the data": _change_the_data,
+    "a picture redrawn at the same size": _same_size_picture,
+}
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_a_rebuild_after_an_edit_equals_a_clean_build(project: Project, edit: str) -> None:
+    chart_project(project)
+    if edit == "a picture redrawn at the same size":
+        project.write("sections/a.md", SECTION + "\n![Подпись](../img/pic.png)\n")
+    before = build(project.root, project.root / "out", jobs=1)
+    old = _bytes(before)
+    EDITS[edit](project)
+    rebuilt = build(project.root, project.root / "out", jobs=1)
+    assert rebuilt.reused == []
+    clean = _clean_build(project, project.root / "clean")
+    assert _bytes(rebuilt) == _bytes(clean)
+    assert rebuilt.edition().pages == clean.edition().pages
+    for name, data in _bytes(rebuilt).items():
+        assert data != old[name], name
+    if edit == "a section longer by pages":
+        assert rebuilt.edition().pages["pdf"] > before.edition().pages["pdf"] + 2
+
+
+def test_a_layout_or_font_change_misses_the_cache(project: Project, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen import resources
+
+    package = tmp_path / "package"
+    for name in ("layouts", "fonts"):
+        shutil.copytree(resources.data_dir(name), package / name)
+    monkeypatch.setattr(resources, "_PACKAGE", package)
+    before = _bytes(build(project.root, project.root / "out", jobs=1, formats=("pdf",)))
+    css = package / "layouts" / "default" / "report.css"
+    css.write_text(css.read_text(encoding="utf-8").replace("font-size: 11pt;", "font-size: 13pt;"),
+                   encoding="utf-8")
+    rebuilt = build(project.root, project.root / "out", jobs=1, formats=("pdf",))
+    assert rebuilt.reused == []
+    clean = _clean_build(project, project.root / "clean")
+    assert _bytes(rebuilt)["report-p1.pdf"] == _bytes(clean)["report-p1.pdf"]
+    assert _bytes(rebuilt) != before
+    # A font file's bytes are part of every output's key as well.
+    doc = rebuilt.edition().document
+    assert isinstance(doc, Document)
+    key = outcache.output_key("pdf", doc, "default", None, DEFAULT_VARIANT)
+    font = sorted((package / "fonts").glob("*.ttf"))[0]
+    font.write_bytes(font.read_bytes() + b"\0")
+    assert outcache.output_key("pdf", doc, "default", None, DEFAULT_VARIANT) != key
+
+
+def _warn(message: str) -> int:
+    logging.getLogger("reportgen.tests").warning(message)
+    return 7
+
+
+def test_a_warning_in_a_worker_reaches_the_build(project: Project,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    from reportgen.parallel import result, submit, workers
+
+    with workers(2, tasks=2) as pool, caplog.at_level(logging.WARNING):
+        futures = [submit(pool, _warn, f"from job {n}") for n in range(2)]
+        assert [result(f) for f in futures] == [7, 7]
+    assert [r.getMessage() for r in caplog.records] == ["from job 0", "from job 1"]

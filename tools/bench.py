@@ -1,0 +1,300 @@
+"""Benchmark: `reportgen build` against Pandoc (DOCX) and Typst (PDF) on the same content.
+
+    python tools/bench.py [--runs 3] [--pages 250] [--charts 30] [--cases sample,large]
+                          [--keep DIR]          (or: make bench)
+
+Every timing is a whole process, as a user runs it (imports included), and the
+figure shown is the median of RUNS runs; the peak memory is the largest resident
+set of the process and of the worker processes it waited for (``os.wait4``).
+
+Projects (copied or generated into a temporary folder, never touching data/):
+- ``sample``: the sample project in data/, all its editions, PDF + DOCX;
+- ``large``: about PAGES pages made by tools/make_large_project.py from a Russian-only
+  view of the sample, its charts drawn from CHARTS distinct specs.
+
+Cases, for each project: ``cold`` (no chart or render cache, no previous output),
+``warm`` (everything as the previous build left it), and for the large project
+``edit`` (one section in the middle gets a paragraph longer, then a rebuild).
+
+Reference, on the same content: the document model is assembled once (expressions
+evaluated, charts drawn: not timed), each edition's sections go into one plain HTML
+file (title, section titles, leads, bodies; no cover, no hand-made contents), and
+then Pandoc writes it as DOCX with a contents field, Pandoc writes it as Typst, and
+Typst typesets that with Report Serif, A4, a contents page and "N / M" page numbers.
+The reference time is the sum of those three processes per edition. Not a test:
+timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_large_project import REPO, SAMPLE, make_project  # noqa: E402
+
+sys.path.insert(0, str(REPO))
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+    output: str
+
+
+def run(cmd: list[str], cwd: Path = REPO) -> Run:
+    """Run ``cmd`` to the end; its wall time, peak memory and output. Fails loudly."""
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{text}")
+    return Run(seconds, usage.ru_maxrss / 1024, text)  # ru_maxrss is in KiB on Linux
+
+
+def reportgen(*args: str) -> list[str]:
+    return [sys.executable, "-m", "reportgen", *args]
+
+
+# ------------------------------------------------------------------ projects
+
+def russian_sample(out: Path) -> Path:
+    """The sample as a one-language (Russian) project: the large report is one edition."""
+    shutil.copytree(SAMPLE, out, ignore=shutil.ignore_patterns(".reportgen-cache"))
+    report = yaml.safe_load((out / "report.yaml").read_text(encoding="utf-8"))
+
+    def ru(value: Any) -> Any:
+        if isinstance(value, dict):
+            if "ru" in value and set(value) <= {"ru", "kk", "en"}:
+                return ru(value["ru"])
+            return {k: ru(v) for k, v in value.items()}
+        return [ru(v) for v in value] if isinstance(value, list) else value
+
+    sections = [s["ru"] if isinstance(s, dict) else s for s in report.pop("sections")]
+    report.pop("languages", None)
+    report = {k: v if k == "charts" else ru(v) for k, v in report.items()}
+    # make_large_project.write_report expects the sections as "  - path" lines at the end.
+    text = yaml.safe_dump(report, allow_unicode=True, sort_keys=False)
+    text += "sections:\n" + "".join(f"  - {s}\n" for s in sections)
+    (out / "report.yaml").write_text(text, encoding="utf-8")
+    return out
+
+
+def large_project(out: Path, pages: int, charts: int, tmp: Path) -> list[Path]:
+    """The generated large project; its charts drawn from about ``charts`` distinct specs.
+
+    make_large_project gives every round its own copies of the sample's charts, but a copy
+    with the same spec is the same picture (the chart cache is keyed by content); here the
+    copies of the first rounds get their round in the title, the later rounds' copies
+    repeat those, so that about ``charts`` distinct charts are drawn in a cold build.
+    """
+    entries = make_project(out, pages, russian_sample(tmp / "sample-ru"))
+    sections = [out / entry["ru"] for entry in entries]
+    per_round = len(re.findall(r"```\{chart\}", "".join(
+        p.read_text(encoding="utf-8") for p in sections if p.stem.endswith("-001"))))
+    distinct_rounds = max(1, -(-charts // max(per_round, 1)))
+    for path in sections:
+        round_no = int(path.stem.rsplit("-", 1)[1])
+        if round_no == 1:
+            continue
+        tag = (round_no - 2) % max(distinct_rounds - 1, 1) + 2 if distinct_rounds > 1 else 0
+        text = path.read_text(encoding="utf-8")
+        if tag:
+            text = re.sub(r"(```\{chart\}\n(?:(?!```).*\n)*?)title: (.*)\n",
+                          rf"\g<1>title: \g<2> ({tag})\n", text)
+        path.write_text(text, encoding="utf-8")
+    return sections
+
+
+# ----------------------------------------------------------------- reference
+
+def reference_inputs(project: Path, work: Path) -> list[Path]:
+    """One plain HTML file per edition with the content of our model (charts as SVG files)."""
+    from markupsafe import escape
+
+    from reportgen.assemble import assemble
+    from reportgen.charts import draw_all
+    from reportgen.project import load_project
+    from reportgen.writers.html import blocks_html, inlines_html
+
+    loaded = load_project(project)
+    period = loaded.period(None)
+    files = []
+    for lang in loaded.report.editions:
+        doc = assemble(loaded, period, lang=lang)
+        draw_all(doc, loaded.report.layout)
+        parts = [f"<h1>{escape(s.title)}</h1>"
+                 + (f"<p><strong>{inlines_html(s.lead)}</strong></p>" if s.lead else "")
+                 + str(blocks_html(s.blocks, doc.meta.strings)) for s in doc.sections]
+        html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+                f"<title>{escape(doc.meta.title)}</title></head><body>"
+                + "\n".join(parts) + "</body></html>")
+        # Links inside the report point at ids Pandoc would have to carry over exactly
+        # (appendices are left out here): the reference gets their text only.
+        html = re.sub(r'<a\b[^>]*href="#[^"]*"[^>]*>(.*?)</a>', r"\1", html, flags=re.S)
+        # Paths relative to the project: Typst reads files under its root only.
+        html = html.replace(f'src="{project.resolve().as_uri()}/', 'src="')
+        target = work / f"reference.{lang}.html"
+        target.write_text(html, encoding="utf-8")
+        files.append(target)
+    return files
+
+
+def reference_runs(project: Path, html_files: list[Path]) -> tuple[float, float, dict[str, float]]:
+    """One run of the reference over every edition: total seconds, peak MiB, seconds per tool."""
+    import pypandoc
+
+    pandoc = pypandoc.get_pandoc_path()
+    fonts = REPO / "fonts"
+    compile_typst = ("import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], "
+                     "root=sys.argv[3], font_paths=[sys.argv[4]], ignore_system_fonts=True)")
+    parts = {"pandoc docx": 0.0, "pandoc typst": 0.0, "typst pdf": 0.0}
+    peak = 0.0
+    for html in html_files:
+        stem = html.with_suffix("")
+        steps = {
+            "pandoc docx": [pandoc, str(html), "-f", "html", "-o", f"{stem}.docx", "--toc",
+                            "--resource-path", str(project)],
+            "pandoc typst": [pandoc, str(html), "-f", "html", "-t", "typst", "-s", "-o",
+                             str(project / f"{stem.name}.typ"), "--toc", "--toc-depth=2",
+                             "-V", "papersize=a4", "-V", "mainfont=Report Serif",
+                             "-V", "fontsize=11pt", "-V", "page-numbering=1 / 1"],
+            "typst pdf": [sys.executable, "-c", compile_typst, str(project / f"{stem.name}.typ"),
+                          f"{stem}.pdf", str(project), str(fonts)],
+        }
+        for name, cmd in steps.items():
+            done = run(cmd, cwd=project)
+            parts[name] += done.seconds
+            peak = max(peak, done.peak_mib)
+    return sum(parts.values()), peak, parts
+
+
+# ---------------------------------------------------------------------- cases
+
+@dataclass
+class Result:
+    case: str
+    seconds: float
+    peak_mib: float
+    pages: str
+    reference: float | None = None
+
+
+def median_of(runs: int, once: Callable[[], Run]) -> tuple[float, float, str]:
+    done = [once() for _ in range(runs)]
+    pages = ",".join(re.findall(r"\((\d+) pages\)", done[-1].output)) or "-"
+    return (statistics.median(r.seconds for r in done), max(r.peak_mib for r in done), pages)
+
+
+def bench_project(name: str, project: Path, out: Path, runs: int, edit: Path | None,
+                  extra: list[str]) -> list[Result]:
+    build = reportgen("build", str(project), "-o", str(out), *extra)
+
+    def cold() -> Run:
+        shutil.rmtree(project / ".reportgen-cache", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        return run(build)
+
+    results = [Result(f"{name} cold", *median_of(runs, cold))]
+    results.append(Result(f"{name} warm", *median_of(runs, lambda: run(build))))
+    if edit is not None:
+        counter = iter(range(1, 1000))
+
+        def edited() -> Run:
+            with edit.open("a", encoding="utf-8") as fh:
+                fh.write(f"\nДобавленный при замере абзац номер {next(counter)}.\n")
+            return run(build)
+
+        results.append(Result(f"{name} edit", *median_of(runs, edited)))
+    return results
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+               if line.startswith("MemTotal"))
+    import pypandoc
+    import typst
+    import weasyprint
+
+    return (f"{os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), {cpu}, "
+            f"{mem / 1024 / 1024:.1f} GiB RAM; Python {platform.python_version()}, "
+            f"WeasyPrint {weasyprint.__version__}, Pandoc {pypandoc.get_pandoc_version()}, "
+            f"typst-py {getattr(typst, '__version__', '?')}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per case (median shown)")
+    parser.add_argument("--pages", type=int, default=250, help="size of the large project")
+    parser.add_argument("--charts", type=int, default=30, help="distinct charts in it")
+    parser.add_argument("--cases", default="sample,large", help="projects: sample, large")
+    parser.add_argument("--keep", type=Path, help="make the projects here and keep them")
+    parser.add_argument("build_args", nargs="*", help="more arguments for reportgen build "
+                        "(after --)")
+    args = parser.parse_args()
+    wanted = args.cases.split(",")
+    print(machine(), flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        base = args.keep or tmp
+        table: list[Result] = []
+        for name in wanted:
+            project = base / name
+            shutil.rmtree(project, ignore_errors=True)
+            if name == "sample":
+                shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns(".reportgen-cache"))
+                edit = None
+            elif name == "large":
+                shutil.rmtree(tmp / "sample-ru", ignore_errors=True)
+                sections = large_project(project, args.pages, args.charts, tmp)
+                edit = sections[len(sections) // 2]
+            else:
+                parser.error(f"unknown case {name}")
+            results = bench_project(name, project, tmp / f"out-{name}", args.runs, edit,
+                                    args.build_args)
+            work = base / f"{name}-reference"
+            work.mkdir(exist_ok=True)
+            html = reference_inputs(project, work)
+            refs = [reference_runs(project, html) for _ in range(args.runs)]
+            ref_s = statistics.median(r[0] for r in refs)
+            for r in results:
+                r.reference = ref_s
+            parts = {k: statistics.median(r[2][k] for r in refs) for k in refs[0][2]}
+            table += results
+            table.append(Result(f"{name} Pandoc+Typst", ref_s, max(r[1] for r in refs), "-"))
+            print(f"{name}: reference " + ", ".join(f"{k} {v:.2f} s" for k, v in parts.items()),
+                  flush=True)
+    print(f"\n{args.runs} run(s) per case, median wall time, peak RSS of a process\n")
+    print("| case | pages | median s | peak MiB | ours / reference |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for r in table:
+        ratio = f"{r.seconds / r.reference:.2f}×" if r.reference else "-"
+        print(f"| {r.case} | {r.pages} | {r.seconds:.2f} | {r.peak_mib:.0f} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
