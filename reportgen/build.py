@@ -218,6 +218,7 @@ def build(
     draft: bool = False,
     pdf_variant: str = DEFAULT_VARIANT,
     jobs: int | None = None,
+    use_cache: bool = True,
 ) -> BuildResult:
     """Build the editions ``langs`` (default: all the report's) of one period into ``out_dir``.
 
@@ -225,7 +226,7 @@ def build(
     the build before anything is rendered. Every edition is rendered before any file is
     written, so a failure writes nothing. Charts and outputs are rendered in ``jobs`` worker
     processes (default: one per usable core); an output whose inputs did not change since
-    the last build comes from the cache (``outcache``).
+    the last build comes from the cache (``outcache``) unless ``use_cache`` is false.
     """
     result = BuildResult()
     checked = check(project_dir, period_id, strict, langs, draft)
@@ -263,7 +264,7 @@ def build(
                 target = out_dir / output_name(period_id, fmt, edition.lang if several else None)
                 edition.outputs[fmt] = target
                 key = output_key(fmt, doc, layout, reference_docx, pdf_variant) if drawn_all else ""
-                hit = outcache.load(project.root, target.name, key) if key else None
+                hit = outcache.load(project.root, target.name, key) if key and use_cache else None
                 hits[fmt] = hit is not None
                 if hit is not None:
                     rendered[target] = hit[0]
@@ -314,6 +315,6 @@ def build(
         write_all_atomic(rendered)
     # Cached only once the outputs are written: a failed build leaves no entry behind.
     with result.stage("store cache"):
-        for name, key, data, pages in keep:
+        for name, key, data, pages in keep if use_cache else []:
             outcache.store(project.root, name, key, data, pages)
     return result
