@@ -18,12 +18,11 @@ import dataclasses
 import hashlib
 import importlib.metadata
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import model as m
+from .outputs import write_atomic
 from .resources import font_files, layout_dir
 
 CACHE_VERSION = "1"
@@ -104,16 +103,7 @@ def store(project_root: Path, name: str, key: str, data: bytes, pages: int | Non
             info.unlink(missing_ok=True)
             info.with_suffix(".out").unlink(missing_ok=True)
     # The data first, its description last: an entry without its .json is never read.
-    _write(folder / f"{key}.out", data)
-    _write(folder / f"{key}.json", json.dumps({"name": name, "pages": pages}).encode())
+    write_atomic(folder / f"{key}.out", data)
+    write_atomic(folder / f"{key}.json", json.dumps({"name": name, "pages": pages}).encode())
 
 
-def _write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

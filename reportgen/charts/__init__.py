@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ from .. import model as m
 from ..errors import InputError, Problems, SourceLoc, did_you_mean
 from ..expressions import format_number
 from ..narrative import Counters
+from ..outputs import write_atomic
 from ..resources import font_files, layout_dir
 from ..schema import ActivityData, ChartSpec, Period
 from ..validate import validate
@@ -252,11 +251,4 @@ def _store(path: Path, data: bytes) -> None:
     ignore = path.parent.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# reportgen's cache of drawn charts: safe to delete.\n*\n", encoding="utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
