@@ -142,7 +142,7 @@ def render_pdf_job(doc: m.Document, project_root: Path, layout: str, variant: st
     """One edition's print layout: the PDF's bytes (if ``write``), pages and anchors' pages."""
     from .writers.pdf import render_pdf
 
-    return render_pdf(doc, project_root, layout, variant, write=write)
+    return render_pdf(doc, project_root, layout, variant, write_pdf=write)
 
 
 def render_docx_job(doc: m.Document, project_root: Path, reference_docx: Path | None,

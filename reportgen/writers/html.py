@@ -8,6 +8,8 @@ the layout's CSS does the look. This writer reads no other writer's output.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 
 import jinja2
@@ -15,6 +17,21 @@ from markupsafe import Markup, escape
 
 from .. import model as m
 from ..resources import font_faces, layout_dir
+
+
+#: Marks where the HTML of a split render is cut into parts (``split_parts``).
+PART_BREAK = "<!-- reportgen:part -->"
+
+#: The page number of each anchor when the writer is told them (a split render), else None.
+_PAGES: ContextVar[Mapping[str, str] | None] = ContextVar("pages", default=None)
+
+
+def _page_attr(target: str) -> Markup:
+    """' data-page="12"' when page numbers are given, so the layout shows them as text."""
+    pages = _PAGES.get()
+    if pages is None:
+        return Markup("")
+    return Markup(f' data-page="{escape(pages[target])}"')
 
 
 def inlines_html(nodes: tuple[m.Inline, ...]) -> Markup:
@@ -43,7 +60,8 @@ def inlines_html(nodes: tuple[m.Inline, ...]) -> Markup:
                 out.append(f'<span class="footnote" data-n="{n}">{text}</span>')
             case m.PageRef(target=target):
                 # The layout's CSS puts target-counter(attr(data-target url), page) here.
-                out.append(f'<span class="pageref" data-target="#{escape(target)}"></span>')
+                out.append(f'<span class="pageref" data-target="#{escape(target)}"'
+                           f"{_page_attr(target)}></span>")
             case m.CrossRef(target=target, children=c, kind=kind):
                 out.append(f'<a class="xref {escape(kind)}" href="#{escape(target)}">'
                            f"{inlines_html(c)}</a>")
@@ -153,8 +171,41 @@ def font_face_css() -> str:
     )
 
 
-def render_html(doc: m.Document, layout: str = "default") -> str:
-    """The whole report as an HTML page for the print layout ``layout``."""
+def render_html(doc: m.Document, layout: str = "default",
+                pages: Mapping[str, str] | None = None) -> str:
+    """The whole report as an HTML page for the print layout ``layout``.
+
+    With ``pages`` (element id -> page number, as text), the page numbers of the contents,
+    the list of figures and page references are written into the HTML (``data-page``)
+    instead of being left to the layout's ``target-counter()``: a split render lays out
+    its parts separately, so no part can count the pages of another.
+    """
+    token = _PAGES.set(pages)
+    try:
+        return _render_html(doc, layout, pages is not None)
+    finally:
+        _PAGES.reset(token)
+
+
+def split_parts(html: str) -> list[str]:
+    """The HTML of each part of ``html``: the head and ``<body>`` tag, then what lies between
+    two ``PART_BREAK`` marks; the whole page when it has none."""
+    pieces = html.split(PART_BREAK)
+    head, sep, first = pieces[0].partition("<body")
+    if not sep:
+        raise ValueError("the layout's HTML has no <body>")
+    tag, close, first = first.partition(">")
+    start = head + sep + tag + close
+    tail = "</body>\n</html>\n"
+    bodies = [first, *pieces[1:]]
+    last, sep, _ = bodies[-1].rpartition("</body>")
+    if not sep:
+        raise ValueError("the layout's HTML has no </body>")
+    bodies[-1] = last
+    return [start + body + tail for body in bodies]
+
+
+def _render_html(doc: m.Document, layout: str, split: bool) -> str:
     folder = layout_dir(layout)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
@@ -192,6 +243,8 @@ def render_html(doc: m.Document, layout: str = "default") -> str:
         logo=doc.meta.logo.path.as_uri() if doc.meta.logo else None,
         created=w3c_datetime(doc.meta),
         inline=inlines_html,
+        page_of=_page_attr,
+        part_break=Markup(PART_BREAK) if split else "",
     )
 
 

@@ -110,22 +110,28 @@ class PdfOutput:
     anchor_pages: dict[str, int] = field(default_factory=dict)
 
 
-def render_pdf(doc: m.Document, project_root: Path, layout: str = "default",
-               variant: str = DEFAULT_VARIANT, write: bool = True) -> PdfOutput:
-    """The PDF of ``doc`` as bytes (if ``write``), its number of pages and its anchors' pages;
-    ``variant`` as in ``pdfvariant``."""
+#: The layout's stylesheet with the page numbers: left out of a split render's parts and
+#: laid out on its own over the assembled pages (``pdfparts``).
+FOLIO_CSS = "folio.css"
+
+
+@contextmanager
+def typeset(html: str, project_root: Path, layout: str, variant: str,
+            folios: bool = True) -> Iterator[Any]:
+    """The WeasyPrint document (laid out, not yet written) of ``html`` with the layout's
+    stylesheets (without its ``FOLIO_CSS`` unless ``folios``); writing it must happen inside
+    the ``with``, which turns a refused resource or a WeasyPrint failure into a RenderError."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     chosen = parse_variant(variant)
-    html = render_html(doc, layout)
     fetcher = project_fetcher(project_root)
     with _bundled_fonts_only():
         font_config = FontConfiguration()
     stylesheets = [weasyprint.CSS(string=font_face_css(), font_config=font_config,
                                   url_fetcher=fetcher)]
     stylesheets += [weasyprint.CSS(filename=str(p), font_config=font_config, url_fetcher=fetcher)
-                    for p in stylesheet_paths(layout)]
+                    for p in stylesheet_paths(layout) if folios or p.name != FOLIO_CSS]
     try:
         document = weasyprint.HTML(
             string=html, base_url=project_root.as_uri() + "/", url_fetcher=fetcher
@@ -133,9 +139,9 @@ def render_pdf(doc: m.Document, project_root: Path, layout: str = "default",
                  pdf_variant=chosen.weasyprint)
         if chosen.ua_claim:
             claim_ua(document)
-        # The file identifier is a hash of the content (the same input, the same /ID).
-        pdf = document.write_pdf(pdf_variant=chosen.weasyprint, pdf_tags=chosen.tags,
-                                 pdf_identifier=True) if write else b""
+        yield document
+    except RenderError:
+        raise
     except Exception as exc:
         if fetcher.refused:
             raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused)
@@ -143,9 +149,31 @@ def render_pdf(doc: m.Document, project_root: Path, layout: str = "default",
         raise RenderError(f"WeasyPrint failed: {exc}") from exc
     if fetcher.refused:
         raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
+
+
+def write(document: Any, variant: str) -> bytes:
+    """The PDF of a laid-out ``document``; its identifier is a hash of the content (the same
+    input, the same /ID)."""
+    chosen = parse_variant(variant)
+    pdf = document.write_pdf(pdf_variant=chosen.weasyprint, pdf_tags=chosen.tags,
+                             pdf_identifier=True)
     assert isinstance(pdf, bytes)
+    return pdf
+
+
+def anchor_pages(document: Any) -> dict[str, int]:
+    """The page (1-based) each element id of a laid-out ``document`` starts on."""
     anchors: dict[str, int] = {}
     for number, page in enumerate(document.pages, 1):
         for anchor in page.anchors:
             anchors.setdefault(anchor, number)
-    return PdfOutput(pdf, len(document.pages), anchors)
+    return anchors
+
+
+def render_pdf(doc: m.Document, project_root: Path, layout: str = "default",
+               variant: str = DEFAULT_VARIANT, write_pdf: bool = True) -> PdfOutput:
+    """The PDF of ``doc`` in one pass, as bytes (if ``write_pdf``), its number of pages and
+    its anchors' pages; ``variant`` as in ``pdfvariant``."""
+    with typeset(render_html(doc, layout), project_root, layout, variant) as document:
+        pdf = write(document, variant) if write_pdf else b""
+    return PdfOutput(pdf, len(document.pages), anchor_pages(document))
