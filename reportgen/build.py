@@ -19,8 +19,8 @@ import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,14 +29,15 @@ from . import outcache
 from .assemble import Assembly, collect
 from .charts import DrawStats, charts_of, draw_all
 from .consistency import check_narrative
-from .errors import InputError, Problem, Problems
+from .errors import InputError, Problem, Problems, RenderError
 from .model import CrossRef, Document, PageRef
-from .outcache import output_key
+from .outcache import PartCache, output_key
 from .outputs import remove_leftovers, write_all_atomic, write_atomic
-from .parallel import Logged, charts_to_draw, draw_charts, render_docx_job, render_pdf_job, submit, workers
+from .parallel import Logged, charts_to_draw, draw_charts, render_docx_job, submit, workers
 from .parallel import result as result_of
 from .project import Project, load_project
 from .references import rewrite_refs
+from .splitpdf import Job, SinglePass, SplitRender, split_unsupported
 from .writers.pdfvariant import DEFAULT_VARIANT
 
 __all__ = ["FORMATS", "BuildResult", "Edition", "build", "check", "source_date", "write_atomic"]
@@ -93,6 +94,8 @@ class BuildResult(_Timed):
     editions: dict[str, Edition] = field(default_factory=dict)
     charts: DrawStats | None = None  # over all editions built
     reused: list[Path] = field(default_factory=list)  # outputs taken from the cache, unrendered
+    #: Per edition whose PDF was made: its parts, and how many of them were typeset.
+    parts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def edition(self, lang: str | None = None) -> Edition:
         """The edition in ``lang``; without it, the only edition built."""
@@ -219,6 +222,7 @@ def build(
     pdf_variant: str = DEFAULT_VARIANT,
     jobs: int | None = None,
     use_cache: bool = True,
+    split: bool = True,
 ) -> BuildResult:
     """Build the editions ``langs`` (default: all the report's) of one period into ``out_dir``.
 
@@ -227,6 +231,8 @@ def build(
     written, so a failure writes nothing. Charts and outputs are rendered in ``jobs`` worker
     processes (default: one per usable core); an output whose inputs did not change since
     the last build comes from the cache (``outcache``) unless ``use_cache`` is false.
+    With ``split`` (and a layout that allows it) each PDF is typeset in parts, in
+    parallel, and assembled (``splitpdf``); without it, in one WeasyPrint pass.
     """
     result = BuildResult()
     checked = check(project_dir, period_id, strict, langs, draft)
@@ -279,36 +285,84 @@ def build(
             if needs_layout and not any(e is edition for e, _, _ in pdfs):
                 pdfs.append((edition, None, ""))
     pdfs.sort(key=lambda job: -_size(job[0].document))
-    with workers(jobs, tasks=max(len(pdfs) + len(docxs), len(charts_to_draw(docs)))) as pool:
+    unsupported = split_unsupported(layout) if split else "a single pass was asked for"
+    if split and unsupported:
+        log.info("PDF in a single pass: %s", unsupported)
+    parts = PartCache(project.root, layout, pdf_variant) if use_cache and not unsupported else None
+    with workers(jobs, tasks=max(len(pdfs) + len(docxs), len(charts_to_draw(docs)),
+                                 2 if pdfs and not unsupported else 1)) as pool:
         with result.stage("charts"):
             drawn = draw_charts(pool, charts_to_draw(docs), layout)
             stats = [draw_all(doc, layout) for doc in docs]
             result.charts = DrawStats(drawn, sum(s.cached for s in stats) - drawn)
         with result.stage("render"):
-            def docx_job(edition: Edition, pages: dict[str, int]) -> Future[tuple[bytes, Logged]]:
-                assert edition.document is not None
-                return submit(pool, render_docx_job, edition.document, project.root,
-                              reference_docx, pages)
+            pending: dict[Future[tuple[object, Logged]], Callable[[object], None]] = {}
 
-            pdf_futures = [submit(pool, render_pdf_job, e.document, project.root, layout,
-                                  pdf_variant, out is not None) for e, out, _ in pdfs]
-            docx_futures = {id(e): docx_job(e, {}) for e, _, _, refs in docxs if not refs}
-            for (edition, pdf_target, key), future in zip(pdfs, pdf_futures, strict=True):
-                made = result_of(future)
-                if any(e is edition and refs for e, _, _, refs in docxs):
-                    docx_futures[id(edition)] = docx_job(edition, made.anchor_pages)
-                if pdf_target is None:
-                    continue
-                rendered[pdf_target] = made.data
-                edition.pages["pdf"] = made.pages
-                keep.append((pdf_target.name, key or output_key(
-                    "pdf", _document(edition), layout, reference_docx, pdf_variant),
-                    made.data, made.pages))
-            for edition, docx_target, key, _ in docxs:
-                data = result_of(docx_futures[id(edition)])
-                rendered[docx_target] = data
-                keep.append((docx_target.name, key or output_key(
-                    "docx", _document(edition), layout, reference_docx, pdf_variant), data, None))
+            def launch(job: Job) -> None:
+                pending[submit(pool, job.fn, *job.args)] = job.then
+
+            def docx_job(edition: Edition, target: Path, key: str, pages: dict[str, int]) -> Job:
+                def done(data: object) -> None:
+                    assert isinstance(data, bytes)
+                    rendered[target] = data
+                    keep.append((target.name, key or output_key(
+                        "docx", _document(edition), layout, reference_docx, pdf_variant),
+                        data, None))
+                return Job(render_docx_job, (edition.document, project.root, reference_docx,
+                                             pages), done)
+
+            machines: list[tuple[Edition, Path | None, str, SinglePass | SplitRender]] = []
+            for edition, pdf_target, key in pdfs:
+                doc = _document(edition)
+                name = (pdf_target or edition.outputs.get("pdf") or Path(output_name(
+                    period_id, "pdf", edition.lang if several else None))).name
+                machine: SinglePass | SplitRender = (
+                    SinglePass(doc, project.root, layout, pdf_variant, pdf_target is not None)
+                    if unsupported else
+                    SplitRender(doc, project.root, layout, pdf_variant, pdf_target is not None,
+                                parts, name))
+                machines.append((edition, pdf_target, key, machine))
+            for *_, machine in machines:
+                for job in machine.jobs():
+                    launch(job)
+            for edition, docx_target, key, refs in docxs:
+                if not refs:
+                    launch(docx_job(edition, docx_target, key, {}))
+            finished: set[int] = set()
+            laid_out: set[int] = set()
+            try:
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        pending.pop(future)(result_of(future))
+                    for edition, pdf_target, key, machine in machines:
+                        for job in machine.jobs():
+                            launch(job)
+                        if machine.anchor_pages is not None and id(machine) not in laid_out:
+                            # The final layout is known before the PDF is assembled.
+                            laid_out.add(id(machine))
+                            for e, docx_target, docx_key, refs in docxs:
+                                if e is edition and refs:
+                                    launch(docx_job(edition, docx_target, docx_key,
+                                                    machine.anchor_pages))
+                        made = machine.result
+                        if made is None or id(machine) in finished:
+                            continue
+                        finished.add(id(machine))
+                        result.parts[edition.lang] = (made.parts, made.typeset)
+                        if pdf_target is None:
+                            continue
+                        rendered[pdf_target] = made.data
+                        edition.pages["pdf"] = made.pages
+                        keep.append((pdf_target.name, key or output_key(
+                            "pdf", _document(edition), layout, reference_docx, pdf_variant),
+                            made.data, made.pages))
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                raise
+    if len(finished) != len(machines):  # pragma: no cover - a machine that hands out no job
+        raise RenderError("a PDF was left unfinished")
     with result.stage("write"):
         for target in rendered:
             remove_leftovers(target)
@@ -317,4 +371,6 @@ def build(
     with result.stage("store cache"):
         for name, key, data, pages in keep if use_cache else []:
             outcache.store(project.root, name, key, data, pages)
+        if parts is not None:
+            parts.prune()
     return result

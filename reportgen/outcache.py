@@ -9,7 +9,8 @@ the versions of the libraries that render. So an edition whose sections did not
 change (the Kazakh edition when a Russian section is edited, or every edition of
 a rebuild with nothing changed) is copied from the cache, and anything that does
 change misses it: never a stale output. Entries live in the project's
-``.reportgen-cache/outputs`` (safe to delete); one per output name is kept.
+``.reportgen-cache/outputs`` (safe to delete); one per output name is kept. ``PartCache`` does the same for the
+parts of a split PDF render, so editing one section re-typesets that section only.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import dataclasses
 import hashlib
 import importlib.metadata
 import json
+import re
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +111,101 @@ def store(project_root: Path, name: str, key: str, data: bytes, pages: int | Non
     write_atomic(folder / f"{key}.json", json.dumps({"name": name, "pages": pages}).encode())
 
 
+
+
+# ------------------------------------------------------------ parts of a split PDF
+
+#: Parts and folio passes not used by a build are removed beyond this many entries.
+KEEP_PARTS = 400
+_WRITER_CODE = ("writers/pdf.py", "writers/pdfparts.py", "writers/pdfvariant.py",
+                "resources.py")
+_FILE_URL = re.compile(r'file://[^"\')\s]+')
+
+
+class PartCache:
+    """Typeset parts of split PDF renders (``writers.pdfparts``), by a hash of their inputs.
+
+    A part's key covers its HTML (its text, and the page numbers it shows), the content of
+    every file the HTML names (pictures, charts), the layout's stylesheets, the fonts, the
+    PDF variant, the code that typesets and the libraries' versions. Entries live in the
+    project's ``.reportgen-cache/parts``; ``numbers`` keeps, per output, the page numbers of
+    the last build, the first guess of the next one.
+    """
+
+    def __init__(self, project_root: Path, layout: str, variant: str) -> None:
+        self.folder = project_root / ".reportgen-cache" / "parts"
+        self.variant = variant
+        self.layout = layout
+        self.used: set[str] = set()
+        self._files: dict[str, bytes] = {}
+        h = hashlib.sha256(f"reportgen-part {CACHE_VERSION} {variant}\n".encode())
+        package = Path(__file__).resolve().parent
+        named = [("layout", p) for p in sorted(layout_dir(layout).rglob("*")) if p.is_file()]
+        named += [("font", p) for p in font_files()]
+        named += [("code", package / name) for name in _WRITER_CODE]
+        for kind, path in named:
+            h.update(f"\n{kind} {path}\n".encode())
+            h.update(path.read_bytes())
+        for lib in ("weasyprint", "pydyf", "fonttools", "pikepdf", "Pillow"):
+            try:
+                h.update(f"\n{lib} {importlib.metadata.version(lib)}".encode())
+            except importlib.metadata.PackageNotFoundError:
+                h.update(f"\n{lib} -".encode())
+        self._base = h.digest()
+
+    def _file_digest(self, url: str) -> bytes:
+        if url not in self._files:
+            path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+            try:
+                self._files[url] = hashlib.sha256(path.read_bytes()).digest()
+            except OSError:
+                self._files[url] = b"<missing>"
+        return self._files[url]
+
+    def key(self, kind: str, text: str) -> str:
+        """The key of a part (``kind`` 'part', ``text`` its HTML) or a folio pass ('folios')."""
+        h = hashlib.sha256(self._base)
+        h.update(f"\n{kind}\n".encode())
+        h.update(text.encode("utf-8"))
+        for url in sorted(set(_FILE_URL.findall(text))):
+            h.update(f"\nfile {url}\n".encode())
+            h.update(self._file_digest(url))
+        return h.hexdigest()
+
+    def load(self, key: str) -> tuple[bytes, dict[str, Any]] | None:
+        """The cached bytes and description stored under ``key``."""
+        try:
+            info = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            data = (self.folder / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
+            return None
+        self.used.add(key)
+        return data, info
+
+    def store(self, key: str, data: bytes, info: dict[str, Any]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        # The data first, its description last: an entry without its .json is never read.
+        write_atomic(self.folder / f"{key}.pdf", data)
+        write_atomic(self.folder / f"{key}.json", json.dumps(info).encode())
+        self.used.add(key)
+
+    def numbers(self, name: str) -> dict[str, str] | None:
+        """The page numbers of the elements of output ``name`` at its last build."""
+        try:
+            found = json.loads((self.folder / f"numbers-{name}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return found if isinstance(found, dict) else None
+
+    def store_numbers(self, name: str, numbers: dict[str, str]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.folder / f"numbers-{name}.json", json.dumps(numbers).encode())
+
+    def prune(self) -> None:
+        """Remove the oldest entries this build did not use, beyond ``KEEP_PARTS``."""
+        entries = [(p.stat().st_mtime, p) for p in self.folder.glob("*.json")
+                   if not p.name.startswith("numbers-") and p.stem not in self.used]
+        entries.sort(reverse=True)
+        for _, info in entries[max(0, KEEP_PARTS - len(self.used)):]:
+            info.unlink(missing_ok=True)
+            info.with_suffix(".pdf").unlink(missing_ok=True)

@@ -22,13 +22,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from . import model as m
 from .charts import _store, charts_of, style_file
-
-if TYPE_CHECKING:
-    from .writers.pdf import PdfOutput
 
 T = TypeVar("T")
 
@@ -136,14 +133,6 @@ def draw_charts(pool: Executor, charts: Sequence[m.Chart], layout: str) -> int:
 
 
 # ------------------------------------------------------------------- outputs
-
-def render_pdf_job(doc: m.Document, project_root: Path, layout: str, variant: str,
-                   write: bool) -> PdfOutput:
-    """One edition's print layout: the PDF's bytes (if ``write``), pages and anchors' pages."""
-    from .writers.pdf import render_pdf
-
-    return render_pdf(doc, project_root, layout, variant, write_pdf=write)
-
 
 def render_docx_job(doc: m.Document, project_root: Path, reference_docx: Path | None,
                     pages: dict[str, int]) -> bytes:

@@ -94,9 +94,11 @@ def _release_one(root: Path, out_dir: Path, period_id: str, pdf_variant: str,
         with files_opened() as opened:
             # Rendered here, in this process (jobs=1) and from scratch (no output cache), so
             # that the audit hook sees every file the release reads (forked render workers'
-            # opens would be invisible to it), and a release never reuses an earlier output.
+            # opens would be invisible to it), and a release never reuses an earlier output;
+            # in one WeasyPrint pass (split=False): the reference a split render is tested
+            # against, and without the parallelism and cache a split render is for.
             result = build(root, folder, period_id, strict=True, reference_docx=reference_docx,
-                           pdf_variant=pdf_variant, jobs=1, use_cache=False)
+                           pdf_variant=pdf_variant, jobs=1, use_cache=False, split=False)
     except InputError as exc:
         return Outcome(period_id, problems=tuple(exc.problems))
     except ReportgenError as exc:

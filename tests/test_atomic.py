@@ -34,17 +34,21 @@ CHILD = textwrap.dedent("""\
             pause()
         weasyprint.HTML.render = slow_render
     elif moment == "written":  # both new files are complete on disk, not yet renamed
+        # (counting only files in the output folder: the caches are written atomically too)
         fsync, calls = os.fsync, []
         def slow_fsync(fd):
             fsync(fd)
-            calls.append(fd)
+            if Path(os.readlink(f"/proc/self/fd/{fd}")).parent == Path(out):
+                calls.append(fd)
             if len(calls) == 2:
                 pause()
         os.fsync = slow_fsync
     elif moment == "rename":  # the first new file has its temporary name, about to be renamed
         replace = os.replace
         def slow_replace(src, dst):
-            pause()
+            if Path(dst).parent == Path(out):
+                pause()
+            replace(src, dst)
         os.replace = slow_replace
     build(Path(project), Path(out))
 """)

@@ -18,7 +18,6 @@ from markupsafe import Markup, escape
 from .. import model as m
 from ..resources import font_faces, layout_dir
 
-
 #: Marks where the HTML of a split render is cut into parts (``split_parts``).
 PART_BREAK = "<!-- reportgen:part -->"
 

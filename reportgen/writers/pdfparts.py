@@ -30,6 +30,7 @@ Reads no files but the project's resources through the closed-world fetcher.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ class PartLayout:
 def render_part(html: str, project_root: Path, layout: str, variant: str,
                 write_pdf: bool = True) -> PartLayout:
     """Lay out (and, if ``write_pdf``, write) one part of a split render, without folios."""
-    with typeset(html, project_root, layout, variant, folios=False) as document:
+    with typeset(html, project_root, layout, variant, folios=False, reuse=True) as document:
         anchors = anchor_pages(document)
         borrowed = sorted({target for page in document.pages
                            for kind, target, _, _ in page.links
@@ -86,7 +87,7 @@ def render_folios(boxes: list[PageBox], project_root: Path, layout: str) -> byte
     """The folios of a report whose pages are ``boxes``: one page each, nothing but the
     margin boxes of the layout (with ``FOLIO_CSS``). An untagged PDF: its text is drawn as
     an artifact."""
-    with typeset(folios_html(boxes), project_root, layout, "none") as document:
+    with typeset(folios_html(boxes), project_root, layout, "none", reuse=True) as document:
         got = [(p._page_box.page_type.name or "", round(p.width, 3), round(p.height, 3))
                for p in document.pages]
         if got != boxes:
@@ -133,6 +134,33 @@ def _foreign(pdf: Any, src: Any, obj: Any) -> Any:
     return pdf.copy_foreign(obj)
 
 
+#: The file identifier qpdf writes when told to write a fixed one.
+_STATIC_ID = b"<31415926535897932384626433832795>"
+
+
+def _content_id(data: bytes) -> bytes:
+    """``data`` with its fixed identifier replaced by the MD5 of its content, in hex, as
+    WeasyPrint makes it (the same content, the same /ID; the same length, so no offset
+    moves)."""
+    if data.count(_STATIC_ID) != 2:
+        raise RenderError("the assembled PDF has no file identifier to set")
+    digest = b"(" + hashlib.md5(data, usedforsecurity=False).hexdigest().encode() + b")"
+    return data.replace(_STATIC_ID, digest)
+
+
+def _image_key(image: Any) -> bytes:
+    """What makes two image streams the same picture: their dictionary and data, and their
+    soft mask's."""
+    h = hashlib.sha256()
+    for stream in (image, image.get("/SMask")):
+        if stream is None:
+            continue
+        h.update(repr(sorted((str(k), repr(v)) for k, v in stream.items()
+                             if k not in ("/Length", "/SMask"))).encode())
+        h.update(stream.read_raw_bytes())
+    return h.digest()
+
+
 def _document_elem(tree: Any) -> Any:
     """The one root element of a structure tree (WeasyPrint's Document element)."""
     import pikepdf
@@ -156,8 +184,11 @@ class _Assembly:
         root = self.pdf.Root
         self.dests: dict[str, Any] = {n: d for n, d in _dests(self.pdf)
                                       if n not in set(first.borrowed)}
+        self.images: dict[bytes, Any] = {}
+        for page in self.pdf.pages:
+            self._share_images(page)
         self.tree = root.get("/StructTreeRoot")
-        self.document_elem = None
+        self.document_elem: Any = None
         self.next_key = 0
         if self.tree is not None:
             self.document_elem = _document_elem(self.tree)
@@ -173,6 +204,8 @@ class _Assembly:
             warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
             # Pages first: what is copied later and refers to them maps to the copies.
             pdf.pages.extend(src.pages)
+        for page in pdf.pages[start:]:
+            self._share_images(page)
         src_tree = src.Root.get("/StructTreeRoot")
         if (src_tree is None) != (self.tree is None):
             raise RenderError("the parts of a split render are not all tagged alike")
@@ -185,6 +218,19 @@ class _Assembly:
         outlines = src.Root.get("/Outlines")
         if outlines is not None and "/First" in outlines:
             self._merge_outline(pdf.copy_foreign(outlines))
+
+    def _share_images(self, page: Any) -> None:
+        """Make the page use the first copy of a picture another part embeds too (a single
+        pass embeds each picture once); the other copies are not saved."""
+        xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
+        for name in list(xobjects.keys()):
+            image = xobjects[name]
+            if image.get("/Subtype") != "/Image":
+                continue
+            key = _image_key(image)
+            first = self.images.setdefault(key, image)
+            if first.objgen != image.objgen:
+                xobjects[name] = first
 
     def _merge_structure(self, src: Any, src_tree: Any, start: int) -> None:
         pikepdf = self.pikepdf
@@ -251,7 +297,10 @@ class _Assembly:
                                                         ).strip():
                 continue
             xobject = pdf.copy_foreign(folio.as_form_xobject())
-            name = page.add_resource(xobject, pikepdf.Name.XObject, prefix="Folio")
+            taken = page.obj.get("/Resources", {}).get("/XObject", {})
+            name = next(pikepdf.Name(f"/Folio{n}") for n in range(len(taken) + 1)
+                        if f"/Folio{n}" not in taken)  # not a random name: same input, same bytes
+            page.add_resource(xobject, pikepdf.Name.XObject, name)
             page.contents_add(b"q\n", prepend=True)
             page.contents_add(b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq "
                               + bytes(str(name), "ascii") + b" Do Q\nEMC\n")
@@ -270,10 +319,11 @@ class _Assembly:
         if self.tree is not None:
             self.tree.ParentTreeNextKey = self.next_key
         out = io.BytesIO()
-        # The file identifier is a hash of the content, as a single pass makes it.
-        pdf.save(out, deterministic_id=True, fix_metadata_version=False,
+        if "/ID" in pdf.trailer:
+            del pdf.trailer["/ID"]  # the first part's: replaced by the whole file's
+        pdf.save(out, static_id=True, fix_metadata_version=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
+        return _content_id(out.getvalue())
 
 
 def assemble(parts: list[PartLayout], folios: bytes | None) -> bytes:

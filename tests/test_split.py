@@ -1,0 +1,156 @@
+"""Split PDF render: parts typeset alone (in parallel, cached) and assembled.
+
+The assembled PDF must be the one a single WeasyPrint pass makes: the same pages
+(text and pictures), page numbers, outline, named destinations, links, metadata
+and structure tree. Only what changed is typeset again, and numbers that move
+with a part's length are never left stale.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from reportgen.build import build
+from reportgen.splitpdf import split_unsupported
+
+from .conftest import SAMPLE, Project, need
+from .pdfcompare import compare, page_texts
+
+
+@pytest.fixture(scope="session")
+def sample_single_pass(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("single")
+    result = build(SAMPLE, out, formats=("pdf",), langs=("ru",), split=False, use_cache=False)
+    assert result.parts["ru"] == (1, 1)
+    return result.edition("ru").outputs["pdf"]
+
+
+def test_the_sample_is_split_into_its_front_matter_chapters_and_appendices(
+        tmp_path: Path) -> None:
+    result = build(SAMPLE, tmp_path, formats=("pdf",), langs=("ru",), use_cache=False)
+    doc = result.edition("ru").document
+    assert doc is not None
+    parts, typeset = result.parts["ru"]
+    # cover, contents, list of figures, summary (if any), then one part per section
+    front = 3 + (1 if doc.has_summaries else 0)
+    assert parts == front + len(doc.sections)
+    assert typeset >= parts  # the contents are typeset again once the numbers are known
+
+
+def test_a_split_render_equals_a_single_pass(sample_pdf: Path, sample_single_pass: Path,
+                                             tmp_path: Path) -> None:
+    """sample_pdf is the default build (split); the other, one WeasyPrint pass."""
+    assert compare(sample_pdf, sample_single_pass, tmp_path / "pages") == {}
+    need("qpdf")
+    import subprocess
+
+    check = subprocess.run(["qpdf", "--check", str(sample_pdf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_assembled_contents_show_the_pages_the_chapters_start_on(sample_pdf: Path) -> None:
+    """Numbers computed from the parts' page counts, checked against where the text is."""
+    texts = page_texts(sample_pdf)
+    with pikepdf.open(sample_pdf) as pdf:
+        from .pdfcompare import outline
+
+        chapters = [(title, page) for level, title, page, _, _ in outline(pdf) if level == 1]
+    assert len(chapters) >= 5
+    contents = texts[1].replace("\xa0", " ")
+    for title, page in chapters:
+        title = title.replace("\xa0", " ").removeprefix("Приложение 1. ").removeprefix(
+            "Приложение 2. ")
+        assert title.split()[0] in texts[page]
+        line = next(x for x in contents.splitlines() if title[:20] in x)
+        assert line.rstrip().endswith(str(page + 1)), (title, line)
+    # Every page but the cover has its folio, "N / total".
+    for number, text in enumerate(texts[1:len(texts) - 1], start=2):
+        assert f"{number} / {len(texts) - 1}" in text
+
+
+@pytest.mark.parametrize("variant", ["none", "pdf/ua-1"])
+def test_other_variants_assemble_like_a_single_pass(project: Project, tmp_path: Path,
+                                                    variant: str) -> None:
+    _several_sections(project, 4)
+    split = build(project.root, tmp_path / "split", formats=("pdf",), pdf_variant=variant)
+    single = build(project.root, tmp_path / "single", formats=("pdf",), pdf_variant=variant,
+                   split=False)
+    assert split.parts["ru"][0] > 4
+    assert compare(split.edition().outputs["pdf"], single.edition().outputs["pdf"],
+                   tmp_path / "pages") == {}
+
+
+def _several_sections(project: Project, count: int, words: int = 200) -> None:
+    """``count`` sections of a page or so, each after the first referring to the first's
+    page (a number that moves when an earlier part grows)."""
+    report = (project.root / "report.yaml").read_text(encoding="utf-8")
+    names = []
+    for n in range(count):
+        names.append(f"sections/s{n}.md")
+        ref = " См. {ref}`раздел «{title}», с. {page} <s0>`." if n else ""
+        project.write(names[-1], f"---\ntitle: Раздел {n}\n---\n\n## Подраздел {n}\n\n"
+                      + "Слово текста раздела. " * words + ref + "\n")
+    listed = "".join(f"  - {name}\n" for name in names)
+    project.write("report.yaml", report.replace("  - sections/a.md\n", listed))
+
+
+def test_an_edit_typesets_that_part_again_and_nothing_else(project: Project,
+                                                           tmp_path: Path) -> None:
+    _several_sections(project, 5)
+    first = build(project.root, tmp_path / "out", formats=("pdf",))
+    parts, _ = first.parts["ru"]
+    section = project.root / "sections" / "s3.md"
+    section.write_text(section.read_text(encoding="utf-8").replace("Слово текста", "Слово иного",
+                                                                   1), encoding="utf-8")
+    again = build(project.root, tmp_path / "out", formats=("pdf",))
+    assert again.parts["ru"] == (parts, 1)
+    clean = _clean(project, tmp_path / "clean")
+    assert again.edition().outputs["pdf"].read_bytes() == clean.read_bytes()
+
+
+def test_a_part_that_grows_by_pages_moves_every_later_number(project: Project,
+                                                             tmp_path: Path) -> None:
+    _several_sections(project, 5)
+    first = build(project.root, tmp_path / "out", formats=("pdf",))
+    pages = first.edition().pages["pdf"]
+    section = project.root / "sections" / "s1.md"
+    section.write_text(section.read_text(encoding="utf-8") + "\n" + "Ещё слово. " * 1500 + "\n",
+                       encoding="utf-8")
+    again = build(project.root, tmp_path / "out", formats=("pdf",))
+    assert again.edition().pages["pdf"] >= pages + 2
+    parts, typeset = again.parts["ru"]
+    # The section itself, the contents, and the sections whose page references moved.
+    assert 2 <= typeset < parts
+    clean = _clean(project, tmp_path / "clean")
+    assert again.edition().outputs["pdf"].read_bytes() == clean.read_bytes()
+    single = build(project.root, tmp_path / "single", formats=("pdf",), split=False)
+    assert compare(clean, single.edition().outputs["pdf"], tmp_path / "pages") == {}
+
+
+def _clean(project: Project, out: Path) -> Path:
+    shutil.rmtree(project.root / ".reportgen-cache", ignore_errors=True)
+    return build(project.root, out, formats=("pdf",)).edition().outputs["pdf"]
+
+
+def test_a_layout_that_counts_pages_from_the_start_is_typeset_in_one_pass(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen import resources
+
+    package = tmp_path / "package"
+    for name in ("layouts", "fonts"):
+        shutil.copytree(resources.data_dir(name), package / name)
+    monkeypatch.setattr(resources, "_PACKAGE", package)
+    assert split_unsupported("default") is None
+    css = package / "layouts" / "default" / "report.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n@page :left { margin-left: 30mm; }\n",
+                   encoding="utf-8")
+    assert "left" in (split_unsupported("default") or "")
+    result = build(project.root, tmp_path / "out", formats=("pdf",))
+    assert result.parts["ru"] == (1, 1)
+    css.write_text(css.read_text(encoding="utf-8").replace("@page :left", "@page wide")
+                   + '\n@page { @bottom-left { content: counter(page); } }\n', encoding="utf-8")
+    assert "counter" in (split_unsupported("default") or "")
