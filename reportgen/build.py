@@ -44,6 +44,8 @@ __all__ = ["FORMATS", "BuildResult", "Edition", "build", "check", "source_date",
 
 FORMATS = ("pdf", "docx")
 log = logging.getLogger(__name__)
+#: Told how far each task of a build is: its name, jobs done, jobs known (0: not counted).
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -223,6 +225,7 @@ def build(
     jobs: int | None = None,
     use_cache: bool = True,
     split: bool = True,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the editions ``langs`` (default: all the report's) of one period into ``out_dir``.
 
@@ -233,9 +236,13 @@ def build(
     the last build comes from the cache (``outcache``) unless ``use_cache`` is false.
     With ``split`` (and a layout that allows it) each PDF is typeset in parts, in
     parallel, and assembled (``splitpdf``); without it, in one WeasyPrint pass.
+    ``progress(task, done, total)`` is told how far each task is (the CLI shows it).
     """
     result = BuildResult()
+    report = progress or (lambda task, done, total: None)
+    report("checking the input", 0, 0)
     checked = check(project_dir, period_id, strict, langs, draft)
+    report("checking the input", 1, 1)
     result.timings += checked.timings
     if checked.errors:
         raise InputError(checked.problems)
@@ -292,14 +299,25 @@ def build(
     with workers(jobs, tasks=max(len(pdfs) + len(docxs), len(charts_to_draw(docs)),
                                  2 if pdfs and not unsupported else 1)) as pool:
         with result.stage("charts"):
-            drawn = draw_charts(pool, charts_to_draw(docs), layout)
+            drawn = draw_charts(pool, charts_to_draw(docs), layout,
+                                lambda done, total: report("drawing charts", done, total))
             stats = [draw_all(doc, layout) for doc in docs]
             result.charts = DrawStats(drawn, sum(s.cached for s in stats) - drawn)
         with result.stage("render"):
             pending: dict[Future[tuple[object, Logged]], Callable[[object], None]] = {}
+            counts: dict[str, list[int]] = {}  # task -> [done, launched]
 
-            def launch(job: Job) -> None:
-                pending[submit(pool, job.fn, *job.args)] = job.then
+            def launch(job: Job, task: str) -> None:
+                count = counts.setdefault(task, [0, 0])
+                count[1] += 1
+                report(task, *count)
+
+                def then(value: object) -> None:
+                    count[0] += 1
+                    report(task, *count)
+                    job.then(value)
+
+                pending[submit(pool, job.fn, *job.args)] = then
 
             def docx_job(edition: Edition, target: Path, key: str, pages: dict[str, int]) -> Job:
                 def done(data: object) -> None:
@@ -322,12 +340,16 @@ def build(
                     SplitRender(doc, project.root, layout, pdf_variant, pdf_target is not None,
                                 parts, name))
                 machines.append((edition, pdf_target, key, machine))
-            for *_, machine in machines:
+            def pdf_task(edition: Edition) -> str:
+                return f"PDF {edition.lang}" if several else "PDF"
+
+            docx_task = "DOCX"
+            for edition, _, _, machine in machines:
                 for job in machine.jobs():
-                    launch(job)
+                    launch(job, pdf_task(edition))
             for edition, docx_target, key, refs in docxs:
                 if not refs:
-                    launch(docx_job(edition, docx_target, key, {}))
+                    launch(docx_job(edition, docx_target, key, {}), docx_task)
             finished: set[int] = set()
             laid_out: set[int] = set()
             try:
@@ -337,14 +359,14 @@ def build(
                         pending.pop(future)(result_of(future))
                     for edition, pdf_target, key, machine in machines:
                         for job in machine.jobs():
-                            launch(job)
+                            launch(job, pdf_task(edition))
                         if machine.anchor_pages is not None and id(machine) not in laid_out:
                             # The final layout is known before the PDF is assembled.
                             laid_out.add(id(machine))
                             for e, docx_target, docx_key, refs in docxs:
                                 if e is edition and refs:
                                     launch(docx_job(edition, docx_target, docx_key,
-                                                    machine.anchor_pages))
+                                                    machine.anchor_pages), docx_task)
                         made = machine.result
                         if made is None or id(machine) in finished:
                             continue

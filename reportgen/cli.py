@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import (
@@ -61,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                    "text, marked as a draft, instead of stopping")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--timings", action="store_true", help="print the time of each stage")
+    b.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="progress bars on stderr (stages, charts, sections typeset); auto: "
+                   "on a terminal, not in CI (the CI variable set) (default: auto)")
     b.add_argument("-j", "--jobs", metavar="N", type=_positive, default=None,
                    help="worker processes drawing charts and rendering outputs "
                    "(default: one per usable core; 1 renders in this process)")
@@ -243,6 +249,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE  # pragma: no cover
 
 
+def show_progress(choice: str, stream: Any = None, environ: Any = None) -> bool:
+    """Whether to draw progress bars: 'auto' on a terminal, not in CI (``CI`` set, as CI
+    services do) and not on a dumb terminal."""
+    if choice != "auto":
+        return choice == "always"
+    stream = sys.stderr if stream is None else stream
+    env = os.environ if environ is None else environ
+    return (stream.isatty() and not env.get("CI")
+            and env.get("TERM", "") not in ("dumb", "unknown"))
+
+
+@contextmanager
+def _progress(choice: str) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress callback for ``build`` that draws rich progress bars on stderr (removed
+    when the build ends), or None when progress is not shown."""
+    if not show_progress(choice):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = (SpinnerColumn(), TextColumn("{task.description:<20}"), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bars:
+        tasks: dict[str, Any] = {}
+
+        def report(task: str, done: int, total: int) -> None:
+            if task not in tasks:
+                tasks[task] = bars.add_task(task, total=total or None)
+            bars.update(tasks[task], completed=done, total=total or None)
+
+        yield report
+
+
 def _trace(args: argparse.Namespace) -> None:
     if args.debug:
         traceback.print_exc()
@@ -252,10 +299,11 @@ def _build(args: argparse.Namespace) -> int:
     from .build import build
 
     langs = _langs(args.lang)
-    result = build(args.project, args.out, args.period, formats=args.formats,
-                   strict=args.strict, reference_docx=args.reference_docx, langs=langs,
-                   draft=args.draft, pdf_variant=args.pdf_variant,
-                   jobs=args.jobs)
+    with _progress(args.progress) as progress:
+        result = build(args.project, args.out, args.period, formats=args.formats,
+                       strict=args.strict, reference_docx=args.reference_docx, langs=langs,
+                       draft=args.draft, pdf_variant=args.pdf_variant,
+                       jobs=args.jobs, progress=progress)
     for edition in result.editions.values():
         for fmt, path in edition.outputs.items():
             pages = f" ({edition.pages[fmt]} pages)" if fmt in edition.pages else ""

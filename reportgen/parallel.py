@@ -121,14 +121,18 @@ def _draw(chart: m.Chart, style: Path) -> tuple[bytes, bytes]:
     return draw(chart, style)
 
 
-def draw_charts(pool: Executor, charts: Sequence[m.Chart], layout: str) -> int:
-    """Draw ``charts`` in the pool and store them in the cache; how many were drawn."""
+def draw_charts(pool: Executor, charts: Sequence[m.Chart], layout: str,
+                progress: Callable[[int, int], None] | None = None) -> int:
+    """Draw ``charts`` in the pool and store them in the cache; how many were drawn.
+    ``progress(done, total)`` is told after each."""
     style = style_file(layout)
     futures = [submit(pool, _draw, chart, style) for chart in charts]
-    for chart, future in zip(charts, futures, strict=True):
+    for done, (chart, future) in enumerate(zip(charts, futures, strict=True), 1):
         svg, png = result(future)
         _store(chart.svg, svg)
         _store(chart.png, png)
+        if progress is not None:
+            progress(done, len(charts))
     return len(charts)
 
 

@@ -154,3 +154,37 @@ def test_a_layout_that_counts_pages_from_the_start_is_typeset_in_one_pass(
     css.write_text(css.read_text(encoding="utf-8").replace("@page :left", "@page wide")
                    + '\n@page { @bottom-left { content: counter(page); } }\n', encoding="utf-8")
     assert "counter" in (split_unsupported("default") or "")
+
+
+def test_a_build_reports_its_progress(project: Project, tmp_path: Path) -> None:
+    from tests.test_charts import chart_project
+
+    chart_project(project)
+    seen: list[tuple[str, int, int]] = []
+    result = build(project.root, tmp_path / "out", progress=lambda *e: seen.append(e))
+    tasks = list(dict.fromkeys(task for task, _, _ in seen))
+    assert tasks == ["checking the input", "drawing charts", "PDF", "DOCX"]
+    parts, _ = result.parts["ru"]
+    for task in tasks:
+        last = [(done, total) for t, done, total in seen if t == task][-1]
+        assert last[0] == last[1] > 0, (task, last)
+    pdf_jobs = [total for t, _, total in seen if t == "PDF"][-1]
+    assert pdf_jobs >= parts + 2  # every part, the folios, the assembly
+
+
+def test_progress_bars_only_on_a_terminal_outside_ci() -> None:
+    from reportgen.cli import show_progress
+
+    class Stream:
+        def __init__(self, tty: bool) -> None:
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    assert show_progress("auto", Stream(True), {"TERM": "xterm"})
+    assert not show_progress("auto", Stream(True), {"TERM": "xterm", "CI": "true"})
+    assert not show_progress("auto", Stream(False), {"TERM": "xterm"})
+    assert not show_progress("auto", Stream(True), {"TERM": "dumb"})
+    assert show_progress("always", Stream(False), {"CI": "1"})
+    assert not show_progress("never", Stream(True), {})
