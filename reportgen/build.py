@@ -294,7 +294,8 @@ def build(
     pdfs.sort(key=lambda job: -_size(job[0].document))
     unsupported = split_unsupported(layout) if split else "a single pass was asked for"
     if split and unsupported:
-        log.info("PDF in a single pass: %s", unsupported)
+        log.warning("the PDF is typeset in one pass, not in parts: %s (see 'The print "
+                    "layout' in docs/project-format.md)", unsupported)
     parts = PartCache(project.root, layout, pdf_variant) if use_cache and not unsupported else None
     with workers(jobs, tasks=max(len(pdfs) + len(docxs), len(charts_to_draw(docs)),
                                  2 if pdfs and not unsupported else 1)) as pool:
