@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pikepdf
+
 from ..errors import RenderError
 from .pdf import anchor_pages, typeset, write
 
@@ -100,8 +102,6 @@ def render_folios(boxes: list[PageBox], project_root: Path, layout: str) -> byte
 # ----------------------------------------------------------------------- assembly
 
 def _open(data: bytes) -> Any:
-    import pikepdf
-
     return pikepdf.open(io.BytesIO(data))
 
 
@@ -163,8 +163,6 @@ def _image_key(image: Any) -> bytes:
 
 def _document_elem(tree: Any) -> Any:
     """The one root element of a structure tree (WeasyPrint's Document element)."""
-    import pikepdf
-
     root = tree.K
     if isinstance(root, pikepdf.Array) and len(root) == 1:
         root = root[0]
@@ -177,9 +175,6 @@ class _Assembly:
     """The first part's file, with the other parts appended one by one."""
 
     def __init__(self, first: PartLayout) -> None:
-        import pikepdf
-
-        self.pikepdf = pikepdf
         self.pdf = _open(first.data)
         root = self.pdf.Root
         self.dests: dict[str, Any] = {n: d for n, d in _dests(self.pdf)
@@ -195,7 +190,6 @@ class _Assembly:
             self.next_key = max((k + 1 for k, _ in _nums(self.tree.ParentTree)), default=0)
 
     def append(self, part: PartLayout) -> None:
-        pikepdf = self.pikepdf
         src = _open(part.data)
         pdf = self.pdf
         start = len(pdf.pages)
@@ -233,7 +227,6 @@ class _Assembly:
                 xobjects[name] = first
 
     def _merge_structure(self, src: Any, src_tree: Any, start: int) -> None:
-        pikepdf = self.pikepdf
         pdf, offset = self.pdf, self.next_key
         src_doc = _document_elem(src_tree)
         kids = list(src_doc.K)
@@ -285,7 +278,6 @@ class _Assembly:
 
     def stamp_folios(self, folios: bytes) -> None:
         """Draw page i of ``folios`` over page i, as a pagination artifact."""
-        pikepdf = self.pikepdf
         stamp = _open(folios)
         pdf = self.pdf
         if len(stamp.pages) != len(pdf.pages):
@@ -306,7 +298,6 @@ class _Assembly:
                               + bytes(str(name), "ascii") + b" Do Q\nEMC\n")
 
     def save(self) -> bytes:
-        pikepdf = self.pikepdf
         pdf = self.pdf
         if self.dests:
             tree = pikepdf.Array()
