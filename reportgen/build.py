@@ -345,41 +345,45 @@ def build(
                 return f"PDF {edition.lang}" if several else "PDF"
 
             docx_task = "DOCX"
-            for edition, _, _, machine in machines:
-                for job in machine.jobs():
-                    launch(job, pdf_task(edition))
-            for edition, docx_target, key, refs in docxs:
-                if not refs:
-                    launch(docx_job(edition, docx_target, key, {}), docx_task)
             finished: set[int] = set()
             laid_out: set[int] = set()
+
+            def advance() -> None:
+                """Launch what the machines ask for; take what they finished. A machine may
+                finish without a job (every part from the cache), so this runs first too."""
+                for edition, pdf_target, key, machine in machines:
+                    for job in machine.jobs():
+                        launch(job, pdf_task(edition))
+                    if machine.anchor_pages is not None and id(machine) not in laid_out:
+                        # The final layout is known before the PDF is assembled.
+                        laid_out.add(id(machine))
+                        for e, docx_target, docx_key, refs in docxs:
+                            if e is edition and refs:
+                                launch(docx_job(edition, docx_target, docx_key,
+                                                machine.anchor_pages), docx_task)
+                    made = machine.result
+                    if made is None or id(machine) in finished:
+                        continue
+                    finished.add(id(machine))
+                    result.parts[edition.lang] = (made.parts, made.typeset)
+                    if pdf_target is None:
+                        continue
+                    rendered[pdf_target] = made.data
+                    edition.pages["pdf"] = made.pages
+                    keep.append((pdf_target.name, key or output_key(
+                        "pdf", _document(edition), layout, reference_docx, pdf_variant),
+                        made.data, made.pages))
+
             try:
+                advance()
+                for edition, docx_target, key, refs in docxs:
+                    if not refs:
+                        launch(docx_job(edition, docx_target, key, {}), docx_task)
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
                         pending.pop(future)(result_of(future))
-                    for edition, pdf_target, key, machine in machines:
-                        for job in machine.jobs():
-                            launch(job, pdf_task(edition))
-                        if machine.anchor_pages is not None and id(machine) not in laid_out:
-                            # The final layout is known before the PDF is assembled.
-                            laid_out.add(id(machine))
-                            for e, docx_target, docx_key, refs in docxs:
-                                if e is edition and refs:
-                                    launch(docx_job(edition, docx_target, docx_key,
-                                                    machine.anchor_pages), docx_task)
-                        made = machine.result
-                        if made is None or id(machine) in finished:
-                            continue
-                        finished.add(id(machine))
-                        result.parts[edition.lang] = (made.parts, made.typeset)
-                        if pdf_target is None:
-                            continue
-                        rendered[pdf_target] = made.data
-                        edition.pages["pdf"] = made.pages
-                        keep.append((pdf_target.name, key or output_key(
-                            "pdf", _document(edition), layout, reference_docx, pdf_variant),
-                            made.data, made.pages))
+                    advance()
             except BaseException:
                 for future in pending:
                     future.cancel()

@@ -188,3 +188,21 @@ def test_progress_bars_only_on_a_terminal_outside_ci() -> None:
     assert not show_progress("auto", Stream(True), {"TERM": "dumb"})
     assert show_progress("always", Stream(False), {"CI": "1"})
     assert not show_progress("never", Stream(True), {})
+
+
+def test_a_layout_from_cached_parts_alone_finishes(project: Project, tmp_path: Path) -> None:
+    """A DOCX with page references needs the print layout; when every part comes from the
+    cache, that layout is known without a single job, and the build still finishes."""
+    _several_sections(project, 3)
+    full = build(project.root, tmp_path / "a")
+    shutil.rmtree(project.root / ".reportgen-cache" / "outputs")
+    docx_only = build(project.root, tmp_path / "b", formats=("docx",))
+    assert docx_only.parts["ru"][1] == 0  # nothing typeset: all from the cache
+    shutil.rmtree(project.root / ".reportgen-cache" / "outputs")
+    again = build(project.root, tmp_path / "c")
+    assert again.parts["ru"][1] == 0
+    for fmt in ("pdf", "docx"):
+        name = full.edition().outputs[fmt].name
+        assert (tmp_path / "c" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
+    assert (tmp_path / "b" / full.edition().outputs["docx"].name).read_bytes() == (
+        tmp_path / "a" / full.edition().outputs["docx"].name).read_bytes()
