@@ -59,6 +59,12 @@ class PartLayout:
     boxes: list[PageBox] = field(default_factory=list)
 
 
+def page_boxes(document: Any) -> list[PageBox]:
+    """The @page name and size of every page of a laid-out WeasyPrint ``document``."""
+    return [(page._page_box.page_type.name or "", round(page.width, 3), round(page.height, 3))
+            for page in document.pages]
+
+
 def render_part(html: str, project_root: Path, layout: str, variant: str,
                 write_pdf: bool = True) -> PartLayout:
     """Lay out (and, if ``write_pdf``, write) one part of a split render, without folios."""
@@ -73,8 +79,7 @@ def render_part(html: str, project_root: Path, layout: str, variant: str,
             for name in borrowed:
                 document.pages[0].anchors.setdefault(name, (0, 0, 0, 0))
         data = write(document, variant) if write_pdf else b""
-        boxes = [(page._page_box.page_type.name or "", round(page.width, 3),
-                  round(page.height, 3)) for page in document.pages]
+        boxes = page_boxes(document)
     return PartLayout(data, len(document.pages), anchors, borrowed, boxes)
 
 
@@ -90,8 +95,7 @@ def render_folios(boxes: list[PageBox], project_root: Path, layout: str) -> byte
     margin boxes of the layout (with ``FOLIO_CSS``). An untagged PDF: its text is drawn as
     an artifact."""
     with typeset(folios_html(boxes), project_root, layout, "none", reuse=True) as document:
-        got = [(p._page_box.page_type.name or "", round(p.width, 3), round(p.height, 3))
-               for p in document.pages]
+        got = page_boxes(document)
         if got != boxes:
             raise RenderError("the folio pass did not give one page per page of the report "
                               f"({len(got)} pages for {len(boxes)}); the layout's @page rules "
