@@ -20,21 +20,28 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import outcache
 from .assemble import Assembly, collect
-from .charts import DrawStats, charts_of, draw_all
+from .charts import DrawStats, cache_dir, charts_of, draw_all
 from .consistency import check_narrative
 from .errors import InputError, Problem, Problems, RenderError
 from .model import CrossRef, Document, PageRef
 from .outcache import PartCache, output_key
 from .outputs import remove_leftovers, write_all_atomic, write_atomic
-from .parallel import Logged, charts_to_draw, draw_charts, render_docx_job, submit, workers
-from .parallel import result as result_of
+from .parallel import (
+    Scheduler,
+    charts_to_draw,
+    draw_charts,
+    pool_size,
+    render_docx_job,
+    usable_cores,
+    warm_up,
+    workers,
+)
 from .project import Project, load_project
 from .references import rewrite_refs
 from .splitpdf import Job, SinglePass, SplitRender, split_unsupported
@@ -212,6 +219,23 @@ def has_page_refs(doc: Document) -> bool:
     return bool(found)
 
 
+def _warm_up(project_dir: Path, langs: Sequence[str] | None, variant: str,
+             formats: tuple[str, ...]) -> tuple[Callable[..., None], tuple[object, ...]] | tuple[()]:
+    """The workers' warm-up for a build of ``project_dir`` (``parallel.workers``): nothing if
+    no PDF is wanted or the project does not load (the check says why); matplotlib too
+    while the project has no chart drawn (a first build)."""
+    if "pdf" not in formats:
+        return ()
+    try:
+        project = load_project(project_dir)
+    except InputError:
+        return ()
+    editions = list(langs or project.report.editions)
+    drawn = cache_dir(project.root)
+    charts = not (drawn.is_dir() and any(drawn.iterdir()))
+    return warm_up, (project.root, project.report.layout, variant, editions, charts)
+
+
 def build(
     project_dir: Path,
     out_dir: Path,
@@ -240,75 +264,80 @@ def build(
     """
     result = BuildResult()
     report = progress or (lambda task, done, total: None)
-    report("checking the input", 0, 0)
-    checked = check(project_dir, period_id, strict, langs, draft)
-    report("checking the input", 1, 1)
-    result.timings += checked.timings
-    if checked.errors:
-        raise InputError(checked.problems)
-    for warning in checked.warnings:
-        log.warning("%s", warning)
-    project, period_id = checked.project, checked.period_id
-    assert project is not None and period_id is not None
-    several = len(project.report.editions) > 1
-    for lang, assembly in checked.assemblies.items():
-        edition = result.editions[lang] = Edition(lang)
-        doc = assembly.document
-        assert doc is not None  # no error, so every edition is complete
-        edition.document = dataclasses.replace(
-            doc, meta=dataclasses.replace(doc.meta, created=source_date(doc.meta.date)))
-    docs = [e.document for e in result.editions.values() if e.document is not None]
-    layout = project.report.layout
-    # Outputs whose inputs did not change come from the cache; the rest are rendered in
-    # worker processes, the biggest PDF first. A DOCX whose cross-references show page
-    # numbers takes them from its edition's print layout, so it waits for it (a layout
-    # without the PDF's bytes when the PDF itself is not wanted or comes from the cache).
-    rendered: dict[Path, bytes] = {}
-    keep: list[tuple[str, str, bytes, int | None]] = []  # for the cache: name, key, data, pages
-    pdfs: list[tuple[Edition, Path | None, str]] = []  # edition, PDF target (None: layout only)
-    docxs: list[tuple[Edition, Path, str, bool]] = []  # ..., whether it needs the layout
-    with result.stage("cache"):
-        for edition in result.editions.values():
-            doc = edition.document
-            assert doc is not None
-            drawn_all = not charts_to_draw([doc])
-            hits: dict[str, bool] = {}
-            for fmt in (f for f in FORMATS if f in formats):
-                target = out_dir / output_name(period_id, fmt, edition.lang if several else None)
-                edition.outputs[fmt] = target
-                key = output_key(fmt, doc, layout, reference_docx, pdf_variant) if drawn_all else ""
-                hit = outcache.load(project.root, target.name, key) if key and use_cache else None
-                hits[fmt] = hit is not None
-                if hit is not None:
-                    rendered[target] = hit[0]
-                    result.reused.append(target)
-                    if hit[1] is not None:
-                        edition.pages[fmt] = hit[1]
-                elif fmt == "pdf":
-                    pdfs.append((edition, target, key))
-                else:
-                    docxs.append((edition, target, key, has_page_refs(doc)))
-            needs_layout = any(e is edition and refs for e, _, _, refs in docxs)
-            if needs_layout and not any(e is edition for e, _, _ in pdfs):
-                pdfs.append((edition, None, ""))
-    pdfs.sort(key=lambda job: -_size(job[0].document))
-    unsupported = split_unsupported(layout) if split else "a single pass was asked for"
-    if split and unsupported:
-        log.warning("the PDF is typeset in one pass, not in parts: %s (see 'The print "
-                    "layout' in docs/project-format.md)", unsupported)
-    parts = PartCache(project.root, layout, pdf_variant) if use_cache and not unsupported else None
-    with workers(jobs, tasks=max(len(pdfs) + len(docxs), len(charts_to_draw(docs)),
-                                 2 if pdfs and not unsupported else 1)) as pool:
+    # The workers start first and warm up (imports, stylesheets, fonts) while this process
+    # reads and checks the input.
+    size = pool_size(jobs, usable_cores())
+    with workers(jobs, size, *_warm_up(project_dir, langs, pdf_variant, formats)) as pool:
+        report("checking the input", 0, 0)
+        checked = check(project_dir, period_id, strict, langs, draft)
+        report("checking the input", 1, 1)
+        result.timings += checked.timings
+        if checked.errors:
+            raise InputError(checked.problems)
+        for warning in checked.warnings:
+            log.warning("%s", warning)
+        project, period_id = checked.project, checked.period_id
+        assert project is not None and period_id is not None
+        several = len(project.report.editions) > 1
+        for lang, assembly in checked.assemblies.items():
+            edition = result.editions[lang] = Edition(lang)
+            doc = assembly.document
+            assert doc is not None  # no error, so every edition is complete
+            edition.document = dataclasses.replace(
+                doc, meta=dataclasses.replace(doc.meta, created=source_date(doc.meta.date)))
+        docs = [e.document for e in result.editions.values() if e.document is not None]
+        layout = project.report.layout
+        # Outputs whose inputs did not change come from the cache; the rest are rendered in
+        # worker processes, the biggest PDF first. A DOCX whose cross-references show page
+        # numbers takes them from its edition's print layout, so it waits for it (a layout
+        # without the PDF's bytes when the PDF itself is not wanted or comes from the cache).
+        rendered: dict[Path, bytes] = {}
+        keep: list[tuple[str, str, bytes, int | None]] = []  # for the cache: name, key, data, pages
+        pdfs: list[tuple[Edition, Path | None, str]] = []  # edition, PDF target (None: layout only)
+        docxs: list[tuple[Edition, Path, str, bool]] = []  # ..., whether it needs the layout
+        with result.stage("cache"):
+            for edition in result.editions.values():
+                doc = edition.document
+                assert doc is not None
+                drawn_all = not charts_to_draw([doc])
+                hits: dict[str, bool] = {}
+                for fmt in (f for f in FORMATS if f in formats):
+                    target = out_dir / output_name(period_id, fmt, edition.lang if several else None)
+                    edition.outputs[fmt] = target
+                    key = output_key(fmt, doc, layout, reference_docx, pdf_variant) if drawn_all else ""
+                    hit = outcache.load(project.root, target.name, key) if key and use_cache else None
+                    hits[fmt] = hit is not None
+                    if hit is not None:
+                        rendered[target] = hit[0]
+                        result.reused.append(target)
+                        if hit[1] is not None:
+                            edition.pages[fmt] = hit[1]
+                    elif fmt == "pdf":
+                        pdfs.append((edition, target, key))
+                    else:
+                        docxs.append((edition, target, key, has_page_refs(doc)))
+                needs_layout = any(e is edition and refs for e, _, _, refs in docxs)
+                if needs_layout and not any(e is edition for e, _, _ in pdfs):
+                    pdfs.append((edition, None, ""))
+        pdfs.sort(key=lambda job: -_size(job[0].document))
+        unsupported = split_unsupported(layout) if split else "a single pass was asked for"
+        if split and unsupported:
+            log.warning("the PDF is typeset in one pass, not in parts: %s (see 'The print "
+                        "layout' in docs/project-format.md)", unsupported)
+        parts = PartCache(project.root, layout, pdf_variant) if use_cache and not unsupported else None
         with result.stage("charts"):
             drawn = draw_charts(pool, charts_to_draw(docs), layout,
                                 lambda done, total: report("drawing charts", done, total))
             stats = [draw_all(doc, layout) for doc in docs]
             result.charts = DrawStats(drawn, sum(s.cached for s in stats) - drawn)
         with result.stage("render"):
-            pending: dict[Future[tuple[object, Logged]], Callable[[object], None]] = {}
+            # Jobs go to the workers by edition, the biggest first (its PDF ends the build),
+            # so the next round of its parts never waits behind a smaller edition's.
+            scheduler = Scheduler(pool, size)
+            rank = {e.lang: i for i, (e, _, _) in enumerate(pdfs)}
             counts: dict[str, list[int]] = {}  # task -> [done, launched]
 
-            def launch(job: Job, task: str) -> None:
+            def launch(job: Job, task: str, edition: Edition) -> None:
                 count = counts.setdefault(task, [0, 0])
                 count[1] += 1
                 report(task, *count)
@@ -318,7 +347,7 @@ def build(
                     report(task, *count)
                     job.then(value)
 
-                pending[submit(pool, job.fn, *job.args)] = then
+                scheduler.add((rank.get(edition.lang, len(rank)),), job.fn, job.args, then)
 
             def docx_job(edition: Edition, target: Path, key: str, pages: dict[str, int]) -> Job:
                 def done(data: object) -> None:
@@ -347,20 +376,21 @@ def build(
             docx_task = "DOCX"
             finished: set[int] = set()
             laid_out: set[int] = set()
+            independent = [(e, target, key) for e, target, key, refs in docxs if not refs]
 
             def advance() -> None:
                 """Launch what the machines ask for; take what they finished. A machine may
                 finish without a job (every part from the cache), so this runs first too."""
                 for edition, pdf_target, key, machine in machines:
                     for job in machine.jobs():
-                        launch(job, pdf_task(edition))
+                        launch(job, pdf_task(edition), edition)
                     if machine.anchor_pages is not None and id(machine) not in laid_out:
                         # The final layout is known before the PDF is assembled.
                         laid_out.add(id(machine))
                         for e, docx_target, docx_key, refs in docxs:
                             if e is edition and refs:
                                 launch(docx_job(edition, docx_target, docx_key,
-                                                machine.anchor_pages), docx_task)
+                                                machine.anchor_pages), docx_task, edition)
                     made = machine.result
                     if made is None or id(machine) in finished:
                         continue
@@ -373,21 +403,11 @@ def build(
                     keep.append((pdf_target.name, key or output_key(
                         "pdf", _document(edition), layout, reference_docx, pdf_variant),
                         made.data, made.pages))
+                while independent:  # after the PDFs' first jobs: they take longer
+                    edition, docx_target, key = independent.pop(0)
+                    launch(docx_job(edition, docx_target, key, {}), docx_task, edition)
 
-            try:
-                advance()
-                for edition, docx_target, key, refs in docxs:
-                    if not refs:
-                        launch(docx_job(edition, docx_target, key, {}), docx_task)
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        pending.pop(future)(result_of(future))
-                    advance()
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                raise
+            scheduler.run(advance)
     if len(finished) != len(machines):  # pragma: no cover - a machine that hands out no job
         raise RenderError("a PDF was left unfinished")
     with result.stage("write"):

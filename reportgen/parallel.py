@@ -15,11 +15,13 @@ the same bytes (tests/test_parallel.py checks it).
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -50,19 +52,75 @@ class SerialExecutor(Executor):
         return future
 
 
+def pool_size(jobs: int | None = None, tasks: int = 2) -> int:
+    """How many workers ``workers(jobs, tasks)`` has (1: it is a serial executor)."""
+    return max(1, min(jobs or usable_cores(), tasks))
+
+
 @contextmanager
-def workers(jobs: int | None = None, tasks: int = 2) -> Iterator[Executor]:
+def workers(jobs: int | None = None, tasks: int = 2,
+            warm: Callable[..., Any] | None = None, warm_args: tuple[Any, ...] = ()
+            ) -> Iterator[Executor]:
     """A pool of ``jobs`` worker processes (default: the usable cores), never more than
-    ``tasks``; a serial executor when that leaves one."""
-    count = min(jobs or usable_cores(), tasks)
+    ``tasks``; a serial executor when that leaves one.
+
+    ``warm(*warm_args)`` is run by every worker first, at once, while this process goes on
+    (imports and caches its first real job would otherwise fill). If the pool is left
+    while a worker is still at it (an error, or a build with nothing to render), the
+    workers are stopped rather than waited for.
+    """
+    count = pool_size(jobs, tasks)
     if count <= 1:
         yield SerialExecutor()
         return
-    # fork: workers start in milliseconds and share the parent's imported modules;
-    # the parent has no threads at this point (WeasyPrint and matplotlib are not loaded).
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    # fork: workers start in milliseconds and share the parent's imported modules. Forked
+    # before any thread of the build starts (rich's progress bars draw from a thread, but
+    # workers never print).
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"))
+    warming = [pool.submit(_quietly, warm, *warm_args) for _ in range(count)] if warm else []
+    try:
         yield pool
+    except BaseException:
+        _stop(pool)
+        raise
+    if all(f.done() for f in warming):
+        pool.shutdown(wait=True)
+    else:
+        _stop(pool)
+
+
+def _quietly(fn: Callable[..., Any], *args: Any) -> None:
+    """``fn(*args)`` for its side effects only: what it logs or raises is dropped (a real job
+    meets the same problem again and reports it)."""
+    logging.disable(logging.CRITICAL)
+    try:
+        fn(*args)
+    except Exception:  # noqa: S110 - a warm-up is an optimisation, never an error
+        pass
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Shut ``pool`` down without waiting for the jobs its workers are running."""
+    processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
+
+
+def warm_up(project_root: Path, layout: str, variant: str, langs: list[str],
+            charts: bool) -> None:
+    """A worker's warm-up (``workers``): WeasyPrint with the layout, matplotlib if ``charts``."""
+    from .writers.pdfparts import warm_up as warm_pdf
+
+    if charts:
+        from .charts.draw import warm_up as warm_charts
+
+        warm_charts(style_file(layout))
+    warm_pdf(project_root, layout, variant, langs)
 
 
 Logged = list[tuple[str, int, str]]  # logger name, level, message
@@ -97,6 +155,51 @@ def result(future: Future[tuple[T, Logged]]) -> T:
     for name, level, message in logged:
         logging.getLogger(name).log(level, message)
     return value
+
+
+class Scheduler:
+    """Hands jobs to a pool by priority, never more at once than it has workers.
+
+    A pool takes jobs first come, first served; a job that becomes known later (the next
+    round of the biggest PDF, whose end is the build's end) would wait behind all the
+    others. Here it waits only for a free worker: jobs are kept until then, and the one
+    with the lowest ``rank`` (then the oldest) goes first.
+    """
+
+    def __init__(self, pool: Executor, size: int) -> None:
+        self.pool, self.size = pool, size
+        self._ready: list[tuple[tuple[int, ...], int, Callable[..., Any], tuple[Any, ...],
+                                Callable[[Any], None]]] = []
+        self._order = itertools.count()
+        self._running: dict[Future[tuple[Any, Logged]], Callable[[Any], None]] = {}
+
+    def add(self, rank: tuple[int, ...], fn: Callable[..., Any], args: tuple[Any, ...],
+            then: Callable[[Any], None]) -> None:
+        """Run ``fn(*args)`` in a worker when its turn comes; ``then(value)`` here after."""
+        heapq.heappush(self._ready, (rank, next(self._order), fn, args, then))
+
+    def _start(self) -> None:
+        while self._ready and len(self._running) < self.size:
+            _, _, fn, args, then = heapq.heappop(self._ready)
+            self._running[submit(self.pool, fn, *args)] = then
+
+    def run(self, advance: Callable[[], None]) -> None:
+        """Run jobs until none is left; ``advance()`` is called first and after every job
+        done (it may add jobs). On an error, jobs not started are dropped."""
+        try:
+            advance()
+            self._start()
+            while self._running:
+                done, _ = wait(self._running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    self._running.pop(future)(result(future))
+                advance()
+                self._start()
+        except BaseException:
+            for future in self._running:
+                future.cancel()
+            self._ready.clear()
+            raise
 
 
 # -------------------------------------------------------------------- charts

@@ -1,0 +1,161 @@
+"""The build's fast paths that are not the split render itself: the order jobs reach the
+workers in, workers that warm up while the input is checked (and are stopped, not waited
+for, when the build ends early), and contents leaders written as one run of text."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image, ImageChops
+
+from reportgen.build import check
+from reportgen.errors import InputError
+from reportgen.parallel import Scheduler, SerialExecutor, workers
+from reportgen.writers import pdf
+from reportgen.writers.html import render_html, split_parts
+
+from .conftest import SAMPLE, Project, need
+
+
+def _note(log: list[str], name: str) -> str:
+    log.append(name)
+    return name
+
+
+def test_jobs_start_by_rank_then_in_the_order_they_came() -> None:
+    started: list[str] = []
+    scheduler = Scheduler(SerialExecutor(), 1)
+    done: list[str] = []
+    for rank, name in [((2,), "small-1"), ((0,), "big-1"), ((2,), "small-2"), ((0,), "big-2")]:
+        scheduler.add(rank, _note, (started, name), done.append)
+    scheduler.run(lambda: None)
+    assert started == ["big-1", "big-2", "small-1", "small-2"]
+    assert done == started
+
+
+def test_a_job_added_later_with_a_better_rank_goes_before_those_waiting() -> None:
+    started: list[str] = []
+    scheduler = Scheduler(SerialExecutor(), 1)
+
+    def then(name: str) -> None:
+        if name == "round-1":  # the biggest PDF's next round becomes known
+            scheduler.add((0,), _note, (started, "round-2"), lambda _: None)
+
+    scheduler.add((0,), _note, (started, "round-1"), then)
+    for i in range(3):
+        scheduler.add((1,), _note, (started, f"other-{i}"), then)
+    scheduler.run(lambda: None)
+    assert started == ["round-1", "round-2", "other-0", "other-1", "other-2"]
+
+
+def _fail(_: object) -> None:
+    raise ValueError("boom")
+
+
+def test_an_error_drops_the_jobs_not_started() -> None:
+    started: list[str] = []
+    scheduler = Scheduler(SerialExecutor(), 1)
+    scheduler.add((0,), _note, (started, "first"), _fail)
+    scheduler.add((1,), _note, (started, "second"), lambda _: None)
+    with pytest.raises(ValueError, match="boom"):
+        scheduler.run(lambda: None)
+    assert started == ["first"]
+
+
+def _slow_warm_up(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_workers_still_warming_up_are_stopped_not_waited_for() -> None:
+    start = time.monotonic()
+    with workers(2, 2, _slow_warm_up, (120,)):
+        pass
+    assert time.monotonic() - start < 60  # the warm-up alone would take 120 s
+    start = time.monotonic()
+    with pytest.raises(RuntimeError), workers(2, 2, _slow_warm_up, (120,)):
+        raise RuntimeError("the input has errors")
+    assert time.monotonic() - start < 60
+
+
+def test_a_failing_warm_up_is_harmless() -> None:
+    with workers(2, 2, _fail, (None,)) as pool:
+        assert pool.submit(_square, 7).result() == 49
+
+
+def test_a_build_with_bad_input_does_not_wait_for_its_workers(project: Project,
+                                                             tmp_path: Path) -> None:
+    project.write("sections/a.md", "---\ntitle: Введение\n---\nТекст {{ no_such_name }}.\n")
+    from reportgen.build import build
+
+    with pytest.raises(InputError, match="no_such_name"):
+        build(project.root, tmp_path / "out", jobs=2)
+    assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------------------- leaders
+
+@pytest.fixture(scope="module")
+def contents_html() -> str:
+    doc = check(SAMPLE, langs=("ru",)).assemblies["ru"].document
+    assert doc is not None
+
+    class Numbers(dict[str, str]):
+        def __missing__(self, key: str) -> str:
+            return "123"
+
+    (html,) = [h for h in split_parts(render_html(doc, "default", pages=Numbers()))
+               if 'class="toc"' in h]
+    return html
+
+
+def _typeset_contents(html: str, out: Path, join: bool, monkeypatch: pytest.MonkeyPatch) -> int:
+    joined: list[int] = []
+    real = pdf.join_leaders
+    monkeypatch.setattr(pdf, "join_leaders",
+                        lambda document: joined.append(real(document) if join else 0))
+    with pdf.typeset(html, SAMPLE, "default", "pdf/ua-1", folios=False) as document:
+        out.write_bytes(pdf.write(document, "pdf/ua-1"))
+    monkeypatch.setattr(pdf, "join_leaders", real)
+    return sum(joined)
+
+
+def _text_objects(path: Path) -> int:
+    with pikepdf.open(path) as doc:
+        return sum(1 for page in doc.pages for _, op in pikepdf.parse_content_stream(page)
+                   if str(op) == "BT")
+
+
+def test_contents_leaders_are_one_run_of_text_that_looks_the_same(
+        contents_html: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    joined, apart = tmp_path / "joined.pdf", tmp_path / "apart.pdf"
+    entries = contents_html.count("<li")
+    assert _typeset_contents(contents_html, joined, True, monkeypatch) == entries
+    assert _typeset_contents(contents_html, apart, False, monkeypatch) == 0
+    # A text object per dot before; one per leader, title and number after.
+    assert _text_objects(apart) > 20 * entries
+    assert _text_objects(joined) < 5 * entries
+    texts = [subprocess.run([need("pdftotext"), str(p), "-"], capture_output=True, text=True,
+                            check=True).stdout for p in (joined, apart)]
+    assert "".join(texts[0].split()) == "".join(texts[1].split())
+    assert "123" in texts[0] and "....." in texts[0]
+    for path in (joined, apart):
+        subprocess.run([need("pdftoppm"), "-r", "100", "-png", str(path), str(path.with_suffix(""))],
+                       check=True)
+    pictures = sorted(tmp_path.glob("joined-*.png"))
+    assert pictures
+    for picture in pictures:
+        a = Image.open(picture).convert("L")
+        b = Image.open(str(picture).replace("joined-", "apart-")).convert("L")
+        diff = ImageChops.difference(a, b)
+        # The same dots at the same places: at most anti-aliasing differs, by a little.
+        histogram = diff.histogram()
+        assert sum(histogram[64:]) == 0, picture.name
+        assert sum(histogram[16:]) < 0.001 * a.width * a.height, picture.name
