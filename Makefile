@@ -9,8 +9,9 @@ BIN     = $(VENV)/bin
 PROJECT ?= data
 OUT     ?= dist
 
-# Debian packages: pango for WeasyPrint (make report); readers the tests check outputs with.
-RUNTIME_DEBS = libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages: pango for WeasyPrint and HarfBuzz's subsetter for its fonts (make report;
+# without it WeasyPrint falls back to the much slower fontTools); readers the tests check outputs with.
+RUNTIME_DEBS = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_DEBS    = poppler-utils qpdf libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
