@@ -18,18 +18,20 @@ import dataclasses
 import datetime as dt
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import outcache
 from .assemble import Assembly, collect
-from .charts import DrawStats, cache_dir, charts_of, draw_all
+from .charts import DrawStats, charts_of, draw_all
 from .consistency import check_narrative
 from .errors import InputError, Problem, Problems, RenderError
-from .model import CrossRef, Document, PageRef
+from .model import Chart, CrossRef, Document, PageRef
 from .outcache import PartCache, output_key
 from .outputs import remove_leftovers, write_all_atomic, write_atomic
 from .parallel import (
@@ -222,18 +224,15 @@ def has_page_refs(doc: Document) -> bool:
 def _warm_up(project_dir: Path, langs: Sequence[str] | None, variant: str,
              formats: tuple[str, ...]) -> tuple[Callable[..., None], tuple[object, ...]] | tuple[()]:
     """The workers' warm-up for a build of ``project_dir`` (``parallel.workers``): nothing if
-    no PDF is wanted or the project does not load (the check says why); matplotlib too
-    while the project has no chart drawn (a first build)."""
+    no PDF is wanted or the project does not load (the check says why)."""
     if "pdf" not in formats:
         return ()
     try:
         project = load_project(project_dir)
     except InputError:
         return ()
-    editions = list(langs or project.report.editions)
-    drawn = cache_dir(project.root)
-    charts = not (drawn.is_dir() and any(drawn.iterdir()))
-    return warm_up, (project.root, project.report.layout, variant, editions, charts)
+    return warm_up, (project.root, project.report.layout, variant,
+                     list(langs or project.report.editions))
 
 
 def build(
@@ -325,15 +324,37 @@ def build(
             log.warning("the PDF is typeset in one pass, not in parts: %s (see 'The print "
                         "layout' in docs/project-format.md)", unsupported)
         parts = PartCache(project.root, layout, pdf_variant) if use_cache and not unsupported else None
+        # Charts not in the cache are drawn by this process, in a thread, while the workers
+        # typeset what shows none; a part (or a DOCX) that shows one waits for it. A serial
+        # build draws them first. The cached ones are checked here and now.
+        missing = charts_to_draw(docs) if size > 1 else []
+        undrawn = {chart.svg.name for chart in missing}
         with result.stage("charts"):
-            drawn = draw_charts(pool, charts_to_draw(docs), layout,
-                                lambda done, total: report("drawing charts", done, total))
-            stats = [draw_all(doc, layout) for doc in docs]
-            result.charts = DrawStats(drawn, sum(s.cached for s in stats) - drawn)
-        with result.stage("render"):
+            stats = [draw_all(doc, layout, frozenset(c.digest for c in missing)) for doc in docs]
+            result.charts = DrawStats(sum(s.drawn for s in stats),
+                                      sum(s.cached for s in stats) - len(missing))
+        stop = threading.Event()
+        with result.stage("render"), ThreadPoolExecutor(1) as drawer:
             # Jobs go to the workers by edition, the biggest first (its PDF ends the build),
             # so the next round of its parts never waits behind a smaller edition's.
             scheduler = Scheduler(pool, size)
+            if missing:
+                report("drawing charts", 0, len(missing))
+
+                def drawn_one(chart: Chart) -> None:
+                    undrawn.discard(chart.svg.name)
+                    report("drawing charts", len(missing) - len(undrawn), len(missing))
+
+                def all_drawn(count: int) -> None:
+                    assert result.charts is not None
+                    result.charts = DrawStats(count, result.charts.cached)
+
+                scheduler.watch(drawer.submit(draw_charts, missing, layout, stop, drawn_one),
+                                all_drawn)
+
+            def pending() -> frozenset[str]:
+                return frozenset(undrawn)
+
             rank = {e.lang: i for i, (e, _, _) in enumerate(pdfs)}
             counts: dict[str, list[int]] = {}  # task -> [done, launched]
 
@@ -365,10 +386,11 @@ def build(
                 name = (pdf_target or edition.outputs.get("pdf") or Path(output_name(
                     period_id, "pdf", edition.lang if several else None))).name
                 machine: SinglePass | SplitRender = (
-                    SinglePass(doc, project.root, layout, pdf_variant, pdf_target is not None)
+                    SinglePass(doc, project.root, layout, pdf_variant, pdf_target is not None,
+                               pending)
                     if unsupported else
                     SplitRender(doc, project.root, layout, pdf_variant, pdf_target is not None,
-                                parts, name))
+                                parts, name, pending))
                 machines.append((edition, pdf_target, key, machine))
             def pdf_task(edition: Edition) -> str:
                 return f"PDF {edition.lang}" if several else "PDF"
@@ -384,7 +406,8 @@ def build(
                 for edition, pdf_target, key, machine in machines:
                     for job in machine.jobs():
                         launch(job, pdf_task(edition), edition)
-                    if machine.anchor_pages is not None and id(machine) not in laid_out:
+                    if (machine.anchor_pages is not None and id(machine) not in laid_out
+                            and not undrawn):
                         # The final layout is known before the PDF is assembled.
                         laid_out.add(id(machine))
                         for e, docx_target, docx_key, refs in docxs:
@@ -403,11 +426,14 @@ def build(
                     keep.append((pdf_target.name, key or output_key(
                         "pdf", _document(edition), layout, reference_docx, pdf_variant),
                         made.data, made.pages))
-                while independent:  # after the PDFs' first jobs: they take longer
+                while independent and not undrawn:  # after the PDFs' first jobs (longer)
                     edition, docx_target, key = independent.pop(0)
                     launch(docx_job(edition, docx_target, key, {}), docx_task, edition)
 
-            scheduler.run(advance)
+            try:
+                scheduler.run(advance)
+            finally:
+                stop.set()  # the build failed: no more charts
     if len(finished) != len(machines):  # pragma: no cover - a machine that hands out no job
         raise RenderError("a PDF was left unfinished")
     with result.stage("write"):

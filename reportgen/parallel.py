@@ -20,6 +20,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import model as m
-from .charts import _store, charts_of, style_file
+from .charts import _store, charts_of, check_files, style_file
 
 T = TypeVar("T")
 
@@ -76,7 +77,8 @@ def workers(jobs: int | None = None, tasks: int = 2,
     # fork: workers start in milliseconds and share the parent's imported modules. Forked
     # before any thread of the build starts (rich's progress bars draw from a thread, but
     # workers never print).
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_die_with_parent)
     warming = [pool.submit(_quietly, warm, *warm_args) for _ in range(count)] if warm else []
     try:
         yield pool
@@ -87,6 +89,21 @@ def workers(jobs: int | None = None, tasks: int = 2,
         pool.shutdown(wait=True)
     else:
         _stop(pool)
+
+
+def _die_with_parent() -> None:
+    """Have the kernel end this worker when the build process dies (killed, it cannot shut its
+    pool down; its workers would wait for jobs forever). Linux only; elsewhere a no-op."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() == 1:  # pragma: no cover - the parent died before the call
+        os._exit(1)
 
 
 def _quietly(fn: Callable[..., Any], *args: Any) -> None:
@@ -111,15 +128,11 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join()
 
 
-def warm_up(project_root: Path, layout: str, variant: str, langs: list[str],
-            charts: bool) -> None:
-    """A worker's warm-up (``workers``): WeasyPrint with the layout, matplotlib if ``charts``."""
+def warm_up(project_root: Path, layout: str, variant: str, langs: list[str]) -> None:
+    """A worker's warm-up (``workers``): WeasyPrint with the layout (charts are drawn by the
+    build's own process)."""
     from .writers.pdfparts import warm_up as warm_pdf
 
-    if charts:
-        from .charts.draw import warm_up as warm_charts
-
-        warm_charts(style_file(layout))
     warm_pdf(project_root, layout, variant, langs)
 
 
@@ -171,15 +184,22 @@ class Scheduler:
         self._ready: list[tuple[tuple[int, ...], int, Callable[..., Any], tuple[Any, ...],
                                 Callable[[Any], None]]] = []
         self._order = itertools.count()
-        self._running: dict[Future[tuple[Any, Logged]], Callable[[Any], None]] = {}
+        self._running: dict[Future[Any], Callable[[Any], None]] = {}
+        self._outside: set[Future[Any]] = set()
 
     def add(self, rank: tuple[int, ...], fn: Callable[..., Any], args: tuple[Any, ...],
             then: Callable[[Any], None]) -> None:
         """Run ``fn(*args)`` in a worker when its turn comes; ``then(value)`` here after."""
         heapq.heappush(self._ready, (rank, next(self._order), fn, args, then))
 
+    def watch(self, future: Future[Any], then: Callable[[Any], None]) -> None:
+        """Wait for ``future`` (run elsewhere, a thread of this process) with the jobs;
+        ``then(value)`` when it is done."""
+        self._running[future] = then
+        self._outside.add(future)
+
     def _start(self) -> None:
-        while self._ready and len(self._running) < self.size:
+        while self._ready and len(self._running) - len(self._outside) < self.size:
             _, _, fn, args, then = heapq.heappop(self._ready)
             self._running[submit(self.pool, fn, *args)] = then
 
@@ -192,7 +212,12 @@ class Scheduler:
             while self._running:
                 done, _ = wait(self._running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    self._running.pop(future)(result(future))
+                    then = self._running.pop(future)
+                    if future in self._outside:
+                        self._outside.discard(future)
+                        then(future.result())
+                    else:
+                        then(result(future))
                 advance()
                 self._start()
         except BaseException:
@@ -218,24 +243,23 @@ def charts_to_draw(docs: Sequence[m.Document]) -> list[m.Chart]:
     return missing
 
 
-def _draw(chart: m.Chart, style: Path) -> tuple[bytes, bytes]:
+def draw_charts(charts: Sequence[m.Chart], layout: str, stop: threading.Event,
+                done: Callable[[m.Chart], None]) -> int:
+    """Draw ``charts`` here, store and check their files, and tell ``done(chart)`` after
+    each; how many were drawn. Run in a thread of the build while the workers typeset what
+    shows no chart (one process imports matplotlib, once); stops early once ``stop`` is set
+    (the build failed)."""
     from .charts.draw import draw
 
-    return draw(chart, style)
-
-
-def draw_charts(pool: Executor, charts: Sequence[m.Chart], layout: str,
-                progress: Callable[[int, int], None] | None = None) -> int:
-    """Draw ``charts`` in the pool and store them in the cache; how many were drawn.
-    ``progress(done, total)`` is told after each."""
     style = style_file(layout)
-    futures = [submit(pool, _draw, chart, style) for chart in charts]
-    for done, (chart, future) in enumerate(zip(charts, futures, strict=True), 1):
-        svg, png = result(future)
+    for count, chart in enumerate(charts):
+        if stop.is_set():
+            return count
+        svg, png = draw(chart, style)
         _store(chart.svg, svg)
         _store(chart.png, png)
-        if progress is not None:
-            progress(done, len(charts))
+        check_files(chart)
+        done(chart)
     return len(charts)
 
 

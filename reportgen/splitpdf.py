@@ -86,13 +86,23 @@ def _assemble_job(parts: list[Any], folios: bytes | None) -> bytes:
     return assemble(parts, folios)
 
 
+#: The files a build is still drawing (the charts' SVGs, by name): a part that shows one
+#: waits for it. Asked again each time the machine is asked for jobs.
+Pending = Callable[[], frozenset[str]]
+
+
+def _nothing_pending() -> frozenset[str]:
+    return frozenset()
+
+
 class SinglePass:
     """The whole report laid out by WeasyPrint in one job."""
 
     def __init__(self, doc: m.Document, project_root: Path, layout: str, variant: str,
-                 write: bool) -> None:
+                 write: bool, pending: Pending = _nothing_pending) -> None:
         self.result: PdfResult | None = None
         self.anchor_pages: dict[str, int] | None = None
+        self._pending = pending
         self._queue = [Job(_single_job, (doc, project_root, layout, variant, write),
                            self._done)]
 
@@ -101,6 +111,8 @@ class SinglePass:
         self.anchor_pages = value.anchor_pages
 
     def jobs(self) -> list[Job]:
+        if self._pending():
+            return []
         queue, self._queue = self._queue, []
         return queue
 
@@ -121,11 +133,16 @@ class SplitRender:
     """One edition's PDF typeset in parts; see the module's description."""
 
     def __init__(self, doc: m.Document, project_root: Path, layout: str, variant: str,
-                 write: bool, cache: PartCache | None, name: str) -> None:
+                 write: bool, cache: PartCache | None, name: str,
+                 pending: Pending = _nothing_pending) -> None:
         self.doc, self.root, self.layout, self.variant = doc, project_root, layout, variant
         self.write, self.cache, self.name = write, cache, name
         self.result: PdfResult | None = None
         self._queue: list[Job] = []
+        self._pending = pending
+        #: Parts of this round not yet handed out, waiting for a file being drawn:
+        #: (index, HTML, whether to write it).
+        self._waiting: list[tuple[int, str, bool]] = []
         self.rounds = 0
         self.typeset = 0
         previous = cache.numbers(name) if cache else None
@@ -143,6 +160,8 @@ class SplitRender:
         self._round(numbers)
 
     def jobs(self) -> list[Job]:
+        if self._waiting:
+            self._release()
         queue, self._queue = self._queue, []
         return queue
 
@@ -151,8 +170,6 @@ class SplitRender:
         return split_parts(render_html(self.doc, self.layout, pages=numbers))
 
     def _round(self, numbers: _Numbers) -> None:
-        from .writers.pdfparts import PartLayout
-
         htmls = self._html(numbers)
         if self.rounds == 0:
             self.htmls = [""] * len(htmls)
@@ -163,29 +180,43 @@ class SplitRender:
         if self.rounds > MAX_ROUNDS:
             raise RenderError(f"the page numbers did not settle after {MAX_ROUNDS} rounds of "
                               "typesetting (a contents page that grows with them?)")
-        todo: list[tuple[int, str, str, bool]] = []
+        todo: list[tuple[int, str, bool]] = []
         for i, html in enumerate(htmls):
             done = self.parts[i]
             if html == self.htmls[i] and done is not None and (done.data or not self.write):
                 continue
             self.htmls[i] = html
-            key = self.cache.key("part", html) if self.cache else ""
-            hit = self.cache.load(key) if self.cache else None
-            if hit is not None:
-                data, info = hit
-                self.parts[i] = PartLayout(data, info["pages"], info["anchors"],
-                                           info["borrowed"], [tuple(b) for b in info["boxes"]])
-                continue
             # Numbers nobody knows yet: lay the part out for its page count, write it later.
             write = self.write and (self._trusted or 'data-page="' not in html)
             self.parts[i] = None
-            todo.append((i, html, key, write))
+            todo.append((i, html, write))
         todo.sort(key=lambda t: -len(t[1]))  # the biggest first: the pool ends together
         self._outstanding = len(todo)
-        for i, html, key, write in todo:
-            self._queue.append(Job(_part_job, (html, self.root, self.layout, self.variant, write),
-                                   self._part_done(i, key)))
-        if not todo:
+        self._waiting = todo
+        self._release()
+
+    def _release(self) -> None:
+        """Hand out the waiting parts whose files are all drawn (or take them from the
+        cache: only then can their key, which covers those files, be made)."""
+        from .writers.pdfparts import PartLayout
+
+        pending = self._pending()
+        waiting, self._waiting = self._waiting, []
+        for i, html, write in waiting:
+            if any(name in html for name in pending):
+                self._waiting.append((i, html, write))
+                continue
+            key = self.cache.key("part", html) if self.cache else ""
+            hit = self.cache.load(key) if self.cache else None
+            if hit is None:
+                self._queue.append(Job(_part_job, (html, self.root, self.layout, self.variant,
+                                                   write), self._part_done(i, key)))
+                continue
+            data, info = hit
+            self.parts[i] = PartLayout(data, info["pages"], info["anchors"], info["borrowed"],
+                                       [tuple(b) for b in info["boxes"]])
+            self._outstanding -= 1
+        if self._outstanding == 0:
             self._settle()
 
     def _part_done(self, i: int, key: str) -> Callable[[Any], None]:

@@ -70,11 +70,37 @@ def _kill_build_at(project: Project, out: Path, moment: str, tmp_path: Path) -> 
             child.kill()
             pytest.fail(f"the build never reached '{moment}'")
         time.sleep(0.02)
+    workers = _children(child.pid)
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
     if child.stderr:
         child.stderr.close()
+    # Its worker processes do not outlive it (the kernel ends them: PR_SET_PDEATHSIG).
+    deadline = time.monotonic() + 30
+    while (alive := [pid for pid in workers if _running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive, f"worker processes {alive} outlived the killed build"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @pytest.fixture

@@ -159,3 +159,45 @@ def test_contents_leaders_are_one_run_of_text_that_looks_the_same(
         histogram = diff.histogram()
         assert sum(histogram[64:]) == 0, picture.name
         assert sum(histogram[16:]) < 0.001 * a.width * a.height, picture.name
+
+
+# ------------------------------------------------------- charts drawn meanwhile
+
+def test_a_part_that_shows_a_chart_being_drawn_waits_for_it() -> None:
+    from reportgen.charts import charts_of
+    from reportgen.splitpdf import SplitRender
+
+    doc = check(SAMPLE, langs=("ru",)).assemblies["ru"].document
+    assert doc is not None
+    chart = next(c for s in doc.sections for c in charts_of(s.blocks))
+    pending = {chart.svg.name}
+    machine = SplitRender(doc, SAMPLE, "default", "none", True, None, "test.pdf",
+                          lambda: frozenset(pending))
+    first = machine.jobs()
+    assert first and not any(chart.svg.name in job.args[0] for job in first)
+    assert machine.jobs() == []  # still being drawn
+    pending.clear()
+    later = machine.jobs()
+    assert later and all(chart.svg.name in job.args[0] for job in later)
+
+
+def test_a_chart_that_fails_to_draw_stops_the_build(project: Project, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportgen.charts.draw as draw_module
+    from reportgen.build import build
+
+    from .test_charts import chart_project
+
+    chart_project(project)
+    real, calls = draw_module.draw, []
+
+    def failing(chart: object, style: Path) -> tuple[bytes, bytes]:
+        calls.append(chart)
+        if len(calls) == 2:
+            raise InputError.single(None, "the second chart cannot be drawn")
+        return real(chart, style)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(draw_module, "draw", failing)
+    with pytest.raises(InputError, match="second chart"):
+        build(project.root, tmp_path / "out", jobs=2)
+    assert not (tmp_path / "out").exists()

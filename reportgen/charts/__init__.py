@@ -211,12 +211,18 @@ def charts_of(blocks: tuple[m.Block, ...]) -> Iterator[m.Chart]:
                 pass
 
 
-def draw_all(doc: m.Document, layout: str) -> DrawStats:
-    """Draw every chart of ``doc`` whose files are not in the cache yet."""
+def draw_all(doc: m.Document, layout: str, elsewhere: frozenset[str] = frozenset()
+             ) -> DrawStats:
+    """Draw every chart of ``doc`` whose files are not in the cache yet, and check the files
+    of the others; charts whose digest is in ``elsewhere`` are being drawn (and checked) by
+    someone else: counted as in the cache, left alone."""
     drawn = cached = 0
     done: set[str] = set()
     for section in doc.sections:
         for chart in charts_of(section.blocks):
+            if chart.digest in elsewhere:
+                cached += 1
+                continue
             if chart.digest in done or (chart.svg.is_file() and chart.png.is_file()):
                 cached += 1
             else:
@@ -227,12 +233,12 @@ def draw_all(doc: m.Document, layout: str) -> DrawStats:
                 _store(chart.png, png)
                 drawn += 1
             if chart.digest not in done:
-                _check_files(chart)
+                check_files(chart)
                 done.add(chart.digest)
     return DrawStats(drawn, cached)
 
 
-def _check_files(chart: m.Chart) -> None:
+def check_files(chart: m.Chart) -> None:
     """The closed world for chart files too: the cache is in the project, so it could have been
     crafted; its SVG and PNG pass the same checks as any image before a writer uses them."""
     from ..assets import AssetError, Assets, check_svg

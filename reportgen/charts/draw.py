@@ -54,20 +54,6 @@ def draw(chart: m.Chart, style: Path) -> tuple[bytes, bytes]:
     return _DOCTYPE.sub(b"", svg.getvalue(), count=1), png.getvalue()
 
 
-def warm_up(style: Path) -> None:
-    """Do in a fresh worker what its first chart would otherwise do (matplotlib imported,
-    the bundled fonts loaded, both file formats written once), while the build is still
-    reading its input."""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    with matplotlib.rc_context(_style(style)):
-        fig = Figure(figsize=(1, 1))
-        fig.add_subplot().set_title("Ә Ғ Қ Ң Ө Ұ Ү Һ І 0123")
-        for fmt in ("svg", "png"):
-            fig.savefig(io.BytesIO(), format=fmt, dpi=30)
-
-
 def _style(path: Path) -> Any:
     """The style file's settings, with the bundled fonts known to matplotlib by the layout's
     family names ('Report Sans'), so that the SVG's text names the fonts the PDF embeds."""
