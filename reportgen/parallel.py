@@ -15,6 +15,7 @@ the same bytes (tests/test_parallel.py checks it).
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import logging
@@ -31,6 +32,8 @@ from . import model as m
 from .charts import _store, charts_of, check_files, style_file
 
 T = TypeVar("T")
+#: How much less a worker process is scheduled than the build process (``os.nice``).
+WORKER_NICENESS = 5
 
 
 def usable_cores() -> int:
@@ -78,7 +81,7 @@ def workers(jobs: int | None = None, tasks: int = 2,
     # before any thread of the build starts (rich's progress bars draw from a thread, but
     # workers never print).
     pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_die_with_parent)
+                               initializer=_worker_start)
     warming = [pool.submit(_quietly, warm, *warm_args) for _ in range(count)] if warm else []
     try:
         yield pool
@@ -89,6 +92,14 @@ def workers(jobs: int | None = None, tasks: int = 2,
         pool.shutdown(wait=True)
     else:
         _stop(pool)
+
+
+def _worker_start() -> None:
+    """A worker yields the CPU to the build process (which reads the input, and draws the
+    charts the workers wait for, while they warm up), and ends with it (``_die_with_parent``)."""
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
+    _die_with_parent()
 
 
 def _die_with_parent() -> None:

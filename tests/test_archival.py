@@ -7,7 +7,10 @@ docs/project-format.md.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from reportgen.build import build
 from reportgen.project import load_project
 from reportgen.writers.pdfvariant import known_variants, parse_variant
 
-from .conftest import SAMPLE, Project
+from .conftest import REPO, SAMPLE, Project
 
 
 def struct_elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
@@ -148,3 +151,24 @@ def test_unknown_variants_are_refused_with_the_known_ones(name: str) -> None:
     with pytest.raises(ValueError, match=re.escape(f"unknown PDF variant '{name}'; known: none, ")):
         parse_variant(name)
     assert "pdf/a-2a+ua-1" in known_variants()
+
+
+def test_the_variants_written_out_are_weasyprints() -> None:
+    from weasyprint.pdf import VARIANTS
+
+    from reportgen.writers.pdfvariant import WEASYPRINT_VARIANTS
+
+    theirs = {name: bool(options.get("pdf_tags"))
+              for name, (_, options) in VARIANTS.items() if name != "debug"}
+    assert theirs == WEASYPRINT_VARIANTS
+
+
+def test_a_build_does_not_import_weasyprint_in_its_own_process(tmp_path: Path) -> None:
+    # Its workers import it while it reads the input (parallel.workers, warm_up).
+    code = ("import sys; from pathlib import Path; from reportgen.cli import main; "
+            f"main(['build', {str(SAMPLE)!r}, '-o', {str(tmp_path)!r}, '--lang', 'kk', "
+            "'-j', '2']); print(sorted(m for m in sys.modules if m.startswith('weasyprint')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "report-2018-9m.kk.pdf").is_file()

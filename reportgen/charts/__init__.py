@@ -11,6 +11,7 @@ unchanged chart is never drawn twice.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -184,11 +185,18 @@ def _digest(drawing: Mapping[str, object], style: Path) -> str:
     h = hashlib.sha256()
     h.update(json.dumps(drawing, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     h.update(style.read_bytes())
-    h.update(Path(__file__).with_name("draw.py").read_bytes())  # a change in drawing redraws
-    h.update(importlib.metadata.version("matplotlib").encode())
+    h.update(_drawing_code())
     for font in font_files():
         h.update(f"{font.name}:{font.stat().st_size}".encode())
     return h.hexdigest()
+
+
+@functools.cache
+def _drawing_code() -> bytes:
+    """What draws the charts: a change in it (or in matplotlib) draws them again. Read once
+    a process (asking for a package's version takes milliseconds, and every chart needs it)."""
+    return (Path(__file__).with_name("draw.py").read_bytes()
+            + importlib.metadata.version("matplotlib").encode())
 
 
 @dataclass(frozen=True, slots=True)
