@@ -68,8 +68,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="progress bars on stderr (stages, charts, sections typeset); auto: "
                    "on a terminal, not in CI (the CI variable set) (default: auto)")
     b.add_argument("-j", "--jobs", metavar="N", type=_positive, default=None,
-                   help="worker processes drawing charts and rendering outputs "
-                   "(default: one per usable core; 1 renders in this process)")
+                   help="worker processes typesetting the outputs while this one draws "
+                   "the charts (default: one per usable core; 1 does everything in this "
+                   "process)")
     b.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     b.add_argument("--format", metavar="LIST", dest="formats", type=_formats,
                    default=("pdf", "docx"),
