@@ -329,6 +329,7 @@ def build(
         # build draws them first. The cached ones are checked here and now.
         missing = charts_to_draw(docs) if size > 1 else []
         undrawn = {chart.svg.name for chart in missing}
+        undrawn_lock = threading.Lock()  # the drawing thread removes, this one reads
         with result.stage("charts"):
             stats = [draw_all(doc, layout, frozenset(c.digest for c in missing)) for doc in docs]
             result.charts = DrawStats(sum(s.drawn for s in stats),
@@ -342,8 +343,10 @@ def build(
                 report("drawing charts", 0, len(missing))
 
                 def drawn_one(chart: Chart) -> None:
-                    undrawn.discard(chart.svg.name)
-                    report("drawing charts", len(missing) - len(undrawn), len(missing))
+                    with undrawn_lock:
+                        undrawn.discard(chart.svg.name)
+                        left = len(undrawn)
+                    report("drawing charts", len(missing) - left, len(missing))
 
                 def all_drawn(count: int) -> None:
                     assert result.charts is not None
@@ -353,7 +356,8 @@ def build(
                                 all_drawn)
 
             def pending() -> frozenset[str]:
-                return frozenset(undrawn)
+                with undrawn_lock:
+                    return frozenset(undrawn)
 
             rank = {e.lang: i for i, (e, _, _) in enumerate(pdfs)}
             counts: dict[str, list[int]] = {}  # task -> [done, launched]
@@ -407,7 +411,7 @@ def build(
                     for job in machine.jobs():
                         launch(job, pdf_task(edition), edition)
                     if (machine.anchor_pages is not None and id(machine) not in laid_out
-                            and not undrawn):
+                            and not pending()):
                         # The final layout is known before the PDF is assembled.
                         laid_out.add(id(machine))
                         for e, docx_target, docx_key, refs in docxs:
@@ -426,7 +430,7 @@ def build(
                     keep.append((pdf_target.name, key or output_key(
                         "pdf", _document(edition), layout, reference_docx, pdf_variant),
                         made.data, made.pages))
-                while independent and not undrawn:  # after the PDFs' first jobs (longer)
+                while independent and not pending():  # after the PDFs' first jobs (longer)
                     edition, docx_target, key = independent.pop(0)
                     launch(docx_job(edition, docx_target, key, {}), docx_task, edition)
 
