@@ -408,16 +408,17 @@ def build(
                 """Launch what the machines ask for; take what they finished. A machine may
                 finish without a job (every part from the cache), so this runs first too."""
                 for edition, pdf_target, key, machine in machines:
-                    for job in machine.jobs():
-                        launch(job, pdf_task(edition), edition)
                     if (machine.anchor_pages is not None and id(machine) not in laid_out
                             and not pending()):
-                        # The final layout is known before the PDF is assembled.
+                        # The final layout is known before the PDF is assembled: the DOCX
+                        # (the longer job) goes first.
                         laid_out.add(id(machine))
                         for e, docx_target, docx_key, refs in docxs:
                             if e is edition and refs:
                                 launch(docx_job(edition, docx_target, docx_key,
                                                 machine.anchor_pages), docx_task, edition)
+                    for job in machine.jobs():
+                        launch(job, pdf_task(edition), edition)
                     made = machine.result
                     if made is None or id(machine) in finished:
                         continue

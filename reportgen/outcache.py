@@ -172,22 +172,26 @@ class PartCache:
             h.update(self._file_digest(url))
         return h.hexdigest()
 
-    def load(self, key: str) -> tuple[bytes, dict[str, Any]] | None:
-        """The cached bytes and description stored under ``key``."""
+    def load(self, key: str) -> tuple[Path, dict[str, Any]] | None:
+        """The file of the bytes stored under ``key``, and their description."""
+        data = self.folder / f"{key}.pdf"
         try:
             info = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            data = (self.folder / f"{key}.pdf").read_bytes()
         except (OSError, ValueError):
+            return None
+        if not data.is_file():
             return None
         self.used.add(key)
         return data, info
 
-    def store(self, key: str, data: bytes, info: dict[str, Any]) -> None:
+    def store(self, key: str, data: bytes, info: dict[str, Any]) -> Path:
+        """Keep ``data`` and its description under ``key``; the file that holds the data."""
         self.folder.mkdir(parents=True, exist_ok=True)
         # The data first, its description last: an entry without its .json is never read.
         write_atomic(self.folder / f"{key}.pdf", data)
         write_atomic(self.folder / f"{key}.json", json.dumps(info).encode())
         self.used.add(key)
+        return self.folder / f"{key}.pdf"
 
     def numbers(self, name: str) -> dict[str, str] | None:
         """The page numbers of the elements of output ``name`` at its last build."""

@@ -23,6 +23,7 @@ previous one, only laid out (its numbers are placeholders), not written.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ def _folio_job(boxes: list[Any], project_root: Path, layout: str) -> bytes:
     return render_folios(boxes, project_root, layout)
 
 
-def _assemble_job(parts: list[Any], folios: bytes | None) -> bytes:
+def _assemble_job(parts: list[Any], folios: bytes | Path | None) -> bytes:
     from .writers.pdfparts import assemble
 
     return assemble(parts, folios)
@@ -153,7 +154,7 @@ class SplitRender:
         self.parts: list[Any] = []  # PartLayout, or None while being typeset
         self._outstanding = 0
         #: Folio passes by the page boxes they were laid out for (None: being laid out).
-        self._folio_passes: dict[str, bytes | None] = {}
+        self._folio_passes: dict[str, bytes | Path | None] = {}
         self._final: list[Any] | None = None
         #: Each element's page, once the layout is final (the DOCX waits for them).
         self.anchor_pages: dict[str, int] | None = None
@@ -183,7 +184,7 @@ class SplitRender:
         todo: list[tuple[int, str, bool]] = []
         for i, html in enumerate(htmls):
             done = self.parts[i]
-            if html == self.htmls[i] and done is not None and (done.data or not self.write):
+            if html == self.htmls[i] and done is not None and (done.written or not self.write):
                 continue
             self.htmls[i] = html
             # Numbers nobody knows yet: lay the part out for its page count, write it later.
@@ -212,21 +213,22 @@ class SplitRender:
                 self._queue.append(Job(_part_job, (html, self.root, self.layout, self.variant,
                                                    write), self._part_done(i, key)))
                 continue
-            data, info = hit
-            self.parts[i] = PartLayout(data, info["pages"], info["anchors"], info["borrowed"],
-                                       [tuple(b) for b in info["boxes"]])
+            file, info = hit
+            self.parts[i] = PartLayout(b"", info["pages"], info["anchors"], info["borrowed"],
+                                       [tuple(b) for b in info["boxes"]], file)
             self._outstanding -= 1
         if self._outstanding == 0:
             self._settle()
 
     def _part_done(self, i: int, key: str) -> Callable[[Any], None]:
         def done(part: Any) -> None:
-            self.parts[i] = part
             self.typeset += 1
             if self.cache is not None and part.data:
-                self.cache.store(key, part.data, {
+                file = self.cache.store(key, part.data, {
                     "pages": part.pages, "anchors": part.anchors, "borrowed": part.borrowed,
                     "boxes": part.boxes})
+                part = dataclasses.replace(part, data=b"", file=file)  # not sent back again
+            self.parts[i] = part
             self._outstanding -= 1
             if self._outstanding == 0:
                 self._settle()
@@ -245,7 +247,7 @@ class SplitRender:
     def _settle(self) -> None:
         numbers, pages = self._numbers()
         htmls = self._html(numbers)
-        unwritten = self.write and any(not p.data for p in self.parts)
+        unwritten = self.write and any(not p.written for p in self.parts)
         if htmls != self.htmls or unwritten:
             self._trusted = True
             boxes = [box for part in self.parts for box in part.boxes]
@@ -291,15 +293,16 @@ class SplitRender:
         self._folio_passes[text] = None
 
         def done(data: bytes) -> None:
-            self._folio_passes[text] = data
+            kept: bytes | Path = data
             if self.cache is not None:
-                self.cache.store(key, data, {"pages": len(boxes)})
+                kept = self.cache.store(key, data, {"pages": len(boxes)})
+            self._folio_passes[text] = kept
             if self._final is not None and repr(self._final) == text:
-                self._assemble(data)
+                self._assemble(kept)
 
         self._queue.append(Job(_folio_job, (boxes, self.root, self.layout), done))
 
-    def _assemble(self, folios: bytes | None) -> None:
+    def _assemble(self, folios: bytes | Path | None) -> None:
         def done(data: bytes) -> None:
             assert self.anchor_pages is not None
             self.result = PdfResult(data, sum(p.pages for p in self.parts), self.anchor_pages,

@@ -142,17 +142,26 @@ def _cells(run: _Run) -> list[str]:
             cells[i] = value
 
     _quotes(text, run.langs, protected, put)
+    present = set(run.langs)
     for rule in _RULES:
-        rule(text, run.langs, put)
+        if rule.langs is None or not rule.langs.isdisjoint(present):
+            rule(text, run.langs, put)
     return cells
 
 
 Put = Callable[[int, str], None]
 
 
+#: The characters ``_quotes`` acts on or counts nesting by; the others it passes over.
+_QUOTE_CHARS = re.compile("[\"'«»„“”]")
+
+
 def _quotes(text: str, langs: list[str], protected: list[bool], put: Put) -> None:
+    if '"' not in text and "'" not in text:
+        return  # nothing to straighten: typed quotes only change a depth nobody asks for
     depth = 0
-    for i, ch in enumerate(text):
+    for match in _QUOTE_CHARS.finditer(text):
+        i, ch = match.start(), match.group()
         if protected[i]:
             continue
         lang = langs[i] if langs[i] in QUOTES else "en"
@@ -174,16 +183,23 @@ def _quotes(text: str, langs: list[str], protected: list[bool], put: Put) -> Non
             put(i, "’")
 
 
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A pattern, the languages it applies in (None: all) and what it does to a match."""
+
+    regex: re.Pattern[str]
+    langs: frozenset[str] | None
+    action: Callable[[re.Match[str], Put], None]
+
+    def __call__(self, text: str, text_langs: list[str], put: Put) -> None:
+        for match in self.regex.finditer(text):
+            if self.langs is None or text_langs[match.start()] in self.langs:
+                self.action(match, put)
+
+
 def _sub(pattern: str, langs: set[str] | None, action: Callable[[re.Match[str], Put], None]
-         ) -> Callable[[str, list[str], Put], None]:
-    regex = re.compile(pattern)
-
-    def rule(text: str, text_langs: list[str], put: Put) -> None:
-        for match in regex.finditer(text):
-            if langs is None or text_langs[match.start()] in langs:
-                action(match, put)
-
-    return rule
+         ) -> _Rule:
+    return _Rule(re.compile(pattern), frozenset(langs) if langs is not None else None, action)
 
 
 def _space_to_nbsp(group: int) -> Callable[[re.Match[str], Put], None]:

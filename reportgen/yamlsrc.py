@@ -92,7 +92,8 @@ class _Converter:
                 self.problems.error(loc, f"{dotted(path)}: {node.value!r} is not a valid "
                                     f"{node.tag.rsplit(':', 1)[-1]} ({exc})")
                 return node.value
-            if node.style is None and not isinstance(value, str) and value is not None:
+            # A plain scalar's style is None (PyYAML) or '' (libyaml).
+            if not node.style and not isinstance(value, str) and value is not None:
                 self.out.plain_text[path] = node.value
             return value
         if isinstance(node, yaml.SequenceNode):
@@ -126,6 +127,21 @@ class _Converter:
         raise TypeError(f"unknown YAML node {node!r}")  # pragma: no cover
 
 
+#: libyaml's parser when PyYAML was built with it (ten times faster), else PyYAML's own.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text``. A document libyaml refuses is parsed again by PyYAML's own
+    parser, whose error messages (and judgement) are the ones reported."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def parse_yaml(text: str, file: Path) -> Located:
     """Parse ``text`` (the contents of ``file``) into a ``Located`` document.
 
@@ -134,7 +150,7 @@ def parse_yaml(text: str, file: Path) -> Located:
     """
     problems = Problems()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or "invalid YAML"

@@ -57,6 +57,22 @@ class PartLayout:
     #: Element ids of other parts that this part links to (lent to it while writing).
     borrowed: list[str] = field(default_factory=list)
     boxes: list[PageBox] = field(default_factory=list)
+    #: The file that holds the PDF instead of ``data`` (a cache entry): the process that
+    #: assembles reads it, rather than the build sending it the bytes.
+    file: Path | None = None
+
+    @property
+    def written(self) -> bool:
+        return bool(self.data) or self.file is not None
+
+    def pdf(self) -> bytes:
+        if self.file is None:
+            return self.data
+        try:
+            return self.file.read_bytes()
+        except OSError as exc:
+            raise RenderError(f"a typeset part vanished from the cache while the PDF was "
+                              f"assembled ({exc}); build again") from None
 
 
 def page_boxes(document: Any) -> list[PageBox]:
@@ -196,11 +212,13 @@ class _Assembly:
     """The first part's file, with the other parts appended one by one."""
 
     def __init__(self, first: PartLayout) -> None:
-        self.pdf = _open(first.data)
+        self.pdf = _open(first.pdf())
         root = self.pdf.Root
         self.dests: dict[str, Any] = {n: d for n, d in _dests(self.pdf)
                                       if n not in set(first.borrowed)}
         self.images: dict[bytes, Any] = {}
+        self._keys: dict[tuple[int, int], bytes] = {}  # image key by image object
+        self._done: set[tuple[int, int]] = set()  # resource dictionaries looked at
         for page in self.pdf.pages:
             self._share_images(page)
         self.tree = root.get("/StructTreeRoot")
@@ -211,7 +229,7 @@ class _Assembly:
             self.next_key = max((k + 1 for k, _ in _nums(self.tree.ParentTree)), default=0)
 
     def append(self, part: PartLayout) -> None:
-        src = _open(part.data)
+        src = _open(part.pdf())
         pdf = self.pdf
         start = len(pdf.pages)
         with warnings.catch_warnings():
@@ -237,12 +255,21 @@ class _Assembly:
     def _share_images(self, page: Any) -> None:
         """Make the page use the first copy of a picture another part embeds too (a single
         pass embeds each picture once); the other copies are not saved."""
-        xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
+        resources = page.obj.get("/Resources", {})
+        xobjects = resources.get("/XObject", {})
+        # The pages of a part share their resources: each dictionary is looked at once.
+        shared = next((d.objgen for d in (xobjects, resources) if d.is_indirect), None)
+        if shared is not None:
+            if shared in self._done:
+                return
+            self._done.add(shared)
         for name in list(xobjects.keys()):
             image = xobjects[name]
             if image.get("/Subtype") != "/Image":
                 continue
-            key = _image_key(image)
+            key = self._keys.get(image.objgen)
+            if key is None:
+                key = self._keys[image.objgen] = _image_key(image)
             first = self.images.setdefault(key, image)
             if first.objgen != image.objgen:
                 xobjects[name] = first
@@ -297,9 +324,10 @@ class _Assembly:
         root.Last = outlines.Last
         root.Count = int(root.get("/Count", 0)) + int(outlines.get("/Count", 0))
 
-    def stamp_folios(self, folios: bytes) -> None:
-        """Draw page i of ``folios`` over page i, as a pagination artifact."""
-        stamp = _open(folios)
+    def stamp_folios(self, folios: bytes | Path) -> None:
+        """Draw page i of ``folios`` (a PDF, or its file) over page i, as a pagination
+        artifact."""
+        stamp = _open(folios if isinstance(folios, bytes) else folios.read_bytes())
         pdf = self.pdf
         if len(stamp.pages) != len(pdf.pages):
             raise RenderError(f"{len(stamp.pages)} folio pages for {len(pdf.pages)} pages")
@@ -338,7 +366,7 @@ class _Assembly:
         return _content_id(out.getvalue())
 
 
-def assemble(parts: list[PartLayout], folios: bytes | None) -> bytes:
+def assemble(parts: list[PartLayout], folios: bytes | Path | None) -> bytes:
     """One PDF of the typeset ``parts`` in order, with ``folios`` drawn over its pages."""
     if not parts:
         raise RenderError("nothing to assemble")

@@ -7,10 +7,11 @@ colours, which belong to the reference document's styles.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
-from docx.oxml.ns import qn
-from docx.oxml.parser import OxmlElement
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 from lxml import etree
 
 #: Language tags Word expects (w:lang), for the report languages' bare codes.
@@ -31,10 +32,19 @@ def lang_tag(lang: str) -> str:
 
 def el(tag: str, attrs: dict[str, str] | None = None, *children: etree._Element) -> etree._Element:
     """A new element ``tag`` ('w:p') with prefixed attribute names ('w:val') and children."""
-    node = OxmlElement(tag, attrs={qn(k): v for k, v in (attrs or {}).items()})
+    # What python-docx's OxmlElement does, with each tag's name and namespaces worked out once.
+    clark, nsmap = _tag(tag)
+    node = oxml_parser.makeelement(clark, attrib={qn(k): v for k, v in (attrs or {}).items()},
+                                   nsmap=nsmap)
     for child in children:
         node.append(child)
     return node
+
+
+@functools.cache
+def _tag(tag: str) -> tuple[str, dict[str, str]]:
+    nsptag = NamespacePrefixedTag(tag)
+    return nsptag.clark_name, nsptag.nsmap
 
 
 def paragraph(style_id: str, lang: str | None = None) -> etree._Element:
