@@ -68,6 +68,10 @@ class Assets:
         if path.suffix.lower() == ".svg":
             raise AssetError(f"image '{ref}' is SVG; use one of "
                              f"{', '.join(sorted(ALLOWED_FORMATS))} (the DOCX cannot show SVG)")
+        # Registered by hand: asked for a format it has not loaded, Pillow imports all its
+        # plugins (60 ms).
+        from PIL import GifImagePlugin, JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401
+
         try:
             # Only the allowed formats' parsers ever see the file (no EPS, PSD, ... plugins).
             with PILImage.open(path, formats=sorted(ALLOWED_FORMATS)) as im:

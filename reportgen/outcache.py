@@ -19,15 +19,25 @@ import dataclasses
 import hashlib
 import importlib.metadata
 import json
+import os
 import re
 import urllib.parse
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from . import model as m
 from .outputs import write_atomic
 from .resources import font_files, layout_dir
+
+
+def _url2pathname(path: str) -> str:
+    """urllib.request.url2pathname, without importing http, ssl and email for it."""
+    if os.name == "nt":  # pragma: no cover
+        from nturl2path import url2pathname
+
+        return url2pathname(path)
+    return urllib.parse.unquote(path)
+
 
 CACHE_VERSION = "1"
 _LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-docx", "lxml", "Pillow", "markupsafe")
@@ -155,7 +165,7 @@ class PartCache:
 
     def _file_digest(self, url: str) -> bytes:
         if url not in self._files:
-            path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+            path = Path(_url2pathname(urllib.parse.urlsplit(url).path))
             try:
                 self._files[url] = hashlib.sha256(path.read_bytes()).digest()
             except OSError:

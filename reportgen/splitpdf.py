@@ -34,6 +34,7 @@ from . import model as m
 from .errors import RenderError
 from .outcache import PartCache
 from .writers.html import render_html, split_parts
+from .writers.partlayout import PartLayout
 
 log = logging.getLogger(__name__)
 
@@ -199,8 +200,6 @@ class SplitRender:
     def _release(self) -> None:
         """Hand out the waiting parts whose files are all drawn (or take them from the
         cache: only then can their key, which covers those files, be made)."""
-        from .writers.pdfparts import PartLayout
-
         pending = self._pending()
         waiting, self._waiting = self._waiting, []
         for i, html, write in waiting:

@@ -20,6 +20,7 @@ Path_ = tuple[str | int, ...]
 #: More nodes than this in one file is treated as an alias bomb, not as data.
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+_MERGE = "tag:yaml.org,2002:merge"
 #: The tags of plain data; anything else (!!python/..., !!binary, custom tags) is refused.
 _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in (
     "str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge"))
@@ -99,7 +100,7 @@ class _Converter:
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
-            explicit = list(node.value)
+            explicit = [pair for pair in node.value if pair[0].tag != _MERGE]
             self.constructor.flatten_mapping(node)  # resolves '<<' merge keys in place
             merged = [pair for pair in node.value if pair not in explicit]
             result: dict[str, Any] = {}

@@ -206,3 +206,17 @@ def test_a_layout_from_cached_parts_alone_finishes(project: Project, tmp_path: P
         assert (tmp_path / "c" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
     assert (tmp_path / "b" / full.edition().outputs["docx"].name).read_bytes() == (
         tmp_path / "a" / full.edition().outputs["docx"].name).read_bytes()
+
+
+def test_a_part_gone_from_the_cache_while_assembling_is_an_error(tmp_path: Path) -> None:
+    """The assembling process reads cached parts from their files: one that vanished (a
+    concurrent build pruned it) stops the build with a reason, never leaves a gap."""
+    from reportgen.errors import RenderError
+    from reportgen.writers.partlayout import PartLayout
+
+    kept = tmp_path / "kept.pdf"
+    kept.write_bytes(b"%PDF-1.7 kept")
+    assert PartLayout(b"", 1, file=kept).pdf() == b"%PDF-1.7 kept"
+    assert PartLayout(b"%PDF sent", 1).pdf() == b"%PDF sent"
+    with pytest.raises(RenderError, match="vanished from the cache"):
+        PartLayout(b"", 1, file=tmp_path / "gone.pdf").pdf()

@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +31,9 @@ class ClosedWorldError(RenderError):
 
 
 def _fetcher_class() -> Any:
+    import urllib.parse
+    import urllib.request
+
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     class ProjectFetcher(URLFetcher):
