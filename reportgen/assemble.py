@@ -16,6 +16,7 @@ from pathlib import Path
 from . import model as m
 from .assets import AssetError, Assets
 from .charts import Charts, make_source
+from .codecache import CodeCache
 from .comparison import Comparison
 from .editions import SectionSource, period_text, section_sources, text_in
 from .errors import InputError, Problems, SourceLoc, display_path
@@ -81,9 +82,10 @@ def assemble(project: Project, period: Period, strict: bool = False, lang: str |
 
 
 def collect(project: Project, period: Period, problems: Problems, lang: str | None = None,
-            draft: bool = False) -> Assembly:
+            draft: bool = False, codes: CodeCache | None = None) -> Assembly:
     """Assemble the ``lang`` edition of ``period`` as far as the input allows, recording every
-    problem in ``problems``. The document is complete only when no error was recorded."""
+    problem in ``problems``. The document is complete only when no error was recorded.
+    ``codes``: the expressions compiled by the last build (``codecache``)."""
     report = project.report
     lang = lang or report.language
     if lang not in report.editions:
@@ -104,7 +106,7 @@ def collect(project: Project, period: Period, problems: Problems, lang: str | No
     def expressions_for(section_lang: str) -> Expressions:
         if section_lang not in views:
             context = data_context(data, period_view, section_lang, report) if data else None
-            views[section_lang] = Expressions(context, section_lang)
+            views[section_lang] = Expressions(context, section_lang, codes)
         return views[section_lang]
 
     logo = None

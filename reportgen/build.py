@@ -29,6 +29,7 @@ from pathlib import Path
 from . import outcache
 from .assemble import Assembly, collect
 from .charts import DrawStats, charts_of, draw_all
+from .codecache import CodeCache
 from .consistency import check_narrative
 from .errors import InputError, Problem, Problems, RenderError
 from .model import Chart, CrossRef, Document, PageRef
@@ -79,6 +80,8 @@ class CheckResult(_Timed):
     period_id: str | None = None
     #: The assembled editions, by language (complete only when there is no error).
     assemblies: dict[str, Assembly] = field(default_factory=dict)
+    #: The compiled expressions, to keep for the next build (when asked to cache).
+    codes: CodeCache | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -122,9 +125,11 @@ def check(
     strict: bool = False,
     langs: Sequence[str] | None = None,
     draft: bool = False,
+    cache: bool = False,
 ) -> CheckResult:
     """Everything a build of the editions ``langs`` (default: all) of a period would use,
-    checked without rendering anything."""
+    checked without rendering anything. With ``cache``, the expressions the last build
+    compiled are reused (``codecache``; ``result.codes.save()`` keeps this check's)."""
     result = CheckResult()
     problems = Problems()
     with result.stage("load"):
@@ -136,10 +141,12 @@ def check(
             result.problems = _ordered(exc.problems, strict)
             return result
     result.project, result.period_id = project, period.id
+    result.codes = CodeCache.for_project(project.root) if cache else None
     suffix = len(project.report.editions) > 1
     for lang in wanted:
         with result.stage("assemble" + (f" {lang}" if suffix else "")):
-            assembly = result.assemblies[lang] = collect(project, period, problems, lang, draft)
+            assembly = result.assemblies[lang] = collect(project, period, problems, lang, draft,
+                                                         result.codes)
         with result.stage("check" + (f" {lang}" if suffix else "")):
             check_narrative(assembly, problems)
     result.problems = _ordered(problems.items, strict)
@@ -268,7 +275,7 @@ def build(
     size = pool_size(jobs, usable_cores())
     with workers(jobs, size, *_warm_up(project_dir, langs, pdf_variant, formats)) as pool:
         report("checking the input", 0, 0)
-        checked = check(project_dir, period_id, strict, langs, draft)
+        checked = check(project_dir, period_id, strict, langs, draft, cache=use_cache)
         report("checking the input", 1, 1)
         result.timings += checked.timings
         if checked.errors:
@@ -451,4 +458,6 @@ def build(
             outcache.store(project.root, name, key, data, pages)
         if parts is not None:
             parts.prune()
+        if checked.codes is not None:
+            checked.codes.save()
     return result

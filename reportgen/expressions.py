@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from .codecache import CodeCache
 from .editions import period_text
 from .errors import Problems, SourceLoc
 from .formats import (
@@ -274,10 +275,13 @@ def _make_undefined(render: _Render) -> type[jinja2.Undefined]:
 class Expressions:
     """Renders narrative texts against one period's data, collecting problems."""
 
-    def __init__(self, context: dict[str, Any] | None, lang: str) -> None:
-        """``context`` None: the data could not be read, and texts are left as they are."""
+    def __init__(self, context: dict[str, Any] | None, lang: str,
+                 codes: CodeCache | None = None) -> None:
+        """``context`` None: the data could not be read, and texts are left as they are.
+        ``codes``: compiled texts kept between builds."""
         self.context = context
         self.lang = lang
+        self.codes = codes
         self.env = LimitedSandbox(
             autoescape=False,  # the output is Markdown source, escaped later by each writer
             keep_trailing_newline=True,
@@ -300,7 +304,8 @@ class Expressions:
         try:
             # Compiled under our own file name, so that frames (and so errors) can be mapped
             # back to the template line.
-            code = self.env.compile(text, name=name, filename=name)
+            code = (self.codes.compile(self.env, text, name) if self.codes else
+                    self.env.compile(text, name=name, filename=name))
             template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None))
             render.template = template
             out = self.env.render_limited(template, self.context)

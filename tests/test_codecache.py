@@ -1,0 +1,87 @@
+"""Compiled expressions kept between builds (``codecache``): reused, equal, and never
+loaded from a file this user's builds did not sign."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.build import build, check
+from reportgen.codecache import CodeCache, cache_file, user_key
+
+from .conftest import DATA_YAML, Project, problems_of
+
+SECTION = """\
+---
+title: Раздел
+lead: Итоги за {{ period.label }}
+---
+
+Подготовлено {{ indicators.materials.text }}, из них {{ indicators.materials.value - 3 }}
+в срок.
+
+{% for e in events %}- {{ e.title }}, {{ e.city }}
+{% endfor %}
+"""
+
+
+def test_a_rebuild_compiles_nothing_again_and_makes_the_same_files(
+        project: Project, tmp_path: Path) -> None:
+    project.write("sections/a.md", SECTION)
+    first = build(project.root, tmp_path / "a")
+    assert cache_file(project.root).is_file()
+    again = check(project.root, cache=True)
+    assert again.codes is not None and again.codes.hits == 2  # the lead and the body
+    uncached = build(project.root, tmp_path / "b", use_cache=False)
+    cached = build(project.root, tmp_path / "c")
+    for fmt, path in first.edition().outputs.items():
+        assert path.read_bytes() == uncached.edition().outputs[fmt].read_bytes()
+        assert path.read_bytes() == cached.edition().outputs[fmt].read_bytes()
+
+
+def test_cached_code_reports_a_failing_expression_where_it_is_written(
+        project: Project, tmp_path: Path) -> None:
+    """Code compiled while the data was fine meets data it fails on: the problem is the one
+    an uncached build reports, at the expression's file and line."""
+    project.write("sections/a.md", SECTION.replace(
+        "{{ indicators.materials.value - 3 }}",
+        "{{ 100 // (indicators.materials.value - 24) }}"))
+    project.write("activity/p1.yaml", DATA_YAML.replace("value: 23", "value: 25"))
+    build(project.root, tmp_path / "a")
+    project.write("activity/p1.yaml", DATA_YAML.replace("value: 23", "value: 24"))
+    with_cache = problems_of(project)
+    assert check(project.root, cache=True).codes.hits == 2  # type: ignore[union-attr]
+    assert any(line.startswith("sections/a.md:6:") and "division" in line
+               for line in with_cache), with_cache
+    (project.root / ".reportgen-cache" / "expressions").unlink()
+    assert problems_of(project) == with_cache
+
+
+def test_a_cache_file_not_signed_with_the_users_key_is_never_loaded(
+        project: Project, tmp_path: Path) -> None:
+    project.write("sections/a.md", SECTION)
+    build(project.root, tmp_path / "a")
+    file = cache_file(project.root)
+    good = file.read_bytes()
+    assert check(project.root, cache=True).codes.hits == 2  # type: ignore[union-attr]
+    # Received with the project: signed by someone else's key.
+    other = CodeCache(file, b"k" * 32)
+    assert other.hits == 0 and not other._stored
+    # Tampered with: one byte of the code changed.
+    file.write_bytes(good[:-1] + bytes([good[-1] ^ 1]))
+    assert check(project.root, cache=True).codes.hits == 0  # type: ignore[union-attr]
+    # Garbage, or cut short.
+    for data in (b"", b"x" * 10, good[:40]):
+        file.write_bytes(data)
+        assert check(project.root, cache=True).codes.hits == 0  # type: ignore[union-attr]
+
+
+def test_no_usable_key_means_no_cache_and_no_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the key's folder should be")
+    assert user_key(blocked) is None
+    cache = CodeCache(tmp_path / "expressions", None)
+    cache.save()
+    assert not (tmp_path / "expressions").exists()
+    made = user_key(tmp_path / "home")
+    assert made is not None and len(made) == 32 and user_key(tmp_path / "home") == made
+    assert (tmp_path / "home" / "reportgen" / "key").stat().st_mode & 0o077 == 0
