@@ -33,7 +33,7 @@ from .codecache import CodeCache
 from .consistency import check_narrative
 from .errors import InputError, Problem, Problems, RenderError
 from .model import Chart, CrossRef, Document, PageRef
-from .outcache import PartCache, output_key
+from .outcache import PartCache, output_key, output_keys
 from .outputs import remove_leftovers, write_all_atomic, write_atomic
 from .parallel import (
     Scheduler,
@@ -305,12 +305,15 @@ def build(
             for edition in result.editions.values():
                 doc = edition.document
                 assert doc is not None
-                drawn_all = not charts_to_draw([doc])
+                wanted = tuple(f for f in FORMATS if f in formats)
+                # With charts still to draw, the keys (which cover them) are made afterwards.
+                keys = (output_keys(wanted, doc, layout, reference_docx, pdf_variant)
+                        if not charts_to_draw([doc]) else {})
                 hits: dict[str, bool] = {}
-                for fmt in (f for f in FORMATS if f in formats):
+                for fmt in wanted:
                     target = out_dir / output_name(period_id, fmt, edition.lang if several else None)
                     edition.outputs[fmt] = target
-                    key = output_key(fmt, doc, layout, reference_docx, pdf_variant) if drawn_all else ""
+                    key = keys.get(fmt, "")
                     hit = outcache.load(project.root, target.name, key) if key and use_cache else None
                     hits[fmt] = hit is not None
                     if hit is not None:

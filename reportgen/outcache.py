@@ -16,6 +16,7 @@ parts of a split PDF render, so editing one section re-typesets that section onl
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -70,9 +71,25 @@ def _code_files() -> list[Path]:
 def output_key(fmt: str, doc: m.Document, layout: str, reference_docx: Path | None,
                pdf_variant: str) -> str:
     """The hash of everything the ``fmt`` output of ``doc`` depends on."""
-    # The variant for the DOCX too: its page references come from the print layout.
-    h = hashlib.sha256(f"reportgen-output {CACHE_VERSION} {fmt} {pdf_variant}\n".encode())
-    h.update(repr(doc).encode("utf-8"))
+    return output_keys((fmt,), doc, layout, reference_docx, pdf_variant)[fmt]
+
+
+def output_keys(fmts: tuple[str, ...], doc: m.Document, layout: str,
+                reference_docx: Path | None, pdf_variant: str) -> dict[str, str]:
+    """``output_key`` of each format in ``fmts``, the document and files read once."""
+    inputs = _inputs_digest(doc, layout, reference_docx)
+    keys = {}
+    for fmt in fmts:
+        # The variant for the DOCX too: its page references come from the print layout.
+        h = hashlib.sha256(f"reportgen-output {CACHE_VERSION} {fmt} {pdf_variant}\n".encode())
+        h.update(inputs)
+        keys[fmt] = h.hexdigest()
+    return keys
+
+
+def _inputs_digest(doc: m.Document, layout: str, reference_docx: Path | None) -> bytes:
+    """The hash of the document and of every file and library its outputs depend on."""
+    h = hashlib.sha256(repr(doc).encode("utf-8"))
     files: set[Path] = set()
     _files_of(doc, files)
     layout_files = sorted(p for p in layout_dir(layout).rglob("*") if p.is_file())
@@ -83,12 +100,19 @@ def output_key(fmt: str, doc: m.Document, layout: str, reference_docx: Path | No
     for kind, path in named:
         h.update(f"\n{kind} {path}\n".encode())
         h.update(path.read_bytes() if path.is_file() else b"<missing>")
+    h.update(_library_versions())
+    return h.digest()
+
+
+@functools.cache
+def _library_versions() -> bytes:
+    out = []
     for lib in _LIBRARIES:
         try:
-            h.update(f"\n{lib} {importlib.metadata.version(lib)}".encode())
+            out.append(f"\n{lib} {importlib.metadata.version(lib)}")
         except importlib.metadata.PackageNotFoundError:
-            h.update(f"\n{lib} -".encode())
-    return h.hexdigest()
+            out.append(f"\n{lib} -")
+    return "".join(out).encode()
 
 
 def load(project_root: Path, name: str, key: str) -> tuple[bytes, int | None] | None:
