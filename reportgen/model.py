@@ -137,7 +137,7 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A numbered figure: one image with a caption (may be empty: the number stands alone)."""
+    """A numbered figure: one image with a caption (a picture typed without one takes its heading)."""
 
     image: Image
     caption: tuple[Inline, ...]

@@ -349,7 +349,9 @@ class SectionReader:
         image = self._image(src, loc, alt)
         anchor = anchor or self._take_label()
         self.counters.figure += 1
-        text = caption if caption is not None else alt
+        # A picture typed without a caption is captioned, like a carousel, by the heading
+        # it stands under: a list of figures has no empty lines, a screen reader no bare number.
+        text = caption if caption is not None else alt or self.last_heading or self.section_title
         return m.Figure(image or _MISSING, (m.Text(text),) if text else (),
                         self.counters.figure, anchor or f"fig-{self.counters.figure}", loc, role)
 

@@ -69,3 +69,15 @@ def test_heading_levels_are_normalized(seed_doc: m.Document) -> None:
     assert levels[0] == (2, "Подписание меморандума с Korea")
     assert (3, "Конференция по правовым вопрос") in levels
     assert {lvl for lvl, _ in levels} == {2, 3}
+
+
+def test_a_picture_without_caption_is_captioned_by_its_heading(seed_doc: m.Document) -> None:
+    # ![](book-cover.png) under "### Презентация книги «Эра независимости»": never an empty
+    # caption (a bare "Рисунок 10." in the list of figures, a number as the alt text).
+    coop = seed_doc.sections[1]
+    figures = [b for b in m.walk_blocks(coop.blocks) if isinstance(b, m.Figure)]
+    assert all(m.plain_text(f.caption).strip() for f in figures)
+    cover = next(f for f in figures if f.image.path.name == "book-cover.png")
+    assert cover.image.alt == ""
+    assert plain(m.plain_text(cover.caption)) == "Презентация книги «Эра независимости»"
+    assert plain(m.figure_alt(cover, "Рисунок")) == "Презентация книги «Эра независимости»"
