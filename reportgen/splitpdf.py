@@ -124,9 +124,12 @@ class _Numbers(dict[str, str]):
     placeholder)."""
 
     guess = False
+    #: Whether a guess was asked for an id it has no number for.
+    missed = False
 
     def __missing__(self, key: str) -> str:
         if self.guess:
+            self.missed = True
             return PLACEHOLDER
         raise RenderError(f"the report links to '#{key}', an element that is on no page")
 
@@ -173,6 +176,7 @@ class SplitRender:
 
     def _round(self, numbers: _Numbers) -> None:
         htmls = self._html(numbers)
+        self._shown = numbers
         if self.rounds == 0:
             self.htmls = [""] * len(htmls)
             self.parts = [None] * len(htmls)
@@ -245,16 +249,21 @@ class SplitRender:
 
     def _settle(self) -> None:
         numbers, pages = self._numbers()
-        htmls = self._html(numbers)
+        # The HTML shows the numbers it was made with: the same numbers (none of them
+        # a placeholder) make the same HTML, which need not be made again.
+        shown = self._shown
+        htmls = (self.htmls if not shown.missed and dict(shown) == dict(numbers)
+                 else self._html(numbers))
         unwritten = self.write and any(not p.written for p in self.parts)
         if htmls != self.htmls or unwritten:
             self._trusted = True
-            boxes = [box for part in self.parts for box in part.boxes]
-            self._round(numbers)
             # The page names and sizes rarely change with the numbers: lay out the folios
-            # for them meanwhile, on a core the next round may leave idle.
+            # for them during the next round. Handed out first (jobs of a round go in
+            # order): the folio pass of a long report outlasts most parts, and started
+            # last it would hold up the assembly alone.
             if self.write:
-                self._folios(boxes)
+                self._folios([box for part in self.parts for box in part.boxes])
+            self._round(numbers)
             return
         self.numbers, self.anchor_pages = numbers, pages
         if self.cache is not None:
