@@ -156,6 +156,33 @@ def test_a_layout_that_counts_pages_from_the_start_is_typeset_in_one_pass(
     assert "counter" in (split_unsupported("default") or "")
 
 
+def test_a_page_reference_to_an_element_on_no_page_is_an_error_on_every_build(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layout hides a figure that the text gives the page of: no number can be shown,
+    whether the numbers are guessed from the last build or known from none."""
+    from reportgen import resources
+    from reportgen.errors import RenderError
+
+    package = tmp_path / "package"
+    for name in ("layouts", "fonts"):
+        shutil.copytree(resources.data_dir(name), package / name)
+    monkeypatch.setattr(resources, "_PACKAGE", package)
+    css = package / "layouts" / "default" / "report.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nfigure { display: none; }\n",
+                   encoding="utf-8")
+    build(project.root, tmp_path / "out", formats=("pdf",))  # nothing asks for its page yet
+    section = project.root / "sections" / "a.md"
+    section.write_text(section.read_text(encoding="utf-8").replace(
+        "Текст раздела.", "Текст раздела (см. {numref}`с. {page} <pic>`).").replace(
+        "![Подпись]", "(pic)=\n![Подпись]"), encoding="utf-8")
+    # The last build's numbers are all still right: only the missing one is wrong.
+    with pytest.raises(RenderError, match="'#pic', an element that is on no page"):
+        build(project.root, tmp_path / "out", formats=("pdf",))
+    shutil.rmtree(project.root / ".reportgen-cache")
+    with pytest.raises(RenderError, match="'#pic', an element that is on no page"):
+        build(project.root, tmp_path / "out", formats=("pdf",))
+
+
 def test_a_build_reports_its_progress(project: Project, tmp_path: Path) -> None:
     from tests.test_charts import chart_project
 
