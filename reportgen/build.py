@@ -29,8 +29,8 @@ from pathlib import Path
 from . import outcache
 from .assemble import Assembly, collect
 from .charts import DrawStats, charts_of, draw_all
-from .codecache import CodeCache
-from .consistency import check_narrative
+from .codecache import CodeCache, SignedStore
+from .consistency import check_narrative, checks_cache
 from .errors import InputError, Problem, Problems, RenderError
 from .model import Chart, CrossRef, Document, PageRef
 from .outcache import PartCache, output_key, output_keys
@@ -82,6 +82,8 @@ class CheckResult(_Timed):
     assemblies: dict[str, Assembly] = field(default_factory=dict)
     #: The compiled expressions, to keep for the next build (when asked to cache).
     codes: CodeCache | None = None
+    #: What each section's text gave against the data, likewise.
+    checks: SignedStore | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -129,7 +131,8 @@ def check(
 ) -> CheckResult:
     """Everything a build of the editions ``langs`` (default: all) of a period would use,
     checked without rendering anything. With ``cache``, the expressions the last build
-    compiled are reused (``codecache``; ``result.codes.save()`` keeps this check's)."""
+    compiled are reused (``codecache``), and so are the problems the texts it checked gave
+    (``consistency``); ``result.codes.save()`` and ``result.checks.save()`` keep this check's."""
     result = CheckResult()
     problems = Problems()
     with result.stage("load"):
@@ -142,13 +145,14 @@ def check(
             return result
     result.project, result.period_id = project, period.id
     result.codes = CodeCache.for_project(project.root) if cache else None
+    result.checks = checks_cache(project.root) if cache else None
     suffix = len(project.report.editions) > 1
     for lang in wanted:
         with result.stage("assemble" + (f" {lang}" if suffix else "")):
             assembly = result.assemblies[lang] = collect(project, period, problems, lang, draft,
                                                          result.codes)
         with result.stage("check" + (f" {lang}" if suffix else "")):
-            check_narrative(assembly, problems)
+            check_narrative(assembly, problems, result.checks)
     result.problems = _ordered(problems.items, strict)
     return result
 
@@ -461,6 +465,7 @@ def build(
             outcache.store(project.root, name, key, data, pages)
         if parts is not None:
             parts.prune()
-        if checked.codes is not None:
-            checked.codes.save()
+        for store in (checked.codes, checked.checks):
+            if store is not None:
+                store.save()
     return result

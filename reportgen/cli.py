@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="worker processes typesetting the outputs while this one draws "
                    "the charts (default: one per usable core; 1 does everything in this "
                    "process)")
+    b.add_argument("--no-cache", action="store_false", dest="use_cache",
+                   help="build from scratch: use and keep no typeset parts, outputs, "
+                   "compiled expressions or checks in .reportgen-cache (drawn charts are "
+                   "still kept and reused, named by a hash of all they show)")
     b.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     b.add_argument("--format", metavar="LIST", dest="formats", type=_formats,
                    default=("pdf", "docx"),
@@ -304,7 +308,7 @@ def _build(args: argparse.Namespace) -> int:
         result = build(args.project, args.out, args.period, formats=args.formats,
                        strict=args.strict, reference_docx=args.reference_docx, langs=langs,
                        draft=args.draft, pdf_variant=args.pdf_variant,
-                       jobs=args.jobs, progress=progress)
+                       jobs=args.jobs, progress=progress, use_cache=args.use_cache)
     for edition in result.editions.values():
         for fmt, path in edition.outputs.items():
             pages = f" ({edition.pages[fmt]} pages)" if fmt in edition.pages else ""

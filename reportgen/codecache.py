@@ -77,22 +77,24 @@ def _environment() -> bytes:
     return h.digest()
 
 
-class CodeCache:
-    """Compiled expression texts by their name and source; ``save`` keeps the used ones."""
+class SignedStore:
+    """Values (what ``marshal`` writes) by a digest of what each was made from, kept between
+    builds in one file signed with the user's key (see the module's description); ``save``
+    keeps the entries this build used. ``environment``: what every value also depends on (the
+    code that made it); a file made in another one is ignored."""
 
-    def __init__(self, file: Path, key: bytes | None) -> None:
-        self.file, self._key = file, key
-        self._stored: dict[bytes, CodeType] = {}
-        self._used: dict[bytes, CodeType] = {}
-        self._environment = _environment()
+    def __init__(self, file: Path, key: bytes | None, environment: bytes) -> None:
+        self.file, self._key, self._environment = file, key, environment
+        self._stored: dict[bytes, Any] = {}
+        self._used: dict[bytes, Any] = {}
         if key is not None:
             self._stored = self._read()
 
-    @classmethod
-    def for_project(cls, project_root: Path) -> CodeCache:
-        return cls(cache_file(project_root), user_key())
+    def _valid(self, value: Any) -> bool:
+        """Whether a value read back is of the kind this store holds."""
+        return True
 
-    def _read(self) -> dict[bytes, CodeType]:
+    def _read(self) -> dict[bytes, Any]:
         try:
             raw = self.file.read_bytes()
         except OSError:
@@ -107,16 +109,19 @@ class CodeCache:
             return {}
         if environment != self._environment or not isinstance(entries, dict):
             return {}
-        return {k: v for k, v in entries.items() if isinstance(v, CodeType)}
+        return {k: v for k, v in entries.items() if self._valid(v)}
 
-    def compile(self, env: jinja2.Environment, text: str, name: str) -> Any:
-        """``env.compile(text, name=name, filename=name)``, from the cache when it has it."""
-        digest = hashlib.sha256(f"{name}\0{text}".encode()).digest()
-        code = self._used.get(digest) or self._stored.get(digest)
-        if code is None:
-            code = env.compile(text, name=name, filename=name)
-        self._used[digest] = code
-        return code
+    def get(self, digest: bytes) -> Any | None:
+        """The value stored for ``digest`` (kept by ``save``), or None."""
+        if digest in self._used:
+            return self._used[digest]
+        value = self._stored.get(digest)
+        if value is not None:
+            self._used[digest] = value
+        return value
+
+    def put(self, digest: bytes, value: Any) -> None:
+        self._used[digest] = value
 
     @property
     def hits(self) -> int:
@@ -128,3 +133,26 @@ class CodeCache:
             return
         payload = marshal.dumps((self._environment, self._used))
         write_atomic(self.file, hmac.digest(self._key, payload, "sha256") + payload)
+
+
+class CodeCache(SignedStore):
+    """Compiled expression texts by their name and source."""
+
+    def __init__(self, file: Path, key: bytes | None) -> None:
+        super().__init__(file, key, _environment())
+
+    def _valid(self, value: Any) -> bool:
+        return isinstance(value, CodeType)
+
+    @classmethod
+    def for_project(cls, project_root: Path) -> CodeCache:
+        return cls(cache_file(project_root), user_key())
+
+    def compile(self, env: jinja2.Environment, text: str, name: str) -> Any:
+        """``env.compile(text, name=name, filename=name)``, from the cache when it has it."""
+        digest = hashlib.sha256(f"{name}\0{text}".encode()).digest()
+        code = self.get(digest)
+        if code is None:
+            code = env.compile(text, name=name, filename=name)
+            self.put(digest, code)
+        return code

@@ -10,6 +10,10 @@ number that differs from the data is an error citing both places; one that
 equals it is a warning, because it will go stale next period: both suggest
 the expression to write instead.
 
+What a section's text gives against the data is kept between builds
+(``.reportgen-cache/checks``, a signed store like the compiled expressions): a
+rebuild checks again only the sections whose text, or the data, changed.
+
 A number is tied to a label only when the label's words follow it in order
 (gaps of a word or two allowed, at least two of the label's significant words,
 or its only one), or when they precede it with a dash or colon between
@@ -21,14 +25,17 @@ document; problems are only recorded.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import snowballstemmer
 
 from .assemble import Assembly, SectionText
-from .errors import Problems, SourceLoc
+from .codecache import SignedStore, user_key
+from .errors import Problem, Problems, SourceLoc
 from .schema import ActivityData
 from .yamlsrc import Located
 
@@ -156,19 +163,68 @@ class _Language:
                      if w.lower() not in self.stop and w.lower() not in _CONJUNCTIONS)
 
 
-def check_narrative(assembly: Assembly, problems: Problems) -> None:
-    """Compare the numbers typed in every section with the data of the assembled period."""
+def checks_file(project_root: Path) -> Path:
+    return project_root / ".reportgen-cache" / "checks"
+
+
+def checks_cache(project_root: Path) -> SignedStore:
+    """The problems each section's text gave against the data, from the last build."""
+    return SignedStore(checks_file(project_root), user_key(),
+                       hashlib.sha256(Path(__file__).read_bytes()).digest() + _stemmer_version())
+
+
+def _stemmer_version() -> bytes:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("snowballstemmer").encode()
+    except PackageNotFoundError:  # pragma: no cover - installed without metadata
+        return b"-"
+
+
+def check_narrative(assembly: Assembly, problems: Problems,
+                    cache: SignedStore | None = None) -> None:
+    """Compare the numbers typed in every section with the data of the assembled period.
+    ``cache``: what the last build found in the texts it checked (``checks_cache``)."""
     if assembly.activity is None:
         return
     activity = assembly.activity
-    languages: dict[str, tuple[_Language, list[Fact]]] = {}
+    languages: dict[str, tuple[_Language, list[Fact], bytes]] = {}
     for section in assembly.sections:
         if section.lang not in languages:
             lang = _Language(section.lang)
-            languages[section.lang] = (lang, _data_facts(activity.data, activity.source, lang))
-        lang, facts = languages[section.lang]
+            facts = _data_facts(activity.data, activity.source, lang)
+            languages[section.lang] = (lang, facts, repr(facts).encode())
+        lang, facts, facts_text = languages[section.lang]
+        digest = hashlib.sha256(b"\0".join((
+            facts_text, section.lang.encode(), str(section.file).encode(),
+            str(section.body_line).encode(), section.text.encode()))).digest()
+        found = cache.get(digest) if cache is not None else None
+        if found is not None:
+            problems.extend(_thawed(found, section.file))
+            continue
+        here = Problems()
         for start, end in _regions(section):
-            _check_text(section, start, end, facts, lang, problems)
+            _check_text(section, start, end, facts, lang, here)
+        problems.extend(here.items)
+        if cache is not None:
+            cache.put(digest, tuple(_frozen(p) for p in here.items))
+
+
+Frozen = tuple[str, int | None, int | None, str, tuple[tuple[str, int | None, int | None], ...]]
+
+
+def _frozen(problem: Problem) -> Frozen:
+    """``problem`` (found in a section's file) as plain values that ``marshal`` writes."""
+    assert problem.loc is not None
+    return (problem.severity, problem.loc.line, problem.loc.col, problem.message,
+            tuple((str(r.file), r.line, r.col) for r in problem.related))
+
+
+def _thawed(found: tuple[Frozen, ...], file: Path) -> list[Problem]:
+    return [Problem(SourceLoc(file, line, col), message, severity,
+                    tuple(SourceLoc(Path(f), fl, fc) for f, fl, fc in related))
+            for severity, line, col, message, related in found]
 
 
 def _data_facts(data: ActivityData, source: Located, lang: _Language) -> list[Fact]:

@@ -1,12 +1,13 @@
-"""Compiled expressions kept between builds (``codecache``): reused, equal, and never
-loaded from a file this user's builds did not sign."""
+"""Compiled expressions and the narrative's checks kept between builds (``codecache``):
+reused, equal, and never loaded from a file this user's builds did not sign."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from reportgen.build import build, check
-from reportgen.codecache import CodeCache, cache_file, user_key
+from reportgen.codecache import CodeCache, SignedStore, cache_file, user_key
+from reportgen.consistency import checks_cache, checks_file
 
 from .conftest import DATA_YAML, Project, problems_of
 
@@ -28,9 +29,10 @@ def test_a_rebuild_compiles_nothing_again_and_makes_the_same_files(
         project: Project, tmp_path: Path) -> None:
     project.write("sections/a.md", SECTION)
     first = build(project.root, tmp_path / "a")
-    assert cache_file(project.root).is_file()
+    assert cache_file(project.root).is_file() and checks_file(project.root).is_file()
     again = check(project.root, cache=True)
     assert again.codes is not None and again.codes.hits == 2  # the lead and the body
+    assert again.checks is not None and again.checks.hits == 1  # the section
     uncached = build(project.root, tmp_path / "b", use_cache=False)
     cached = build(project.root, tmp_path / "c")
     for fmt, path in first.edition().outputs.items():
@@ -85,3 +87,51 @@ def test_no_usable_key_means_no_cache_and_no_error(tmp_path: Path) -> None:
     made = user_key(tmp_path / "home")
     assert made is not None and len(made) == 32 and user_key(tmp_path / "home") == made
     assert (tmp_path / "home" / "reportgen" / "key").stat().st_mode & 0o077 == 0
+
+
+TYPED = """\
+---
+title: Раздел
+---
+
+Подготовлено 23 материала и 25 материалов, {{ indicators.materials.text }}.
+
+Второй абзац: 23 материала.
+"""
+
+
+def test_the_checks_of_typed_numbers_are_reused_and_equal_uncached_ones(
+        project: Project, tmp_path: Path) -> None:
+    """A warning (23, as in the data) and an error (25) found by checking the text, or from
+    the last build's checks: the same problems, at the same places, either way."""
+    project.write("sections/a.md", TYPED)
+    first = check(project.root, cache=True)
+    assert first.checks is not None and first.checks.hits == 0
+    first.checks.save()
+    again = check(project.root, cache=True)
+    assert again.checks is not None and again.checks.hits == 1
+    assert again.problems == first.problems
+    assert again.problems == check(project.root).problems  # no cache at all
+    severities = sorted(p.severity for p in again.problems)
+    assert severities == ["error", "warning", "warning"], again.problems
+    assert all(p.related and p.related[0].file.name == "p1.yaml" for p in again.problems)
+    # The data changes: the section is checked again (25 is now right, 23 contradicts it).
+    project.write("activity/p1.yaml", DATA_YAML.replace("value: 23", "value: 25"))
+    changed = check(project.root, cache=True)
+    assert changed.checks is not None and changed.checks.hits == 0
+    assert sorted(p.severity for p in changed.problems) == ["error", "error", "warning"]
+
+
+def test_checks_from_a_file_not_signed_by_this_user_never_hide_an_error(
+        project: Project, tmp_path: Path) -> None:
+    project.write("sections/a.md", TYPED)
+    result = check(project.root, cache=True)
+    assert result.checks is not None
+    # Someone else's build found nothing in this very text: its file is ignored.
+    forged = SignedStore(checks_file(project.root), b"k" * 32, checks_cache(project.root)
+                         ._environment)
+    forged._used = {k: () for k in result.checks._used}
+    forged.save()
+    again = check(project.root, cache=True)
+    assert again.checks is not None and again.checks.hits == 0
+    assert again.problems == result.problems and again.errors

@@ -53,6 +53,25 @@ def test_an_unchanged_project_is_not_rendered_again(project: Project) -> None:
     assert again.edition().pages == first.edition().pages
 
 
+def test_no_cache_builds_from_scratch_and_keeps_nothing_but_charts(
+        project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    from reportgen.cli import main
+
+    chart_project(project)
+    cache = project.root / ".reportgen-cache"
+    first = build(project.root, project.root / "out", jobs=1)
+    shutil.rmtree(cache)
+    assert main(["build", str(project.root), "-o", str(project.root / "fresh"), "--no-cache",
+                 "-j", "1"]) == 0
+    assert sorted(p.name for p in cache.iterdir() if not p.name.startswith(".")) == ["charts"]
+    assert "charts: 3 drawn" in capsys.readouterr().out
+    for path in first.edition().outputs.values():
+        assert (project.root / "fresh" / path.name).read_bytes() == path.read_bytes()
+    assert main(["build", str(project.root), "-o", str(project.root / "fresh"), "--no-cache",
+                 "-j", "1"]) == 0
+    assert "charts: 0 drawn, 3 from the cache" in capsys.readouterr().out
+
+
 def _edit_text(project: Project) -> None:
     project.write("sections/a.md", SECTION.replace("Текст раздела.", "Другой текст раздела."))
 
