@@ -1,4 +1,4 @@
-"""Assemble stage: the narrative's compiled expressions, kept between builds.
+"""Assemble and check stages: what reading the narrative made, kept between builds, signed.
 
 Compiling a section's text into a Jinja template is a fifth of reading a report
 (0.25 s for 65 sections), and a rebuild compiles the same texts again. A build
@@ -14,6 +14,10 @@ with mode 0600); a file whose signature does not verify is ignored, and without
 a usable key nothing is cached. The signed content also names the Python
 bytecode version, Jinja's version and a digest of the code that sets up the
 sandbox, so an upgrade never runs code compiled for another environment.
+
+``SignedStore`` is that signed file for any values ``marshal`` writes; the check of
+typed numbers (``consistency``) keeps what it found in each section's text in one too,
+since a forged file could hide an error.
 """
 
 from __future__ import annotations
