@@ -26,16 +26,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import outcache
-from .assemble import Assembly, collect
-from .charts import DrawStats, charts_of, draw_all
-from .codecache import CodeCache, SignedStore
-from .consistency import check_narrative, checks_cache
-from .errors import InputError, Problem, Problems, RenderError
-from .model import Chart, CrossRef, Document, PageRef
-from .outcache import PartCache, output_key, output_keys
-from .outputs import remove_leftovers, write_all_atomic, write_atomic
-from .parallel import (
+from reportgen.assemble.document import Assembly, collect
+from reportgen.assemble.references import rewrite_refs
+from reportgen.atomic import remove_leftovers, write_all_atomic, write_atomic
+from reportgen.cache import outputs as outcache
+from reportgen.cache.outputs import PartCache, output_key, output_keys
+from reportgen.cache.signed import CodeCache, SignedStore
+from reportgen.check.consistency import check_narrative, checks_cache
+from reportgen.errors import InputError, Problem, Problems, RenderError
+from reportgen.load.project import Project, load_project
+from reportgen.model import walk
+from reportgen.model.nodes import Chart, CrossRef, Document, PageRef
+from reportgen.render.chartfiles import DrawStats, draw_all
+from reportgen.render.pdf.plan import Job, SinglePass, SplitRender, split_unsupported
+from reportgen.render.pdf.variant import DEFAULT_VARIANT
+from reportgen.workers import (
     Scheduler,
     charts_to_draw,
     draw_charts,
@@ -45,10 +50,6 @@ from .parallel import (
     warm_up,
     workers,
 )
-from .project import Project, load_project
-from .references import rewrite_refs
-from .splitpdf import Job, SinglePass, SplitRender, split_unsupported
-from .writers.pdfvariant import DEFAULT_VARIANT
 
 __all__ = ["FORMATS", "BuildResult", "Edition", "build", "check", "source_date", "write_atomic"]
 
@@ -197,7 +198,7 @@ def _size(doc: Document | None) -> int:
     """A rough measure of how long a document takes to render: its blocks and charts."""
     if doc is None:
         return 0
-    return sum(len(s.blocks) + 20 * sum(1 for _ in charts_of(s.blocks)) for s in doc.sections)
+    return sum(len(s.blocks) + 20 * sum(1 for _ in walk.charts(s.blocks)) for s in doc.sections)
 
 
 def output_name(period_id: str, fmt: str, lang: str | None = None) -> str:

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import (
+from reportgen import __version__
+from reportgen.errors import (
     InputError,
     Problem,
     RenderError,
@@ -169,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _pdf_variant_option(command: argparse.ArgumentParser) -> None:
-    from .writers.pdfvariant import DEFAULT_VARIANT
+    from reportgen.render.pdf.variant import DEFAULT_VARIANT
 
     command.add_argument(
         "--pdf-variant", metavar="VARIANT", type=_pdf_variant, default=DEFAULT_VARIANT,
@@ -179,7 +179,7 @@ def _pdf_variant_option(command: argparse.ArgumentParser) -> None:
 
 
 def _pdf_variant(value: str) -> str:
-    from .writers.pdfvariant import parse_variant
+    from reportgen.render.pdf.variant import parse_variant
 
     try:
         parse_variant(value)
@@ -189,7 +189,7 @@ def _pdf_variant(value: str) -> str:
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from .build import FORMATS
+    from reportgen.build import FORMATS
 
     formats = tuple(value.split(","))
     unknown = [f for f in formats if f not in FORMATS]
@@ -301,7 +301,7 @@ def _trace(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build
+    from reportgen.build import build
 
     langs = _langs(args.lang)
     with _progress(args.progress) as progress:
@@ -324,7 +324,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from .release import MANIFEST, release
+    from reportgen.release import MANIFEST, release
 
     manifests = release(args.project, args.out, None if args.all_periods else args.periods,
                         pdf_variant=args.pdf_variant, reference_docx=args.reference_docx,
@@ -340,7 +340,7 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _verify_manifest(args: argparse.Namespace) -> int:
-    from .release import verify
+    from reportgen.release import verify
 
     problems = verify(args.folder, args.project)
     for problem in problems:
@@ -358,7 +358,7 @@ def _langs(value: str) -> list[str] | None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .build import check
+    from reportgen.build import check
 
     result = check(args.project, args.period, strict=args.strict, langs=_langs(args.lang),
                    draft=args.draft)
@@ -394,8 +394,8 @@ def _problem_json(problem: Problem) -> dict[str, object]:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .build import write_atomic
-    from .fields import field_reference, json_schemas
+    from reportgen.build import write_atomic
+    from reportgen.load.fields import field_reference, json_schemas
 
     targets = {args.out / name: text for name, text in json_schemas().items()}
     if args.markdown:
@@ -407,8 +407,8 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _reference_docx(args: argparse.Namespace) -> int:
-    from .build import write_atomic
-    from .writers.docx import default_reference
+    from reportgen.build import write_atomic
+    from reportgen.render.docx import default_reference
 
     write_atomic(args.out, default_reference().read_bytes())
     print(f"wrote {display_path(args.out)}")

@@ -22,18 +22,19 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from . import model as m
-from .build import build, source_date, write_atomic
-from .charts import cache_dir
-from .errors import InputError, Problem, ReportgenError
-from .project import REPORT_FILE, load_project
-from .resources import data_dir, font_files, layout_dir
-from .writers.pdfvariant import DEFAULT_VARIANT
+from reportgen import __version__
+from reportgen.build import build, source_date, write_atomic
+from reportgen.cache.charts import cache_dir
+from reportgen.cache.root import library_version
+from reportgen.errors import InputError, Problem, ReportgenError
+from reportgen.load.project import REPORT_FILE, load_project
+from reportgen.model import nodes as m
+from reportgen.model.walk import paths
+from reportgen.render.pdf.variant import DEFAULT_VARIANT
+from reportgen.resources import data_dir, font_files, layout_dir, package_files, package_root
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -80,7 +81,7 @@ def release(project_dir: Path, out_dir: Path, period_ids: list[str] | None,
         raise InputError(problems)
     failed = [f"{o.period}: {o.render_error}" for o in outcomes if o.render_error]
     if failed:
-        from .errors import RenderError
+        from reportgen.errors import RenderError
 
         raise RenderError("; ".join(failed))
     return [o.manifest for o in outcomes if o.manifest is not None]
@@ -133,7 +134,7 @@ def _release_one(root: Path, out_dir: Path, period_id: str, pdf_variant: str,
                           for p in package_inputs(project.report.layout, reference_docx, opened)],
         "tool": {"name": "reportgen", "version": __version__},
         "python": platform.python_version(),
-        "packages": {name: _version(name) for name in PACKAGES},
+        "packages": {name: library_version(name) for name in PACKAGES},
     }
     write_atomic(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2)
                                      + "\n").encode("utf-8"))
@@ -147,7 +148,7 @@ def project_inputs(root: Path, period_id: str, docs: list[m.Document], opened: s
     sure, report.yaml, the period's data and every file the document model refers to."""
     project = load_project(root)
     found = {project.root / REPORT_FILE, project.data_file(project.period(period_id)).resolve()}
-    found.update(p.resolve() for p in _paths(docs))
+    found.update(p.resolve() for p in paths(docs))
     found.update(Path(p).resolve() for p in opened)
     return sorted(p for p in found if p.is_relative_to(project.root) and p.is_file())
 
@@ -180,14 +181,15 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 
 
 def package_inputs(layout: str, reference_docx: Path | None, opened: set[str]) -> list[Path]:
-    """The package's files a build reads: the layout folder, the bundled fonts, and the data
-    files of the package it opened (message catalogs, ...); a reference document given on the
-    command line is listed too."""
+    """The package's files a build reads: the layout folder, the bundled fonts, every file of
+    the package itself (its code and message catalogs; ``resources.package_root``) and any other
+    package file it opened; a reference document given on the command line is listed too."""
     files = sorted(p for p in layout_dir(layout).rglob("*") if p.is_file())
     files += font_files()
-    package = Path(__file__).resolve().parent
+    files += [p for p in package_files(suffixes=None) if p not in files]
+    package = package_root()
     files += sorted({p for p in map(Path, opened) if p.is_relative_to(package) and p.is_file()
-                     and p.suffix not in (".py", ".pyc") and p not in files})
+                     and p.suffix != ".pyc" and "__pycache__" not in p.parts and p not in files})
     if reference_docx is not None:
         files.append(reference_docx.resolve())
     return files
@@ -198,28 +200,13 @@ def _cached(path: Path, root: Path) -> bool:
 
 
 def _package_root(path: Path) -> Path:
-    if path.is_relative_to(package := Path(__file__).resolve().parent):
+    if path.is_relative_to(package := package_root()):
         return package.parent
     for name in ("layouts", "fonts"):
         folder = data_dir(name)
         if path.is_relative_to(folder):
             return folder.parent
     return path.parent
-
-
-def _paths(node: object) -> Iterator[Path]:
-    """Every Path held anywhere in a model tree (new node types are covered without change)."""
-    if isinstance(node, Path):
-        yield node
-    elif isinstance(node, tuple | list):
-        for item in node:
-            yield from _paths(item)
-    elif isinstance(node, dict):
-        for item in node.values():
-            yield from _paths(item)
-    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-        for f in dataclasses.fields(node):
-            yield from _paths(getattr(node, f.name))
 
 
 def file_entry(path: Path, base: Path) -> dict[str, Any]:
@@ -231,11 +218,6 @@ def file_entry(path: Path, base: Path) -> dict[str, Any]:
     return {"file": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
-def _version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def verify(folder: Path, project_dir: Path | None = None) -> list[str]:

@@ -1,6 +1,10 @@
-"""Where the package's data lives: layouts and bundled fonts.
+"""Where the package's files live: its modules, message catalogs, layouts and fonts.
 
-Installed from a wheel they sit inside the package (``reportgen/layouts``,
+Base of every stage. The one place that locates the package (``package_root``): no
+other module uses its own ``__file__``, so a cache key or a release manifest built
+from the package's files covers all of them wherever a module moves.
+
+Installed from a wheel, layouts and fonts sit inside the package (``reportgen/layouts``,
 ``reportgen/fonts``); in a source checkout they are at the top of the
 repository. Nothing here renders anything.
 """
@@ -16,6 +20,33 @@ from fontTools.ttLib import TTFont
 _PACKAGE = Path(__file__).resolve().parent
 
 
+def package_root() -> Path:
+    """The folder of the ``reportgen`` package (its ``__init__.py``)."""
+    return _PACKAGE
+
+
+def package_file(relative: str) -> Path:
+    """A file of the package by its path inside it (``'render/chartdraw.py'``); it must exist."""
+    path = _PACKAGE / relative
+    if not path.is_file():
+        raise FileNotFoundError(f"reportgen's '{relative}' is missing from the installation")
+    return path
+
+
+def package_files(under: str = "", suffixes: tuple[str, ...] | None = (".py",)) -> list[Path]:
+    """The package's files under ``under`` (a folder or a file inside it) with those suffixes
+    (None: every file), sorted; compiled bytecode and its caches are never among them."""
+    top = _PACKAGE / under
+    found = [top] if top.is_file() else top.rglob("*")
+    return sorted(p for p in found if p.is_file() and "__pycache__" not in p.relative_to(_PACKAGE).parts
+                  and p.suffix != ".pyc" and (suffixes is None or p.suffix in suffixes))
+
+
+def locales_dir() -> Path:
+    """The message catalogs of the layout words (``reportgen/locales``)."""
+    return _PACKAGE / "locales"
+
+
 def data_dir(name: str) -> Path:
     """The folder ``name`` ('layouts' or 'fonts'), inside the package or the checkout."""
     for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
@@ -26,6 +57,11 @@ def data_dir(name: str) -> Path:
 
 def layout_dir(name: str) -> Path:
     return data_dir("layouts") / name
+
+
+def chart_style(layout: str) -> Path:
+    """The layout's matplotlib style file for the charts."""
+    return layout_dir(layout) / "chart.mplstyle"
 
 
 def font_files() -> list[Path]:

@@ -17,11 +17,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from reportgen import model as m
-from reportgen.assemble import assemble
+from reportgen.assemble.document import assemble
 from reportgen.build import build
-from reportgen.project import load_project
-from reportgen.writers.pdfvariant import known_variants, parse_variant
+from reportgen.load.project import load_project
+from reportgen.model import nodes as m
+from reportgen.model import walk
+from reportgen.render.pdf.variant import known_variants, parse_variant
 
 from .conftest import REPO, SAMPLE, Project
 
@@ -109,8 +110,8 @@ def test_headings_are_in_the_structure_tree_in_order(sample_pdf: Path, sample_mo
     summary = 1 if sample_model.has_summaries else 0
     figures = 1 if sample_model.meta.list_of_figures else 0
     assert kinds["/H1"] == 2 + summary + figures + chapters
-    h2 = sum(len(m.headings(s.blocks, 2)) for s in sample_model.sections)
-    h3 = sum(len(m.headings(s.blocks, 3)) for s in sample_model.sections)
+    h2 = sum(len(walk.headings(s.blocks, 2)) for s in sample_model.sections)
+    h3 = sum(len(walk.headings(s.blocks, 3)) for s in sample_model.sections)
     summaries = sum(1 for s in sample_model.sections if s.summary)  # one H2 per summary item
     assert kinds["/H2"] == h2 + summaries
     assert kinds["/H3"] == h3
@@ -156,7 +157,7 @@ def test_unknown_variants_are_refused_with_the_known_ones(name: str) -> None:
 def test_the_variants_written_out_are_weasyprints() -> None:
     from weasyprint.pdf import VARIANTS
 
-    from reportgen.writers.pdfvariant import WEASYPRINT_VARIANTS
+    from reportgen.render.pdf.variant import WEASYPRINT_VARIANTS
 
     theirs = {name: bool(options.get("pdf_tags"))
               for name, (_, options) in VARIANTS.items() if name != "debug"}

@@ -139,7 +139,7 @@ def test_a_build_killed_while_renaming_leaves_a_temp_file_that_the_next_build_re
 def test_a_failing_build_changes_nothing(project: Project, tmp_path: Path,
                                          previous: dict[str, bytes],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import reportgen.writers.docx as docx_writer
+    import reportgen.render.docx as docx_writer
 
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("the DOCX writer failed after the PDF was rendered")

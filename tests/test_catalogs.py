@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.strings import catalog_file, languages, string_locations, strings_for, template_keys
+from reportgen.text.strings import catalog_file, languages, string_locations, strings_for, template_keys
 
 FIELD = re.compile(r"\{(\w+)\}")
 

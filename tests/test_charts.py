@@ -13,10 +13,11 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from reportgen import model as m
 from reportgen.build import build
-from reportgen.charts import cache_dir, charts_of
+from reportgen.cache.charts import cache_dir
 from reportgen.errors import InputError
+from reportgen.model import nodes as m
+from reportgen.model.walk import charts as charts_of
 
 from .conftest import REPO, REPORT_YAML, SAMPLE, Project, need, problems_of
 
@@ -351,8 +352,8 @@ def test_breakdown_parts_exceeding_the_total_are_an_error(project: Project) -> N
 
 
 def test_the_sample_has_the_charts_the_seeds_suggest() -> None:
-    from reportgen.assemble import assemble
-    from reportgen.project import load_project
+    from reportgen.assemble.document import assemble
+    from reportgen.load.project import load_project
 
     project = load_project(SAMPLE)
     doc = assemble(project, project.period(None))

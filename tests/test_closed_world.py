@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from weasyprint.urls import FatalURLFetchingError
 
-from reportgen.assets import AssetError, check_svg
-from reportgen.writers.pdf import project_fetcher
+from reportgen.assemble.assets import AssetError, check_svg
+from reportgen.render.pdf.writer import project_fetcher
 
 from .conftest import Project
 

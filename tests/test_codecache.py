@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen.build import build, check
-from reportgen.codecache import CodeCache, SignedStore, cache_file, user_key
-from reportgen.consistency import checks_cache, checks_file
+from reportgen.cache.signed import CodeCache, SignedStore, cache_file, user_key
+from reportgen.check.consistency import checks_cache, checks_file
 
 from .conftest import DATA_YAML, Project, problems_of
 

@@ -24,13 +24,13 @@ from docx.text.run import Run
 from lxml import etree
 from PIL import Image
 
-from reportgen import model as m
+from reportgen.assemble.references import rewrite_refs
 from reportgen.build import build
 from reportgen.cli import main
 from reportgen.errors import SourceLoc
-from reportgen.references import rewrite_refs
+from reportgen.model import nodes as m
+from reportgen.render.docx import REQUIRED_STYLES, default_reference, render_docx
 from reportgen.resources import data_dir
-from reportgen.writers.docx import REQUIRED_STYLES, default_reference, render_docx
 
 from .conftest import SAMPLE, need
 

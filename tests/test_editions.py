@@ -17,7 +17,7 @@ import pytest
 
 from reportgen.build import build
 from reportgen.errors import InputError
-from reportgen.strings import strings_for
+from reportgen.text.strings import strings_for
 
 from .conftest import SAMPLE, Project, need
 
@@ -238,7 +238,7 @@ id: {id}
 
 def test_appendices_and_tables_in_each_edition(project: Project) -> None:
     """Appendices are numbered within each edition; a Kazakh table and reference speak Kazakh."""
-    from reportgen.formats import format_date
+    from reportgen.text.formats import format_date
 
     project.write("report.yaml", TWO + APPENDICES)
     project.write("sections/a.kk.md", KK_TABLE_SECTION)
@@ -282,7 +282,7 @@ def test_a_character_missing_from_a_catalog_names_the_catalog_line(
         project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    from reportgen import strings
+    from reportgen.text import strings
 
     locales = tmp_path / "locales"
     shutil.copytree(strings.LOCALES, locales)
@@ -335,8 +335,8 @@ def hyphenated_lines(lang: str, tmp_path: Path) -> int:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from reportgen.writers.html import font_face_css
-    from reportgen.writers.pdf import _bundled_fonts_only
+    from reportgen.render.html import font_face_css
+    from reportgen.render.pdf.writer import _bundled_fonts_only
 
     with _bundled_fonts_only():
         config = FontConfiguration()

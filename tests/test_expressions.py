@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.assemble.expressions import Count, Expressions, format_number, mark_lines, unmark_lines
 from reportgen.errors import Problems, SourceLoc
-from reportgen.expressions import Count, Expressions, format_number, mark_lines, unmark_lines
 
 FORMS = {"one": "материал", "few": "материала", "many": "материалов", "other": "материала"}
 

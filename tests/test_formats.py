@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from babel.dates import get_month_names
 
-from reportgen.formats import (
+from reportgen.text.formats import (
     choose_form,
     format_date,
     format_date_range,

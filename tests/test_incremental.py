@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from reportgen import outcache
 from reportgen.build import BuildResult, build
-from reportgen.model import Document
-from reportgen.writers.pdfvariant import DEFAULT_VARIANT
+from reportgen.cache import outputs as outcache
+from reportgen.model.nodes import Document
+from reportgen.render.pdf.variant import DEFAULT_VARIANT
 
 from .conftest import Project
 from .test_charts import SECTION, chart_project
@@ -162,7 +162,7 @@ def _warn(message: str) -> int:
 
 def test_a_warning_in_a_worker_reaches_the_build(project: Project,
                                                  caplog: pytest.LogCaptureFixture) -> None:
-    from reportgen.parallel import result, submit, workers
+    from reportgen.workers import result, submit, workers
 
     with workers(2, tasks=2) as pool, caplog.at_level(logging.WARNING):
         futures = [submit(pool, _warn, f"from job {n}") for n in range(2)]

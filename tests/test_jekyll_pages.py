@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen import model as m
-from reportgen.assemble import assemble
-from reportgen.project import load_project
+from reportgen.assemble.document import assemble
+from reportgen.load.project import load_project
+from reportgen.model import nodes as m
+from reportgen.model import walk
 
 from .conftest import make_seed_project
 
@@ -65,7 +66,7 @@ def test_video_becomes_a_poster_figure(seed_doc: m.Document) -> None:
 
 def test_heading_levels_are_normalized(seed_doc: m.Document) -> None:
     coop = seed_doc.sections[1]
-    levels = [(h.level, plain(m.plain_text(h.children))[:30]) for h in m.headings(coop.blocks)]
+    levels = [(h.level, plain(m.plain_text(h.children))[:30]) for h in walk.headings(coop.blocks)]
     assert levels[0] == (2, "Подписание меморандума с Korea")
     assert (3, "Конференция по правовым вопрос") in levels
     assert {lvl for lvl, _ in levels} == {2, 3}
@@ -75,7 +76,7 @@ def test_a_picture_without_caption_is_captioned_by_its_heading(seed_doc: m.Docum
     # ![](book-cover.png) under "### Презентация книги «Эра независимости»": never an empty
     # caption (a bare "Рисунок 10." in the list of figures, a number as the alt text).
     coop = seed_doc.sections[1]
-    figures = [b for b in m.walk_blocks(coop.blocks) if isinstance(b, m.Figure)]
+    figures = [b for b in walk.walk_blocks(coop.blocks) if isinstance(b, m.Figure)]
     assert all(m.plain_text(f.caption).strip() for f in figures)
     cover = next(f for f in figures if f.image.path.name == "book-cover.png")
     assert cover.image.alt == ""

@@ -9,9 +9,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from reportgen import model as m
-from reportgen.assemble import assemble
-from reportgen.project import load_project
+from reportgen.assemble.document import assemble
+from reportgen.load.project import load_project
+from reportgen.model import nodes as m
+from reportgen.model import walk
 
 from .conftest import SAMPLE, need
 
@@ -85,7 +86,7 @@ def test_outline_mirrors_sections_and_headings(sample_pdf: Path, sample_doc: m.D
     assert titles == ["Основные итоги"] + [m.section_title(s, sample_doc.meta.strings)
                                            for s in sample_doc.sections]
     for (_, _, children), section in zip(outline[1:], sample_doc.sections, strict=True):
-        h2 = [m.plain_text(h.children) for h in m.headings(section.blocks, level=2)]
+        h2 = [m.plain_text(h.children) for h in walk.headings(section.blocks, level=2)]
         assert children == h2, section.id
 
 
@@ -188,7 +189,7 @@ def _all_blocks(blocks: tuple[m.Block, ...]) -> list[m.Block]:
 
 
 def test_sections_carry_their_language(sample_doc: m.Document) -> None:
-    from reportgen.writers.html import render_html
+    from reportgen.render.html import render_html
 
     html = render_html(sample_doc)
     assert '<html lang="ru">' in html
@@ -201,7 +202,7 @@ def test_system_fonts_are_unreachable(tmp_path: Path) -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from reportgen.writers.pdf import _bundled_fonts_only
+    from reportgen.render.pdf.writer import _bundled_fonts_only
 
     with _bundled_fonts_only():
         config = FontConfiguration()

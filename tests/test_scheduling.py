@@ -11,12 +11,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 from PIL import Image, ImageChops
+from reportgen.render.pdf import writer as pdf
 
 from reportgen.build import check
 from reportgen.errors import InputError
-from reportgen.parallel import Scheduler, SerialExecutor, workers
-from reportgen.writers import pdf
-from reportgen.writers.html import render_html, split_parts
+from reportgen.render.html import render_html, split_parts
+from reportgen.workers import Scheduler, SerialExecutor, workers
 
 from .conftest import SAMPLE, Project, need
 
@@ -164,8 +164,8 @@ def test_contents_leaders_are_one_run_of_text_that_looks_the_same(
 # ------------------------------------------------------- charts drawn meanwhile
 
 def test_a_part_that_shows_a_chart_being_drawn_waits_for_it() -> None:
-    from reportgen.charts import charts_of
-    from reportgen.splitpdf import SplitRender
+    from reportgen.model.walk import charts as charts_of
+    from reportgen.render.pdf.plan import SplitRender
 
     doc = check(SAMPLE, langs=("ru",)).assemblies["ru"].document
     assert doc is not None
@@ -183,7 +183,7 @@ def test_a_part_that_shows_a_chart_being_drawn_waits_for_it() -> None:
 
 def test_a_chart_that_fails_to_draw_stops_the_build(project: Project, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    import reportgen.charts.draw as draw_module
+    import reportgen.render.chartdraw as draw_module
     from reportgen.build import build
 
     from .test_charts import chart_project

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from reportgen.cli import main
-from reportgen.fields import SCHEMAS, field_reference, json_schemas
+from reportgen.load.fields import SCHEMAS, field_reference, json_schemas
 
 from .conftest import DATA_YAML, REPO, SAMPLE
 

@@ -15,7 +15,7 @@ import pikepdf
 import pytest
 
 from reportgen.build import build
-from reportgen.splitpdf import split_unsupported
+from reportgen.render.pdf.plan import split_unsupported
 
 from .conftest import SAMPLE, Project, need
 from .pdfcompare import compare, page_texts
@@ -239,7 +239,7 @@ def test_a_part_gone_from_the_cache_while_assembling_is_an_error(tmp_path: Path)
     """The assembling process reads cached parts from their files: one that vanished (a
     concurrent build pruned it) stops the build with a reason, never leaves a gap."""
     from reportgen.errors import RenderError
-    from reportgen.writers.partlayout import PartLayout
+    from reportgen.render.pdf.partlayout import PartLayout
 
     kept = tmp_path / "kept.pdf"
     kept.write_bytes(b"%PDF-1.7 kept")

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from reportgen import model as m
 from reportgen.build import build
 from reportgen.errors import SourceLoc
+from reportgen.model import nodes as m
+from reportgen.model import walk
 from reportgen.resources import data_dir
 
 from .conftest import Project, need
@@ -299,7 +300,7 @@ def test_wide_table_is_a_landscape_word_section_that_keeps_header_and_footer(big
 
 
 def test_change_columns_are_computed_from_both_periods(big: Built) -> None:
-    table = next(b for s in big.doc.sections for b in m.walk_blocks(s.blocks)
+    table = next(b for s in big.doc.sections for b in walk.walk_blocks(s.blocks)
                  if isinstance(b, m.Table) and b.id == "tab-ind")
     cells = [[m.plain_text(c.children) for c in row.cells] for row in table.body]
     assert [c[0] for c in cells] == ["Материалов", "Мероприятий", "Публикаций",
@@ -500,7 +501,7 @@ def test_labels_ids_and_ref_titles(project: Project) -> None:
 
 
 def test_a_landscape_table_at_the_end_leaves_no_empty_page_in_the_docx(tmp_path: Path) -> None:
-    from reportgen.writers.docx import render_docx
+    from reportgen.render.docx import render_docx
 
     from .test_docx import _doc
 
@@ -524,8 +525,8 @@ def test_a_landscape_table_at_the_end_leaves_no_empty_page_in_the_docx(tmp_path:
 
 
 def test_sample_has_appendices_tables_footnotes_and_references(sample_pdf: Path) -> None:
-    from reportgen.assemble import assemble
-    from reportgen.project import load_project
+    from reportgen.assemble.document import assemble
+    from reportgen.load.project import load_project
 
     from .conftest import SAMPLE
 
@@ -534,7 +535,7 @@ def test_sample_has_appendices_tables_footnotes_and_references(sample_pdf: Path)
     appendices = [(s.appendix, s.title) for s in doc.sections if s.appendix is not None]
     assert appendices == [(1, "Международные конференции и\u00a0круглые столы"),
                           (2, "Меморандумы о\u00a0сотрудничестве")]
-    tables = {b.id: b for s in doc.sections for b in m.walk_blocks(s.blocks)
+    tables = {b.id: b for s in doc.sections for b in walk.walk_blocks(s.blocks)
               if isinstance(b, m.Table)}
     assert [t.number for t in tables.values()] == [1, 2, 3, 4]
     rows = [r for r in tables["tab-events"].body if r.role is None]
@@ -542,7 +543,7 @@ def test_sample_has_appendices_tables_footnotes_and_references(sample_pdf: Path)
               if r.role == "group"]
     assert len(rows) == 9 + 8 and groups[1] == "Круглые столы по внутренней политике и\u00a0экономике"
     assert sum(r.role is None for r in tables["tab-memoranda"].body) == 12
-    chart = next(b for s in doc.sections for b in m.walk_blocks(s.blocks)
+    chart = next(b for s in doc.sections for b in walk.walk_blocks(s.blocks)
                  if isinstance(b, m.Chart) and b.id == "conferences-by-country")
     pages = page_texts(sample_pdf)
     text = flat("".join(pages))

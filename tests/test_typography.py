@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import model as m
+from reportgen.assemble.typography import typeset, typeset_blocks, typeset_inlines
 from reportgen.errors import SourceLoc
-from reportgen.typography import typeset, typeset_blocks, typeset_inlines
+from reportgen.model import nodes as m
 
 CASES = [
     # quotes

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportgen import yamlsrc
+from reportgen.assemble.narrative import split_front_matter
 from reportgen.errors import InputError
-from reportgen.narrative import split_front_matter
+from reportgen.load import yamlsrc
 
 from .conftest import SAMPLE
 

@@ -133,10 +133,10 @@ def reference_inputs(project: Path, work: Path) -> list[Path]:
     """One plain HTML file per edition with the content of our model (charts as SVG files)."""
     from markupsafe import escape
 
-    from reportgen.assemble import assemble
-    from reportgen.charts import draw_all
-    from reportgen.project import load_project
-    from reportgen.writers.html import blocks_html, inlines_html
+    from reportgen.assemble.charts import draw_all
+    from reportgen.assemble.document import assemble
+    from reportgen.load.project import load_project
+    from reportgen.render.html import blocks_html, inlines_html
 
     loaded = load_project(project)
     period = loaded.period(None)

@@ -1,0 +1,370 @@
+"""Assemble stage: a ```{table} block of a section, a list from the data as a ``model.Table``.
+
+The block's body is YAML (``schema.TableSpec``), located at its lines inside the
+Markdown file. A list table picks items of ``events``, ``memoranda`` or a list
+under ``extra``, filters, sorts and groups them, and formats each value for the
+edition's language with ``formats`` (the same dates and numbers as in the
+text); ``data: indicators`` is the comparison table of ``comparison``. Values
+are never typed by hand here: every cell comes from the data. Knows nothing
+about HTML or Word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from reportgen.assemble.narrative import Counters
+from reportgen.errors import InputError, Problems, SourceLoc, did_you_mean
+from reportgen.load.schema import ActivityData, Column, Event, Memorandum, TableSpec
+from reportgen.load.validate import validate
+from reportgen.load.yamlsrc import Located, parse_yaml
+from reportgen.model import nodes as m
+from reportgen.text.formats import format_date, format_date_range, format_month, format_number
+
+#: Lists of the activity data that a table can show, and the fields of their items.
+LISTS: dict[str, type[BaseModel]] = {"events": Event, "memoranda": Memorandum}
+#: Fields whose values are identifiers, shown through the block's 'labels'.
+IDENT_FIELDS = {"kind", "unit"}
+#: About how many characters of table text fit across the text column of a portrait page.
+COLUMN_ROOM = 90.0
+#: Where a line of a cell may break: ordinary spaces, and after a dash or hyphen.
+_BREAKS = re.compile(r"[ \t\n]+|(?<=[-–—])")
+
+
+@dataclass(frozen=True, slots=True)
+class TableContext:
+    """What every table of one document is built from."""
+
+    data: ActivityData
+    lang: str
+    strings: dict[str, str]
+    counters: Counters
+    problems: Problems
+    #: Builds the table of ``data: indicators`` (see ``comparison``).
+    indicators: Callable[[TableSpec, Located, int, str, SourceLoc], m.Table | None]
+
+
+def read_spec(text: str, loc: SourceLoc, problems: Problems) -> tuple[TableSpec, Located] | None:
+    """The YAML body of a block whose first line is at ``loc``, validated."""
+    try:
+        # Blank lines in front, so that the YAML's line numbers are the Markdown file's.
+        doc = parse_yaml("\n" * ((loc.line or 1) - 1) + text, loc.file)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+    if not isinstance(doc.data, dict) or not doc.data:
+        problems.error(loc, "a {table} block needs YAML keys (at least 'data: events' and "
+                       "'columns:')")
+        return None
+    spec = validate(TableSpec, doc, problems)
+    return None if spec is None else (spec, doc)
+
+
+def table_block(text: str, loc: SourceLoc, ctx: TableContext) -> list[m.Block]:
+    """The blocks of one ```{table} (a table, or nothing when its spec has problems)."""
+    read = read_spec(text, loc, ctx.problems)
+    if read is None:
+        return []
+    spec, doc = read
+    before = len(ctx.problems.errors)
+    number = ctx.counters.table + 1
+    anchor = spec.id or f"tab-{number}"
+    if spec.data == "indicators":
+        table = ctx.indicators(spec, doc, number, anchor, loc)
+    else:
+        table = _list_table(spec, doc, ctx, number, anchor, loc)
+    if table is None or len(ctx.problems.errors) > before:
+        return []
+    ctx.counters.table = number
+    return [table]
+
+
+# ------------------------------------------------------------- list tables
+
+
+def _items(spec: TableSpec, doc: Located, ctx: TableContext) -> tuple[list[Any], list[str]] | None:
+    """The items of the list the table shows, and the fields they may have."""
+    where = doc.loc(("data",))
+    if spec.data in LISTS:
+        return list(getattr(ctx.data, spec.data)), list(LISTS[spec.data].model_fields)
+    name = spec.data.removeprefix("extra.")
+    value = ctx.data.extra.get(name)
+    lists = [f"extra.{k}" for k, v in ctx.data.extra.items() if isinstance(v, list)]
+    known = [*LISTS, "indicators", *lists]
+    if value is None:
+        ctx.problems.error(where, f"data: no list '{spec.data}' in the data of this period"
+                           f"{did_you_mean(spec.data, known)} (known: {', '.join(known)})")
+        return None
+    if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
+        ctx.problems.error(where, f"data: extra.{name} is not a list of mappings "
+                           "(each item with its fields: '- {title: ..., date: ...}')")
+        return None
+    fields = list(dict.fromkeys(k for item in value for k in item))
+    return list(value), fields
+
+
+def _get(item: Any, field: str) -> Any:
+    return item.get(field) if isinstance(item, dict) else getattr(item, field, None)
+
+
+def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, anchor: str,
+                loc: SourceLoc) -> m.Table | None:
+    problems = ctx.problems
+    for key in ("compare", "rows"):
+        if getattr(spec, key) is not None:
+            problems.error(doc.loc((key,), key=True),
+                           f"{key}: only a table of 'data: indicators' has {key}")
+    if spec.columns is None:
+        problems.error(doc.loc(("data",)), "columns: missing: name the fields to show "
+                       "(e.g. columns: [n, title, date, city])")
+        return None
+    found = _items(spec, doc, ctx)
+    if found is None:
+        return None
+    items, fields = found
+    known = [*fields, "n"]
+
+    def check(name: str, path: tuple[str | int, ...], key: bool = False, extra: Sequence[str] = ()
+              ) -> bool:
+        if name in known or name in extra:
+            return True
+        problems.error(doc.loc(path, key=key), f"{'.'.join(str(p) for p in path)}: "
+                       f"{spec.data} have no field '{name}'"
+                       f"{did_you_mean(name, [*known, *extra])} (fields: {', '.join(known)})")
+        return False
+
+    columns = [c if isinstance(c, Column) else Column.model_validate({"field": c})
+               for c in spec.columns]
+    ok = all([check(c.field, ("columns", i) if isinstance(spec.columns[i], str)
+                    else ("columns", i, "field")) for i, c in enumerate(columns)])
+    for name in spec.filter:
+        ok = check(name, ("filter", name), key=True) and ok
+        if name == "n":
+            problems.error(doc.loc(("filter", name), key=True), "filter: 'n' is the row number "
+                           "of the table, not a field of the data")
+            ok = False
+    sort_keys = [spec.sort] if isinstance(spec.sort, str) else list(spec.sort or [])
+    for i, key in enumerate(sort_keys):
+        path: tuple[str | int, ...] = ("sort",) if isinstance(spec.sort, str) else ("sort", i)
+        ok = check(key.lstrip("-"), path) and ok
+    if spec.group_by is not None:
+        ok = check(spec.group_by, ("group_by",), extra=["month"] if "date" in known else ()) and ok
+    if not ok:
+        return None
+
+    titles: list[str] = []
+    for i, col in enumerate(columns):
+        title = col.title or ctx.strings.get(f"field.{col.field}")
+        if title is None:
+            problems.error(doc.loc(("columns", i)), f"columns[{i}]: the field '{col.field}' has "
+                           f"no usual title; give one: {{field: {col.field}, title: ...}}")
+        titles.append(title or col.field)
+
+    conditions = {k: _condition(v, ("filter", k), doc, problems) for k, v in spec.filter.items()}
+    if any(c is None for c in conditions.values()):
+        return None
+    kept = [item for item in items
+            if all(_matches(_get(item, k), c) for k, c in conditions.items() if c is not None)]
+    for key in reversed(sort_keys):  # stable sorts, last key first
+        field = key.lstrip("-")
+        present = [i for i in kept if _get(i, field) is not None]
+        absent = [i for i in kept if _get(i, field) is None]
+        try:
+            present.sort(key=_sort_key(field), reverse=key.startswith("-"))
+        except TypeError:
+            problems.error(doc.loc(("sort",)), f"sort: the values of '{field}' cannot be compared "
+                           "(they mix numbers, dates and text)")
+            return None
+        kept = present + absent  # items without the value go last either way
+
+    fmt = _Formatter(ctx, spec, doc)
+    groups = _groups(kept, spec, fmt) if spec.group_by else [(None, kept)]
+    body: list[m.Row] = []
+    n = 0
+    for heading, members in groups:
+        if heading is not None:
+            body.append(m.Row((m.Cell((m.Text(heading),)),), role="group"))
+        for item in members:
+            n += 1
+            body.append(m.Row(tuple(
+                m.Cell((m.Text(str(n) if c.field == "n" else fmt.value(item, c.field)),))
+                for c in columns)))
+    if fmt.failed:
+        return None
+    head = (m.Row(tuple(m.Cell((m.Text(t),)) for t in titles)),)
+    align = tuple(c.align or ("right" if c.field == "n" or _numeric(items, c.field) else "left")
+                  for c in columns)
+    return m.Table(
+        caption=(m.Text(spec.caption),) if spec.caption else (),
+        number=number, id=anchor, loc=loc, head=head, body=tuple(body), align=align,
+        widths=column_widths(head, tuple(r for r in body if r.role is None),
+                             [c.width for c in columns],
+                             COLUMN_ROOM * (1.5 if spec.landscape else 1)),
+        role="landscape" if spec.landscape else None,
+    )
+
+
+Condition = tuple[bool, list[Any]]  # (keep when equal?, the values)
+
+
+def _condition(value: Any, path: tuple[str, ...], doc: Located, problems: Problems
+               ) -> Condition | None:
+    """A filter value: 'x', '[x, y]' or '{not: x}' / '{not: [x, y]}'."""
+    name = ".".join(path)
+    keep = True
+    if isinstance(value, dict):
+        unknown = [k for k in value if k != "not"]
+        if unknown or not value:
+            key = unknown[0] if unknown else ""
+            problems.error(doc.loc((*path, key), key=True) if unknown else doc.loc(path),
+                           f"{name}: unknown key '{key}'{did_you_mean(key, ['not'])} (a filter "
+                           "is a value, a list of values, or {not: value or list})")
+            return None
+        keep, value = False, value["not"]
+    values = value if isinstance(value, list) else [value]
+    for v in values:
+        if isinstance(v, dict | list) or v is None:
+            problems.error(doc.loc(path), f"{name}: expected a value or a list of values, "
+                           f"got {'nothing' if v is None else 'a nested ' + type(v).__name__}")
+            return None
+    return keep, values
+
+
+def _matches(value: Any, condition: Condition) -> bool:
+    keep, wanted = condition
+    # partners: [..] matches when one of them is wanted
+    hit = any(v in wanted for v in value) if isinstance(value, list) else value in wanted
+    return hit == keep
+
+
+def _sort_key(field: str) -> Callable[[Any], Any]:
+    def key(item: Any) -> Any:
+        value = _get(item, field)
+        return value.casefold() if isinstance(value, str) else value
+    return key
+
+
+def _numeric(items: list[Any], field: str) -> bool:
+    values = [_get(i, field) for i in items if _get(i, field) is not None]
+    return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool)
+                                for v in values)
+
+
+def _groups(items: list[Any], spec: TableSpec, fmt: _Formatter) -> list[tuple[str, list[Any]]]:
+    field = spec.group_by
+    assert field is not None
+    groups: dict[Any, list[Any]] = {}
+    for item in items:
+        value = _get(item, "date" if field == "month" else field)
+        if field == "month" and isinstance(value, dt.date):
+            value = (value.year, value.month)
+        key = tuple(value) if isinstance(value, list) else value
+        groups.setdefault(key, []).append(item)
+    keys = list(groups)
+    if field == "month":
+        keys.sort(key=lambda k: (k is None, k or (0, 0)))
+    elif field in IDENT_FIELDS and spec.labels:
+        order = list(spec.labels)
+        keys.sort(key=lambda k: order.index(k) if k in order else len(order))
+    else:
+        keys.sort(key=lambda k: k is None)  # first appearance, the ones without a value last
+    out = []
+    for key in keys:
+        if key is None:
+            heading = fmt.strings["undated"] if field == "month" else fmt.strings["no_value"]
+        elif field == "month":
+            month = format_month(dt.date(key[0], key[1], 1), fmt.lang)
+            heading = month[:1].upper() + month[1:]
+        else:
+            heading = fmt.format(field, list(key) if isinstance(key, tuple) else key, None)
+        out.append((heading, groups[key]))
+    return out
+
+
+class _Formatter:
+    """Cell text of a value, for the edition's language; identifiers through 'labels'."""
+
+    def __init__(self, ctx: TableContext, spec: TableSpec, doc: Located) -> None:
+        self.lang = ctx.lang
+        self.strings = ctx.strings
+        self.labels = spec.labels
+        self.problems = ctx.problems
+        self.where = doc.loc(("labels",), key=True) if spec.labels else doc.loc(("data",))
+        self.failed = False
+        self.missing: set[str] = set()
+
+    def value(self, item: Any, field: str) -> str:
+        return self.format(field, _get(item, field), item)
+
+    def format(self, field: str, value: Any, item: Any) -> str:
+        if value is None or value == []:
+            return self.strings["no_value"]
+        if isinstance(value, list):
+            return ", ".join(self.format(field, v, None) for v in value)
+        if isinstance(value, bool):
+            return self.strings["yes" if value else "no"]
+        if isinstance(value, dt.date):
+            end = _get(item, "end") if item is not None and field == "date" else None
+            if isinstance(end, dt.date) and end != value:
+                return format_date_range(value, end, self.lang)
+            return format_date(value, self.lang)
+        if isinstance(value, int | float):
+            text = format_number(value, self.lang)
+            if item is not None and _get(item, f"{field}_over") is True:
+                text = self.strings["over"].format(n=text)
+            return text
+        text = str(value)
+        if field in IDENT_FIELDS:
+            if text in self.labels:
+                return self.labels[text]
+            if text not in self.missing:
+                self.missing.add(text)
+                self.problems.error(self.where, f"labels: no name for the {field} '{text}'; "
+                                    f"add it: labels: {{{text}: ...}}")
+            self.failed = True
+        return text
+
+
+def column_widths(head: tuple[m.Row, ...], rows: tuple[m.Row, ...],
+                  given: Sequence[float | None], room: float = COLUMN_ROOM) -> tuple[float, ...]:
+    """Shares of the table's width, like a browser's automatic table layout, in characters.
+
+    Each column needs at least its longest word and at most its longest text;
+    the room left over the minimums goes to the columns that can use it. Given
+    widths (relative) replace the computed share of their columns. Both writers
+    use these shares, so the columns are the same in the PDF and the DOCX.
+    """
+    count = len(given)
+    least: list[float] = []
+    most: list[float] = []
+    for col in range(count):
+        texts = [m.plain_text(r.cells[col].children) for r in (*head, *rows)
+                 if len(r.cells) == count]
+        # What cannot break: no-break spaces bind ('17 мая 2018 года' is one piece), while
+        # a line may end after a dash or hyphen ('21–', 'научно-').
+        words = [len(w) for t in texts for w in _BREAKS.split(t)]
+        # +3: cell padding, and bold header text is wider.
+        least.append(max(words, default=1) + 3)
+        most.append(max((len(t) for t in texts), default=1) + 3)
+    if sum(most) <= room:
+        natural = most
+    elif sum(least) >= room:
+        natural = least
+    else:
+        spare = room - sum(least)
+        stretch = sum(b - a for a, b in zip(least, most, strict=True))
+        natural = [a + spare * (b - a) / stretch for a, b in zip(least, most, strict=True)]
+    total = sum(natural)
+    shares = [w / total for w in natural]
+    if any(g is not None for g in given):
+        known = [g for g in given if g is not None]
+        free = sum(s for s, g in zip(shares, given, strict=True) if g is None)
+        shares = [(g / sum(known)) * (1 - free) if g is not None else s
+                  for s, g in zip(shares, given, strict=True)]
+    return tuple(shares)

@@ -1,0 +1,83 @@
+"""Assemble stage: every character of the document must exist in the bundled fonts.
+
+Run before rendering, so that a missing glyph is an error naming the
+character, its code point and where it occurs, instead of a fallback box or a
+silently substituted system font in the output.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+from reportgen.errors import Problems, SourceLoc
+from reportgen.model import nodes as m
+from reportgen.model import walk
+from reportgen.resources import font_coverage
+
+#: Characters that are layout instructions rather than glyphs.
+_INVISIBLE = {0x0A, 0x0D, 0x09, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
+
+
+def check_glyphs(texts: Iterable[tuple[str, SourceLoc | None]], problems: Problems) -> None:
+    """Every character of ``texts`` (each with where it is written) is in the bundled fonts."""
+    covered = font_coverage()
+    reported: set[tuple[int, SourceLoc | None]] = set()
+    for text, loc in texts:
+        for ch in text:
+            cp = ord(ch)
+            if cp in covered or cp in _INVISIBLE or (cp, loc) in reported:
+                continue
+            reported.add((cp, loc))
+            name = unicodedata.name(ch, "unnamed character")
+            problems.error(
+                loc,
+                f"character {ch!r} (U+{cp:04X} {name}) is not in the bundled fonts; "
+                f"replace it or add a font that has it (context: {_context(text, ch)!r})",
+            )
+
+
+def _context(text: str, ch: str) -> str:
+    i = text.index(ch)
+    return text[max(0, i - 20): i + 20]
+
+
+def document_texts(doc: m.Document) -> Iterator[tuple[str, SourceLoc | None]]:
+    """The texts of the sections, each with where it comes from (the cover's are the caller's)."""
+    for section in doc.sections:
+        where = SourceLoc(section.source, 1)
+        yield section.title, where
+        yield m.plain_text(section.lead), where
+        yield m.plain_text(section.summary), where
+        yield from _blocks(section.blocks)
+
+
+def _blocks(blocks: tuple[m.Block, ...]) -> Iterator[tuple[str, SourceLoc | None]]:
+    for block in blocks:
+        match block:
+            case m.Heading(children=c, loc=loc) | m.Paragraph(children=c, loc=loc):
+                yield m.plain_text(c), loc
+                for note in walk.notes(c):
+                    yield " ".join(m.plain_text(p) for p in note.paragraphs), note.loc
+            case m.Figure(caption=c, loc=loc) | m.Gallery(caption=c, loc=loc):
+                yield m.plain_text(c), loc
+            case m.Chart(caption=c, loc=loc, categories=cats, series=series, alt=alt,
+                         x_label=x, y_label=y):
+                names = [name for name, _ in series]
+                yield " ".join([m.plain_text(c), alt, x or "", y or "", *cats, *names]), loc
+            case m.ListBlock(items=items):
+                for item in items:
+                    yield from _blocks(item)
+            case m.Quote(blocks=b) | m.Div(blocks=b):
+                yield from _blocks(b)
+            case m.MetricGrid(metrics=metrics, loc=loc):
+                for metric in metrics:
+                    yield f"{metric.value} {metric.label} {metric.detail or ''}", loc
+            case m.ThematicBreak():
+                pass
+            case m.Table(caption=c, head=head, body=body, loc=loc):
+                yield m.plain_text(c), loc
+                for row in (*head, *body):
+                    yield " ".join(m.plain_text(cell.children) for cell in row.cells), loc
+            case _:
+                raise TypeError(f"unknown block {block!r}")

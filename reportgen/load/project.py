@@ -1,0 +1,116 @@
+"""Load stage: a report project folder (``report.yaml`` + activity data), validated.
+
+Reads YAML with locations and checks it against ``schema``; every problem is
+collected and raised together. What the schema cannot express (sums, dates
+against the period, duplicates) is checked by ``datachecks``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.errors import InputError, Problems, SourceLoc
+from reportgen.load.datachecks import check_activity, check_yaml_traps
+from reportgen.load.editions import check_editions
+from reportgen.load.schema import ActivityData, Period, Report
+from reportgen.load.validate import validate
+from reportgen.load.yamlsrc import Located, load_yaml
+from reportgen.resources import layout_dir
+
+REPORT_FILE = "report.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    root: Path
+    report: Report
+    source: Located
+
+    def period(self, period_id: str | None) -> Period:
+        """The period with ``period_id``, or the default one."""
+        wanted = period_id or self.report.default_period or self.report.periods[-1].id
+        for period in self.report.periods:
+            if period.id == wanted:
+                return period
+        known = ", ".join(p.id for p in self.report.periods)
+        raise InputError.single(
+            self.source.loc(("periods",)),
+            f"no period '{wanted}' in this report; its periods are: {known}",
+        )
+
+    def data_file(self, period: Period) -> Path:
+        return self.root / (period.data or f"activity/{period.id}.yaml")
+
+    def period_loc(self, period: Period) -> SourceLoc:
+        index = next(i for i, p in enumerate(self.report.periods) if p.id == period.id)
+        return self.source.loc(("periods", index))
+
+
+def load_project(root: Path) -> Project:
+    """Read and validate ``root/report.yaml``."""
+    root = root.resolve()
+    file = root / REPORT_FILE
+    if not root.is_dir():
+        raise InputError.single(SourceLoc(root), "the report project folder does not exist")
+    if not file.is_file():
+        raise InputError.single(
+            SourceLoc(file), f"no {REPORT_FILE} here: is '{root}' a report project folder?"
+        )
+    doc = load_yaml(file)
+    problems = Problems()
+    if not isinstance(doc.data, dict):
+        raise InputError.single(doc.loc(()), "expected a mapping of keys to values at the top")
+    report = validate(Report, doc, problems)
+    if report is not None:
+        check_editions(report, doc, problems)
+        try:
+            folder = layout_dir(report.layout)
+        except FileNotFoundError as exc:
+            problems.error(doc.loc(("layout",)), str(exc))
+        else:
+            if not (folder / "report.html.j2").is_file():
+                known = ", ".join(sorted(p.name for p in folder.parent.iterdir() if p.is_dir()))
+                problems.error(doc.loc(("layout",)),
+                               f"layout: no layout '{report.layout}' (known: {known})")
+    problems.raise_if_errors()
+    assert report is not None
+    return Project(root, report, doc)
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One period's validated activity data and the located YAML it came from."""
+
+    data: ActivityData
+    source: Located
+
+
+def load_activity(project: Project, period: Period, problems: Problems) -> Activity | None:
+    """The activity data of one period, or None (with the problems recorded)."""
+    file = project.data_file(period).resolve()
+    if not file.is_relative_to(project.root):
+        where = project.source.loc(("periods", project.report.periods.index(period), "data"))
+        problems.error(where, f"activity data '{period.data}' is outside the report project")
+        return None
+    if not file.is_file():
+        where = project.source.loc(("periods", project.report.periods.index(period), "data"))
+        problems.error(
+            where if period.data else project.period_loc(period),
+            f"activity data for period '{period.id}' not found: {file}",
+        )
+        return None
+    try:
+        doc = load_yaml(file)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+    if not isinstance(doc.data, dict):
+        problems.error(doc.loc(()), "expected a mapping of keys to values at the top")
+        return None
+    check_yaml_traps(doc, problems)
+    data = validate(ActivityData, doc, problems)
+    if data is None:
+        return None
+    check_activity(data, doc, period, problems)
+    return Activity(data, doc)

@@ -1,0 +1,92 @@
+"""The DOCX package around the body: metadata, settings, and reproducible zip bytes.
+
+Part of the render stage. Core properties come from the report's metadata
+with dates fixed to the report's date, and the zip entries get fixed dates
+too, so that the same input gives the same bytes. Reads and writes no files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+
+from reportgen.model import nodes as m
+from reportgen.render.docx.ooxml import el, lang_tag
+
+#: The date used when the report has none (core properties and zip entries).
+FALLBACK_DATE = dt.date(2000, 1, 1)
+
+#: CT_Settings children that come after w:updateFields (ECMA-376 part 1, 17.15.1.78).
+_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+    "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)
+
+
+def set_properties(document: DocxDocument, meta: m.Meta) -> None:
+    """Title, author, subject, language and fixed dates, mirroring the PDF's metadata."""
+    props = document.core_properties
+    title = meta.title + (f". {meta.subtitle}" if meta.subtitle else "")
+    props.title = m.metadata_text(f"{title} — {meta.period_label}")
+    props.author = m.metadata_text(meta.organization)
+    props.last_modified_by = meta.organization
+    subject = f"{meta.strings['period']}: {meta.period_label}"
+    if meta.addressee:
+        subject += f". {meta.strings['addressee']}: {meta.addressee}"
+    props.subject = m.metadata_text(subject)
+    props.keywords = m.metadata_text(f"{meta.organization_short}, {meta.period_id}")
+    props.language = lang_tag(meta.lang)
+    props.revision = 1
+    stamp = timestamp(meta)
+    props.created = stamp
+    props.modified = stamp
+
+
+def timestamp(meta: m.Meta) -> dt.datetime:
+    """When the document says it was made, in UTC without tzinfo (as python-docx and zip want):
+    the build's time (SOURCE_DATE_EPOCH or the report's date), never the clock."""
+    if meta.created is not None:
+        return meta.created.astimezone(dt.UTC).replace(tzinfo=None)
+    date = meta.date or FALLBACK_DATE
+    return dt.datetime(date.year, date.month, date.day)
+
+
+def request_field_update(document: DocxDocument) -> None:
+    """Ask Word to update fields on opening (the contents' page numbers are not known here)."""
+    settings = document.settings.element
+    node = settings.find(qn("w:updateFields"))
+    if node is None:
+        node = el("w:updateFields")
+        later = [settings.find(qn(tag)) for tag in _AFTER_UPDATE_FIELDS]
+        first_later = next((x for x in later if x is not None), None)
+        if first_later is not None:
+            first_later.addprevious(node)
+        else:
+            settings.append(node)
+    node.set(qn("w:val"), "true")
+
+
+def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
+    """``data`` (a zip) rewritten with fixed entry dates and attributes, entries in order."""
+    # Zip dates start in 1980 and count seconds in steps of two.
+    stamp = (1980, 1, 1, 0, 0, 0) if when.year < 1980 else (
+        when.year, when.month, when.day, when.hour, when.minute, when.second // 2 * 2)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for entry in src.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.create_system = 0
+            info.external_attr = 0
+            # Pictures are compressed already; deflating them again only costs time.
+            media = entry.filename.startswith("word/media/")
+            info.compress_type = zipfile.ZIP_STORED if media else zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(entry.filename))
+    return out.getvalue()
+

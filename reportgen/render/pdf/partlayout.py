@@ -1,0 +1,42 @@
+"""What a typeset part of a split PDF render is (``pdfparts``), without the libraries that
+make and assemble it: the build process schedules parts but never imports WeasyPrint or
+pikepdf."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.errors import RenderError
+
+#: A part's page: its @page name ("" for none), width and height in CSS px.
+PageBox = tuple[str, float, float]
+
+
+@dataclass
+class PartLayout:
+    """One part, typeset: its PDF (empty if only laid out) and what assembling it needs."""
+
+    data: bytes
+    pages: int
+    #: The page (1-based, within the part) each element id starts on.
+    anchors: dict[str, int] = field(default_factory=dict)
+    #: Element ids of other parts that this part links to (lent to it while writing).
+    borrowed: list[str] = field(default_factory=list)
+    boxes: list[PageBox] = field(default_factory=list)
+    #: The file that holds the PDF instead of ``data`` (a cache entry): the process that
+    #: assembles reads it, rather than the build sending it the bytes.
+    file: Path | None = None
+
+    @property
+    def written(self) -> bool:
+        return bool(self.data) or self.file is not None
+
+    def pdf(self) -> bytes:
+        if self.file is None:
+            return self.data
+        try:
+            return self.file.read_bytes()
+        except OSError as exc:
+            raise RenderError(f"a typeset part vanished from the cache while the PDF was "
+                              f"assembled ({exc}); build again") from None

@@ -1,0 +1,336 @@
+"""Render-stage scheduling of one edition's PDF: a single pass, or a split render.
+
+Used by the build orchestrator, which runs the jobs these machines hand out in
+its worker pool and feeds the results back; nothing here waits or starts a
+process. ``SinglePass`` is one job: WeasyPrint lays out the whole report.
+``SplitRender`` typesets the report in parts (``writers.pdfparts``):
+
+1. the report's HTML is made with a guess of every element's page number (the
+   last build's numbers, else a placeholder) and cut into parts; a part in the
+   cache is taken from it, the others are typeset, all at once, biggest first;
+2. once every part is laid out, the real numbers follow from the parts' page
+   counts; a part whose HTML changes with them (the contents, the list of
+   figures, a page reference) is typeset again, and again while page counts
+   move (a part that grows by a page shifts every later number), never leaving
+   a stale number: the loop ends when the HTML of every part shows the numbers
+   its layout gives;
+3. the folios are laid out for the final page sequence (or taken from the cache);
+4. the parts are assembled into one PDF.
+
+A part that shows page numbers is, on the first round of a build without a
+previous one, only laid out (its numbers are placeholders), not written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportgen.cache.outputs import PartCache
+from reportgen.errors import RenderError
+from reportgen.model import nodes as m
+from reportgen.render.html import render_html, split_parts
+from reportgen.render.pdf.partlayout import PartLayout
+
+log = logging.getLogger(__name__)
+
+#: Rounds of re-typesetting after which page numbers that still move are an error.
+MAX_ROUNDS = 6
+#: Shown on the first round instead of a page number nobody knows yet.
+PLACEHOLDER = "000"
+
+
+@dataclass
+class Job:
+    """A function to run in a worker, and what to do with its value."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    then: Callable[[Any], None]
+
+
+@dataclass
+class PdfResult:
+    data: bytes  # empty when only the layout was asked for
+    pages: int
+    anchor_pages: dict[str, int]
+    parts: int = 1  # how many parts were typeset (1: a single pass)
+    typeset: int = 0  # how many part renders ran (the cache makes it fewer)
+
+
+def _single_job(doc: m.Document, project_root: Path, layout: str, variant: str,
+                write: bool) -> PdfResult:
+    from reportgen.render.pdf.writer import render_pdf
+
+    made = render_pdf(doc, project_root, layout, variant, write_pdf=write)
+    return PdfResult(made.data, made.pages, made.anchor_pages, 1, 1)
+
+
+def _part_job(html: str, project_root: Path, layout: str, variant: str, write: bool) -> Any:
+    from reportgen.render.pdf.parts import render_part
+
+    return render_part(html, project_root, layout, variant, write)
+
+
+def _folio_job(boxes: list[Any], project_root: Path, layout: str) -> bytes:
+    from reportgen.render.pdf.parts import render_folios
+
+    return render_folios(boxes, project_root, layout)
+
+
+def _assemble_job(parts: list[Any], folios: bytes | Path | None) -> bytes:
+    from reportgen.render.pdf.parts import assemble
+
+    return assemble(parts, folios)
+
+
+#: The files a build is still drawing (the charts' SVGs, by name): a part that shows one
+#: waits for it. Asked again each time the machine is asked for jobs.
+Pending = Callable[[], frozenset[str]]
+
+
+def _nothing_pending() -> frozenset[str]:
+    return frozenset()
+
+
+class SinglePass:
+    """The whole report laid out by WeasyPrint in one job."""
+
+    def __init__(self, doc: m.Document, project_root: Path, layout: str, variant: str,
+                 write: bool, pending: Pending = _nothing_pending) -> None:
+        self.result: PdfResult | None = None
+        self.anchor_pages: dict[str, int] | None = None
+        self._pending = pending
+        self._queue = [Job(_single_job, (doc, project_root, layout, variant, write),
+                           self._done)]
+
+    def _done(self, value: PdfResult) -> None:
+        self.result = value
+        self.anchor_pages = value.anchor_pages
+
+    def jobs(self) -> list[Job]:
+        if self._pending():
+            return []
+        queue, self._queue = self._queue, []
+        return queue
+
+
+class _Numbers(dict[str, str]):
+    """Page numbers by element id; an id without one is an error (or, for a guess, a
+    placeholder)."""
+
+    guess = False
+    #: Whether a guess was asked for an id it has no number for.
+    missed = False
+
+    def __missing__(self, key: str) -> str:
+        if self.guess:
+            self.missed = True
+            return PLACEHOLDER
+        raise RenderError(f"the report links to '#{key}', an element that is on no page")
+
+
+class SplitRender:
+    """One edition's PDF typeset in parts; see the module's description."""
+
+    def __init__(self, doc: m.Document, project_root: Path, layout: str, variant: str,
+                 write: bool, cache: PartCache | None, name: str,
+                 pending: Pending = _nothing_pending) -> None:
+        self.doc, self.root, self.layout, self.variant = doc, project_root, layout, variant
+        self.write, self.cache, self.name = write, cache, name
+        self.result: PdfResult | None = None
+        self._queue: list[Job] = []
+        self._pending = pending
+        #: Parts of this round not yet handed out, waiting for a file being drawn:
+        #: (index, HTML, whether to write it).
+        self._waiting: list[tuple[int, str, bool]] = []
+        self.rounds = 0
+        self.typeset = 0
+        previous = cache.numbers(name) if cache else None
+        numbers = _Numbers(previous or {})
+        numbers.guess = True
+        self._trusted = previous is not None  # last build's numbers: likely right, write
+        self.htmls: list[str] = []
+        self.parts: list[Any] = []  # PartLayout, or None while being typeset
+        self._outstanding = 0
+        #: Folio passes by the page boxes they were laid out for (None: being laid out).
+        self._folio_passes: dict[str, bytes | Path | None] = {}
+        self._final: list[Any] | None = None
+        #: Each element's page, once the layout is final (the DOCX waits for them).
+        self.anchor_pages: dict[str, int] | None = None
+        self._round(numbers)
+
+    def jobs(self) -> list[Job]:
+        if self._waiting:
+            self._release()
+        queue, self._queue = self._queue, []
+        return queue
+
+    # ------------------------------------------------------------------ rounds
+    def _html(self, numbers: _Numbers) -> list[str]:
+        return split_parts(render_html(self.doc, self.layout, pages=numbers))
+
+    def _round(self, numbers: _Numbers) -> None:
+        htmls = self._html(numbers)
+        self._shown = numbers
+        if self.rounds == 0:
+            self.htmls = [""] * len(htmls)
+            self.parts = [None] * len(htmls)
+        elif len(htmls) != len(self.htmls):
+            raise RenderError("the report's parts changed while its page numbers were set")
+        self.rounds += 1
+        if self.rounds > MAX_ROUNDS:
+            raise RenderError(f"the page numbers did not settle after {MAX_ROUNDS} rounds of "
+                              "typesetting (a contents page that grows with them?)")
+        todo: list[tuple[int, str, bool]] = []
+        for i, html in enumerate(htmls):
+            done = self.parts[i]
+            if html == self.htmls[i] and done is not None and (done.written or not self.write):
+                continue
+            self.htmls[i] = html
+            # Numbers nobody knows yet: lay the part out for its page count, write it later.
+            write = self.write and (self._trusted or 'data-page="' not in html)
+            self.parts[i] = None
+            todo.append((i, html, write))
+        todo.sort(key=lambda t: -len(t[1]))  # the biggest first: the pool ends together
+        self._outstanding = len(todo)
+        self._waiting = todo
+        self._release()
+
+    def _release(self) -> None:
+        """Hand out the waiting parts whose files are all drawn (or take them from the
+        cache: only then can their key, which covers those files, be made)."""
+        pending = self._pending()
+        waiting, self._waiting = self._waiting, []
+        for i, html, write in waiting:
+            if any(name in html for name in pending):
+                self._waiting.append((i, html, write))
+                continue
+            key = self.cache.key("part", html) if self.cache else ""
+            hit = self.cache.load(key) if self.cache else None
+            if hit is None:
+                self._queue.append(Job(_part_job, (html, self.root, self.layout, self.variant,
+                                                   write), self._part_done(i, key)))
+                continue
+            file, info = hit
+            self.parts[i] = PartLayout(b"", info["pages"], info["anchors"], info["borrowed"],
+                                       [tuple(b) for b in info["boxes"]], file)
+            self._outstanding -= 1
+        if self._outstanding == 0:
+            self._settle()
+
+    def _part_done(self, i: int, key: str) -> Callable[[Any], None]:
+        def done(part: Any) -> None:
+            self.typeset += 1
+            if self.cache is not None and part.data:
+                file = self.cache.store(key, part.data, {
+                    "pages": part.pages, "anchors": part.anchors, "borrowed": part.borrowed,
+                    "boxes": part.boxes})
+                part = dataclasses.replace(part, data=b"", file=file)  # not sent back again
+            self.parts[i] = part
+            self._outstanding -= 1
+            if self._outstanding == 0:
+                self._settle()
+        return done
+
+    def _numbers(self) -> tuple[_Numbers, dict[str, int]]:
+        numbers, pages = _Numbers(), dict[str, int]()
+        offset = 0
+        for part in self.parts:
+            for anchor, page in part.anchors.items():
+                pages.setdefault(anchor, page + offset)
+            offset += part.pages
+        numbers.update((a, str(p)) for a, p in pages.items())
+        return numbers, pages
+
+    def _settle(self) -> None:
+        numbers, pages = self._numbers()
+        # The HTML shows the numbers it was made with: the same numbers (none of them
+        # a placeholder) make the same HTML, which need not be made again.
+        shown = self._shown
+        htmls = (self.htmls if not shown.missed and dict(shown) == dict(numbers)
+                 else self._html(numbers))
+        unwritten = self.write and any(not p.written for p in self.parts)
+        if htmls != self.htmls or unwritten:
+            self._trusted = True
+            # The page names and sizes rarely change with the numbers: lay out the folios
+            # for them during the next round. Handed out first (jobs of a round go in
+            # order): the folio pass of a long report outlasts most parts, and started
+            # last it would hold up the assembly alone.
+            if self.write:
+                self._folios([box for part in self.parts for box in part.boxes])
+            self._round(numbers)
+            return
+        self.numbers, self.anchor_pages = numbers, pages
+        if self.cache is not None:
+            self.cache.store_numbers(self.name, dict(numbers))
+        total = sum(p.pages for p in self.parts)
+        if not self.write:
+            self.result = PdfResult(b"", total, pages, len(self.parts), self.typeset)
+            return
+        self._final = [box for part in self.parts for box in part.boxes]
+        self._folios(self._final)
+
+    def _folios(self, boxes: list[Any]) -> None:
+        """Start (or take from the cache) the folio pass for ``boxes``; assemble once it is
+        done for the final boxes."""
+        from reportgen.render.html import stylesheet_paths
+        from reportgen.render.pdf.writer import FOLIO_CSS
+
+        if not any(p.name == FOLIO_CSS for p in stylesheet_paths(self.layout)):
+            if boxes is self._final:
+                self._assemble(None)
+            return
+        text = repr(boxes)
+        if text in self._folio_passes:
+            data = self._folio_passes[text]
+            if data is not None and boxes is self._final:
+                self._assemble(data)
+            return  # being laid out: its callback assembles if it is the final one
+        key = self.cache.key("folios", text) if self.cache else ""
+        hit = self.cache.load(key) if self.cache else None
+        if hit is not None:
+            self._folio_passes[text] = hit[0]
+            if boxes is self._final:
+                self._assemble(hit[0])
+            return
+        self._folio_passes[text] = None
+
+        def done(data: bytes) -> None:
+            kept: bytes | Path = data
+            if self.cache is not None:
+                kept = self.cache.store(key, data, {"pages": len(boxes)})
+            self._folio_passes[text] = kept
+            if self._final is not None and repr(self._final) == text:
+                self._assemble(kept)
+
+        self._queue.append(Job(_folio_job, (boxes, self.root, self.layout), done))
+
+    def _assemble(self, folios: bytes | Path | None) -> None:
+        def done(data: bytes) -> None:
+            assert self.anchor_pages is not None
+            self.result = PdfResult(data, sum(p.pages for p in self.parts), self.anchor_pages,
+                                    len(self.parts), self.typeset)
+
+        self._queue.append(Job(_assemble_job, (self.parts, folios), done))
+
+
+def split_unsupported(layout: str) -> str | None:
+    """Why ``layout`` cannot be typeset in parts (None if it can): page selectors that
+    count pages from the start of the document, or page counters outside its folios."""
+    import re
+
+    from reportgen.render.html import stylesheet_paths
+    from reportgen.render.pdf.writer import FOLIO_CSS
+
+    for path in stylesheet_paths(layout):
+        css = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        if re.search(r"@page[^{]*:(first|left|right|recto|verso|blank|nth)", css):
+            return f"{path.name} has @page rules for first, left, right or blank pages"
+        if path.name != FOLIO_CSS and re.search(r"counter\(\s*pages?\s*[,)]", css):
+            return f"{path.name} shows page counters outside {FOLIO_CSS}"
+    return None

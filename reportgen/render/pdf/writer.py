@@ -1,0 +1,245 @@
+"""PDF writer: the HTML of the document, typeset by WeasyPrint with the layout's CSS.
+
+Closed world: WeasyPrint fetches only files inside the report project and the
+package's own layouts and fonts, and Fontconfig sees only the bundled fonts,
+so no system font can slip into the output. Writes nothing itself: the build
+orchestrator writes the returned bytes atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportgen.errors import RenderError
+from reportgen.model import nodes as m
+from reportgen.render.html import font_face_css, render_html, stylesheet_paths
+from reportgen.render.pdf.variant import DEFAULT_VARIANT, claim_ua, parse_variant
+from reportgen.resources import data_dir, font_files
+
+log = logging.getLogger(__name__)
+
+
+class ClosedWorldError(RenderError):
+    """WeasyPrint asked for a resource outside the allowed folders."""
+
+
+def _fetcher_class() -> Any:
+    import urllib.parse
+    import urllib.request
+
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class ProjectFetcher(URLFetcher):
+        """Serves ``file:`` URLs of files under the allowed roots; refuses everything else.
+
+        WeasyPrint asks this one object for every resource: images, stylesheets, fonts,
+        SVG sub-resources, attachments. The path is resolved first (``..`` and symlinks
+        followed), so only where a file really is counts. ``http(s):``, ``data:``, other
+        hosts (``file://server/share``) and anything outside the roots stop the render.
+        """
+
+        def __init__(self, roots: list[Path]) -> None:
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            self.roots = [r.resolve() for r in roots]
+            self.refused: list[str] = []
+
+        def check(self, url: str) -> Path:
+            """The file ``url`` names, if it may be read; FatalURLFetchingError otherwise."""
+            parsed = urllib.parse.urlsplit(url)
+            reason = None
+            if parsed.scheme != "file":
+                reason = f"a {parsed.scheme or 'relative'}: URL (a report reads no URLs)"
+            elif parsed.netloc not in ("", "localhost"):
+                reason = f"a file on another host ({parsed.netloc})"
+            else:
+                path = Path(urllib.request.url2pathname(parsed.path)).resolve()
+                if not any(path.is_relative_to(root) for root in self.roots):
+                    reason = "outside the report project"
+                else:
+                    return path
+            shown = url if len(url) < 120 else url[:117] + "..."
+            self.refused.append(f"{shown}: {reason}")
+            raise FatalURLFetchingError(f"refused to read {shown}: {reason}")
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            # Open the resolved path, not the URL: what was checked is what is read.
+            return super().fetch(self.check(url).as_uri(), headers)
+
+    return ProjectFetcher
+
+
+def project_fetcher(project_root: Path, extra_roots: tuple[Path, ...] = ()) -> Any:
+    """The URL fetcher of a build: the project, the package's layouts and fonts, ``extra_roots``."""
+    roots = [project_root, data_dir("layouts"), data_dir("fonts"), *extra_roots]
+    return _fetcher_class()(roots)
+
+
+@contextmanager
+def _bundled_fonts_only() -> Iterator[None]:
+    """Make Fontconfig (read when WeasyPrint builds its font configuration) see only our fonts."""
+    fonts = data_dir("fonts")
+    with tempfile.TemporaryDirectory(prefix="reportgen-fc-") as tmp:
+        conf = Path(tmp) / "fonts.conf"
+        conf.write_text(
+            '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+            f"  <dir>{fonts}</dir>\n  <cachedir>{tmp}/cache</cachedir>\n</fontconfig>\n",
+            encoding="utf-8",
+        )
+        saved = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(conf)
+        try:
+            yield
+        finally:
+            if saved is None:
+                os.environ.pop("FONTCONFIG_FILE", None)
+            else:
+                os.environ["FONTCONFIG_FILE"] = saved
+
+
+@dataclass
+class PdfOutput:
+    data: bytes  # empty when only the layout was asked for
+    pages: int
+    #: The page (1-based) each element id starts on: link targets, for the DOCX's PAGEREFs.
+    anchor_pages: dict[str, int] = field(default_factory=dict)
+
+
+#: The layout's stylesheet with the page numbers: left out of a split render's parts and
+#: laid out on its own over the assembled pages (``pdfparts``).
+FOLIO_CSS = "folio.css"
+
+
+#: Parsed stylesheets and their font configuration, kept by a process that typesets many
+#: parts of one report (parsing them costs ~50 ms a time); keyed by the stylesheets' bytes.
+_STYLES: dict[tuple[Any, ...], tuple[Any, list[Any]]] = {}
+
+
+@contextmanager
+def typeset(html: str, project_root: Path, layout: str, variant: str,
+            folios: bool = True, reuse: bool = False) -> Iterator[Any]:
+    """The WeasyPrint document (laid out, not yet written) of ``html`` with the layout's
+    stylesheets (without its ``FOLIO_CSS`` unless ``folios``); writing it must happen inside
+    the ``with``, which turns a refused resource or a WeasyPrint failure into a RenderError.
+    With ``reuse``, stylesheets parsed by an earlier call for the same files are used again
+    (not for a release: its audit must see every file read)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    chosen = parse_variant(variant)
+    fetcher = project_fetcher(project_root)
+    paths = [p for p in stylesheet_paths(layout) if folios or p.name != FOLIO_CSS]
+    fonts = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in font_files())
+    key = (str(project_root), layout, tuple((str(p), p.read_bytes()) for p in paths), fonts)
+    styles = _STYLES.get(key) if reuse else None
+    if styles is None:
+        with _bundled_fonts_only():
+            font_config = FontConfiguration()
+        stylesheets = [weasyprint.CSS(string=font_face_css(), font_config=font_config,
+                                      url_fetcher=fetcher)]
+        stylesheets += [weasyprint.CSS(filename=str(p), font_config=font_config,
+                                       url_fetcher=fetcher) for p in paths]
+        styles = (font_config, stylesheets)
+        if reuse:
+            if len(_STYLES) >= 2:  # a build's parts and its folio pass: one layout at a time
+                _STYLES.clear()
+            _STYLES[key] = styles
+    font_config, stylesheets = styles
+    try:
+        document = weasyprint.HTML(
+            string=html, base_url=project_root.as_uri() + "/", url_fetcher=fetcher
+        ).render(stylesheets=stylesheets, font_config=font_config, pdf_tags=chosen.tags,
+                 pdf_variant=chosen.weasyprint)
+        if chosen.ua_claim:
+            claim_ua(document)
+        join_leaders(document)
+        yield document
+    except RenderError:
+        raise
+    except Exception as exc:
+        if fetcher.refused:
+            raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused)
+                                   ) from exc
+        raise RenderError(f"WeasyPrint failed: {exc}") from exc
+    if fetcher.refused:
+        raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
+
+
+def join_leaders(document: Any) -> int:
+    """Make each dot leader of a laid-out ``document`` (``leader('.')`` in the contents) one
+    run of text; how many were joined.
+
+    WeasyPrint fills a leader with one copy of its text box per repetition, side by side,
+    and writes each copy as a text object of its own: some 150 a line of contents, most of
+    the time it takes to write a long contents page (for 7 pages, 1.0 s of 1.4 s). One box
+    with the text repeated (not kerned), as wide as the copies together, draws the same
+    glyphs at the same places. A leader is left as it is unless its copies are what that needs: equal
+    text boxes at equal steps whose repeated text measures exactly their width (an update
+    of WeasyPrint that changes them is then only slower, never wrong).
+    """
+    from weasyprint.formatting_structure.boxes import TextBox
+    from weasyprint.text.line_break import create_layout, line_size
+
+    joined = 0
+    for page in document.pages:
+        leaders = [box for box in page._page_box.descendants()  # noqa: SLF001
+                   if getattr(box, "is_leader", False) and len(box.children) > 1]
+        for leader in leaders:
+            copies = sorted(leader.children, key=lambda box: box.position_x)
+            first = copies[0]
+            step = first.width
+            if not all(type(box) is TextBox and box.text == first.text
+                       and box.style is first.style and box.width == step
+                       and box.position_y == first.position_y
+                       and not box.justification_spacing
+                       and abs(box.position_x - first.position_x - i * step) < 1e-3
+                       for i, box in enumerate(copies)):
+                continue
+            # Fonts kern ".." apart; the copies are never kerned against each other.
+            style = first.style.copy()
+            style["font_kerning"] = "none"
+            text = first.text * len(copies)
+            layout = create_layout(text, style, None, None, 0)
+            line, _ = layout.get_first_line()
+            width, _ = line_size(line, style)
+            if abs(width - step * len(copies)) > 1e-3:
+                continue
+            run = first.copy_with_text(text)
+            run.style, run.pango_layout, run.width = style, layout, step * len(copies)
+            leader.children = (run,)
+            joined += 1
+    return joined
+
+
+def write(document: Any, variant: str) -> bytes:
+    """The PDF of a laid-out ``document``; its identifier is a hash of the content (the same
+    input, the same /ID)."""
+    chosen = parse_variant(variant)
+    pdf = document.write_pdf(pdf_variant=chosen.weasyprint, pdf_tags=chosen.tags,
+                             pdf_identifier=True)
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def anchor_pages(document: Any) -> dict[str, int]:
+    """The page (1-based) each element id of a laid-out ``document`` starts on."""
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    return anchors
+
+
+def render_pdf(doc: m.Document, project_root: Path, layout: str = "default",
+               variant: str = DEFAULT_VARIANT, write_pdf: bool = True) -> PdfOutput:
+    """The PDF of ``doc`` in one pass, as bytes (if ``write_pdf``), its number of pages and
+    its anchors' pages; ``variant`` as in ``pdfvariant``."""
+    with typeset(render_html(doc, layout), project_root, layout, variant) as document:
+        pdf = write(document, variant) if write_pdf else b""
+    return PdfOutput(pdf, len(document.pages), anchor_pages(document))

@@ -1,0 +1,287 @@
+"""Render-stage scheduling: charts and outputs drawn in parallel worker processes.
+
+Called only by the build orchestrator. Assembly stays in the parent (it is
+cheap and its errors are collected there); what is slow and independent goes to
+a pool of worker processes: each chart to draw, then each output (the PDF and
+the DOCX of every edition). Workers return bytes; only the parent writes files,
+so outputs stay atomic and the chart cache is written by one process. A worker's
+error comes back as the same exception (``RenderError``, ``InputError``), and what
+it logs is logged again by the parent (a warning is never lost in a worker).
+
+With one job (``jobs=1``, or one usable core) everything runs in this process,
+in the same order, through the same functions: parallel and serial builds give
+the same bytes (tests/test_parallel.py checks it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from reportgen.cache.charts import store
+from reportgen.model import nodes as m
+from reportgen.model import walk
+from reportgen.render.chartfiles import check_files
+from reportgen.resources import chart_style
+
+T = TypeVar("T")
+#: How much less a worker process is scheduled than the build process (``os.nice``).
+WORKER_NICENESS = 5
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than exist)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+class SerialExecutor(Executor):
+    """Runs each job at once in this process: the pool of a one-core build."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed back through the future, like a pool does
+            future.set_exception(exc)
+        return future
+
+
+def pool_size(jobs: int | None = None, tasks: int = 2) -> int:
+    """How many workers ``workers(jobs, tasks)`` has (1: it is a serial executor)."""
+    return max(1, min(jobs or usable_cores(), tasks))
+
+
+@contextmanager
+def workers(jobs: int | None = None, tasks: int = 2,
+            warm: Callable[..., Any] | None = None, warm_args: tuple[Any, ...] = ()
+            ) -> Iterator[Executor]:
+    """A pool of ``jobs`` worker processes (default: the usable cores), never more than
+    ``tasks``; a serial executor when that leaves one.
+
+    ``warm(*warm_args)`` is run by every worker first, at once, while this process goes on
+    (imports and caches its first real job would otherwise fill). If the pool is left
+    while a worker is still at it (an error, or a build with nothing to render), the
+    workers are stopped rather than waited for.
+    """
+    count = pool_size(jobs, tasks)
+    if count <= 1:
+        yield SerialExecutor()
+        return
+    # fork: workers start in milliseconds and share the parent's imported modules. Forked
+    # before any thread of the build starts (rich's progress bars draw from a thread, but
+    # workers never print).
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_start)
+    warming = [pool.submit(_quietly, warm, *warm_args) for _ in range(count)] if warm else []
+    try:
+        yield pool
+    except BaseException:
+        _stop(pool)
+        raise
+    if all(f.done() for f in warming):
+        pool.shutdown(wait=True)
+    else:
+        _stop(pool)
+
+
+def _worker_start() -> None:
+    """A worker yields the CPU to the build process (which reads the input, and draws the
+    charts the workers wait for, while they warm up), and ends with it (``_die_with_parent``)."""
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Have the kernel end this worker when the build process dies (killed, it cannot shut its
+    pool down; its workers would wait for jobs forever). Linux only; elsewhere a no-op."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() == 1:  # pragma: no cover - the parent died before the call
+        os._exit(1)
+
+
+def _quietly(fn: Callable[..., Any], *args: Any) -> None:
+    """``fn(*args)`` for its side effects only: what it logs or raises is dropped (a real job
+    meets the same problem again and reports it)."""
+    logging.disable(logging.CRITICAL)
+    try:
+        fn(*args)
+    except Exception:  # noqa: S110 - a warm-up is an optimisation, never an error
+        pass
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Shut ``pool`` down without waiting for the jobs its workers are running."""
+    processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
+
+
+def warm_up(project_root: Path, layout: str, variant: str, langs: list[str]) -> None:
+    """A worker's warm-up (``workers``): WeasyPrint with the layout (charts are drawn by the
+    build's own process)."""
+    from reportgen.render.pdf.parts import warm_up as warm_pdf
+
+    warm_pdf(project_root, layout, variant, langs)
+
+
+Logged = list[tuple[str, int, str]]  # logger name, level, message
+
+
+def _logging(fn: Callable[..., T], *args: Any) -> tuple[T, Logged]:
+    """``fn(*args)`` and, in a worker process, what it logged (to be logged by the parent)."""
+    if multiprocessing.parent_process() is None:
+        return fn(*args), []
+    logged: Logged = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            logged.append((record.name, record.levelno, record.getMessage()))
+
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers = [Collect()]
+    try:
+        return fn(*args), logged
+    finally:
+        root.handlers = saved
+
+
+def submit(pool: Executor, fn: Callable[..., T], *args: Any) -> Future[tuple[T, Logged]]:
+    return pool.submit(_logging, fn, *args)
+
+
+def result(future: Future[tuple[T, Logged]]) -> T:
+    """The job's value, after logging here what the worker logged."""
+    value, logged = future.result()
+    for name, level, message in logged:
+        logging.getLogger(name).log(level, message)
+    return value
+
+
+class Scheduler:
+    """Hands jobs to a pool by priority, never more at once than it has workers.
+
+    A pool takes jobs first come, first served; a job that becomes known later (the next
+    round of the biggest PDF, whose end is the build's end) would wait behind all the
+    others. Here it waits only for a free worker: jobs are kept until then, and the one
+    with the lowest ``rank`` (then the oldest) goes first.
+    """
+
+    def __init__(self, pool: Executor, size: int) -> None:
+        self.pool, self.size = pool, size
+        self._ready: list[tuple[tuple[int, ...], int, Callable[..., Any], tuple[Any, ...],
+                                Callable[[Any], None]]] = []
+        self._order = itertools.count()
+        self._running: dict[Future[Any], Callable[[Any], None]] = {}
+        self._outside: set[Future[Any]] = set()
+
+    def add(self, rank: tuple[int, ...], fn: Callable[..., Any], args: tuple[Any, ...],
+            then: Callable[[Any], None]) -> None:
+        """Run ``fn(*args)`` in a worker when its turn comes; ``then(value)`` here after."""
+        heapq.heappush(self._ready, (rank, next(self._order), fn, args, then))
+
+    def watch(self, future: Future[Any], then: Callable[[Any], None]) -> None:
+        """Wait for ``future`` (run elsewhere, a thread of this process) with the jobs;
+        ``then(value)`` when it is done."""
+        self._running[future] = then
+        self._outside.add(future)
+
+    def _start(self) -> None:
+        while self._ready and len(self._running) - len(self._outside) < self.size:
+            _, _, fn, args, then = heapq.heappop(self._ready)
+            self._running[submit(self.pool, fn, *args)] = then
+
+    def run(self, advance: Callable[[], None]) -> None:
+        """Run jobs until none is left; ``advance()`` is called first and after every job
+        done (it may add jobs). On an error, jobs not started are dropped."""
+        try:
+            advance()
+            self._start()
+            while self._running:
+                done, _ = wait(self._running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    then = self._running.pop(future)
+                    if future in self._outside:
+                        self._outside.discard(future)
+                        then(future.result())
+                    else:
+                        then(result(future))
+                advance()
+                self._start()
+        except BaseException:
+            for future in self._running:
+                future.cancel()
+            self._ready.clear()
+            raise
+
+
+# -------------------------------------------------------------------- charts
+
+def charts_to_draw(docs: Sequence[m.Document]) -> list[m.Chart]:
+    """The charts of ``docs`` whose files are not in the cache, each digest once."""
+    seen: set[str] = set()
+    missing: list[m.Chart] = []
+    for doc in docs:
+        for section in doc.sections:
+            for chart in walk.charts(section.blocks):
+                if chart.digest in seen or (chart.svg.is_file() and chart.png.is_file()):
+                    continue
+                seen.add(chart.digest)
+                missing.append(chart)
+    return missing
+
+
+def draw_charts(charts: Sequence[m.Chart], layout: str, stop: threading.Event,
+                done: Callable[[m.Chart], None]) -> int:
+    """Draw ``charts`` here, store and check their files, and tell ``done(chart)`` after
+    each; how many were drawn. Run in a thread of the build while the workers typeset what
+    shows no chart (one process imports matplotlib, once); stops early once ``stop`` is set
+    (the build failed)."""
+    from reportgen.render.chartdraw import draw
+
+    style = chart_style(layout)
+    for count, chart in enumerate(charts):
+        if stop.is_set():
+            return count
+        svg, png = draw(chart, style)
+        store(chart.svg, svg)
+        store(chart.png, png)
+        check_files(chart)
+        done(chart)
+    return len(charts)
+
+
+# ------------------------------------------------------------------- outputs
+
+def render_docx_job(doc: m.Document, project_root: Path, reference_docx: Path | None,
+                    pages: dict[str, int]) -> bytes:
+    """One edition's DOCX; ``pages``: the print layout's page of each anchor (for PAGEREFs)."""
+    from reportgen.render.docx import render_docx
+
+    return render_docx(doc, project_root, reference_docx, pages)
