@@ -34,6 +34,7 @@ $(VENV)/.bench: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check reportgen tests tools
 	$(BIN)/mypy reportgen
+	$(BIN)/lint-imports
 
 # JSON Schemas and the field reference, generated from reportgen/schema.py (a test checks
 # that the committed files are current).

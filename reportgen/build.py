@@ -33,6 +33,7 @@ from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache, output_key, output_keys
 from reportgen.cache.signed import CodeCache, SignedStore
 from reportgen.check.consistency import check_narrative, checks_cache
+from reportgen.check.glyphs import check_edition
 from reportgen.errors import InputError, Problem, Problems, RenderError
 from reportgen.load.project import Project, load_project
 from reportgen.model import walk
@@ -153,6 +154,9 @@ def check(
             assembly = result.assemblies[lang] = collect(project, period, problems, lang, draft,
                                                          result.codes)
         with result.stage("check" + (f" {lang}" if suffix else "")):
+            # Glyphs only of a complete document (an error before means the model is partial).
+            if assembly.document is not None and not problems.errors:
+                check_edition(project, period, assembly.document, problems)
             check_narrative(assembly, problems, result.checks)
     result.problems = _ordered(problems.items, strict)
     return result

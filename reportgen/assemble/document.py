@@ -8,9 +8,8 @@ and ``build`` report them at once; ``assemble`` raises them as ``InputError``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from pathlib import Path
 
 from reportgen.assemble.assets import AssetError, Assets
@@ -30,8 +29,7 @@ from reportgen.assemble.references import resolve
 from reportgen.assemble.tables import TableContext, table_block
 from reportgen.assemble.typography import typeset, typeset_section
 from reportgen.cache.signed import CodeCache
-from reportgen.check.glyphs import check_glyphs, document_texts
-from reportgen.errors import InputError, Problems, SourceLoc, display_path
+from reportgen.errors import InputError, Problems, SourceLoc
 from reportgen.load.editions import SectionSource, period_text, section_sources, text_in
 from reportgen.load.project import Activity, Project, load_activity
 from reportgen.load.schema import ActivityData, FrontMatter, Period
@@ -39,7 +37,7 @@ from reportgen.load.validate import validate
 from reportgen.load.yamlsrc import Located, parse_yaml
 from reportgen.model import nodes as m
 from reportgen.text.formats import format_number
-from reportgen.text.strings import string_locations, strings_for
+from reportgen.text.strings import strings_for
 
 log = logging.getLogger(__name__)
 
@@ -193,32 +191,7 @@ def collect(project: Project, period: Period, problems: Problems, lang: str | No
         doc = resolve(doc, problems)
         doc = result.document = replace(
             doc, sections=tuple(typeset_section(s) for s in doc.sections))
-    if not problems.errors:
-        check_glyphs(chain(_meta_texts(project, meta, period, lang), document_texts(doc)),
-                     problems)
     return result
-
-
-def _meta_texts(project: Project, meta: m.Meta, period: Period, lang: str
-                ) -> Iterator[tuple[str, SourceLoc | None]]:
-    """The cover's texts with where they are written: report.yaml, or the message catalog."""
-    src = project.source
-    index = project.report.periods.index(period)
-
-    def at(*path: str | int) -> SourceLoc:
-        return src.loc((*path, lang)) if (*path, lang) in src.value_locs else src.loc(path)
-
-    yield meta.title, at("title")
-    yield meta.subtitle or "", at("subtitle")
-    yield meta.organization, at("organization", "name")
-    yield meta.organization_short, at("organization", "short_name")
-    yield meta.addressee or "", at("addressee")
-    yield meta.city or "", at("city")
-    yield meta.period_label, at("periods", index, "label") if project.report.periods[
-        index].label else at("periods", index)
-    locations = string_locations(lang)
-    for key, value in meta.strings.items():
-        yield value, locations.get(key)
 
 
 def _read_section(
@@ -361,9 +334,3 @@ def _indicators(
         problems.error(loc, "an {indicators} block names no indicator")
         return []
     return [m.MetricGrid(tuple(metrics), loc)]
-
-
-def describe(doc: m.Document) -> str:
-    """One line for the CLI: what was assembled."""
-    sources = ", ".join(display_path(s.source) for s in doc.sections)
-    return f"{len(doc.sections)} sections ({sources})"

@@ -1,22 +1,32 @@
-"""Assemble stage: every character of the document must exist in the bundled fonts.
+"""Check stage: every character of an edition must exist in the bundled fonts.
 
-Run before rendering, so that a missing glyph is an error naming the
-character, its code point and where it occurs, instead of a fallback box or a
-silently substituted system font in the output.
+Run by the build's check step on each assembled edition, before rendering, so
+that a missing glyph is an error naming the character, its code point and where
+it occurs, instead of a fallback box or a silently substituted system font in
+the output.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from reportgen.errors import Problems, SourceLoc
+from reportgen.load.project import Project
+from reportgen.load.schema import Period
 from reportgen.model import nodes as m
 from reportgen.model import walk
 from reportgen.resources import font_coverage
+from reportgen.text.strings import string_locations
 
 #: Characters that are layout instructions rather than glyphs.
 _INVISIBLE = {0x0A, 0x0D, 0x09, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
+
+
+def check_edition(project: Project, period: Period, doc: m.Document, problems: Problems) -> None:
+    """Every character of an assembled edition, its cover's words included, is in the fonts."""
+    check_glyphs(chain(cover_texts(project, doc.meta, period), document_texts(doc)), problems)
 
 
 def check_glyphs(texts: Iterable[tuple[str, SourceLoc | None]], problems: Problems) -> None:
@@ -81,3 +91,25 @@ def _blocks(blocks: tuple[m.Block, ...]) -> Iterator[tuple[str, SourceLoc | None
                     yield " ".join(m.plain_text(cell.children) for cell in row.cells), loc
             case _:
                 raise TypeError(f"unknown block {block!r}")
+
+
+def cover_texts(project: Project, meta: m.Meta, period: Period
+                ) -> Iterator[tuple[str, SourceLoc | None]]:
+    """The cover's texts with where they are written: report.yaml, or the message catalog."""
+    src, lang = project.source, meta.lang
+    index = project.report.periods.index(period)
+
+    def at(*path: str | int) -> SourceLoc:
+        return src.loc((*path, lang)) if (*path, lang) in src.value_locs else src.loc(path)
+
+    yield meta.title, at("title")
+    yield meta.subtitle or "", at("subtitle")
+    yield meta.organization, at("organization", "name")
+    yield meta.organization_short, at("organization", "short_name")
+    yield meta.addressee or "", at("addressee")
+    yield meta.city or "", at("city")
+    yield meta.period_label, at("periods", index, "label") if project.report.periods[
+        index].label else at("periods", index)
+    locations = string_locations(lang)
+    for key, value in meta.strings.items():
+        yield value, locations.get(key)

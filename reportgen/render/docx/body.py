@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -25,6 +25,7 @@ from lxml import etree
 from reportgen.errors import RenderError
 from reportgen.model import nodes as m
 from reportgen.model import walk
+from reportgen.render.docx.context import Context
 from reportgen.render.docx.notes import Footnotes
 from reportgen.render.docx.ooxml import (
     bookmark,
@@ -61,18 +62,6 @@ _CHAR_PRIORITY = ("Code", "Superscript", "Subscript", "Strong Emphasis", "Strong
                   "Hyperlink", "Underlined", "Marked")
 #: Bold and italic are kept as toggles when another style took the run's one style slot.
 _TOGGLES = {"Strong": ("b",), "Emphasis": ("i",), "Strong Emphasis": ("b", "i")}
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What enclosing nodes pass down: language, paragraph style, character styles."""
-
-    lang: str | None = None  # a Word language tag; None: the document's default language
-    para: str = "Body Text"
-    chars: tuple[str, ...] = ()
-
-    def styled(self, char_style: str) -> Context:
-        return replace(self, chars=(*self.chars, char_style))
 
 
 class BodyWriter:

@@ -12,23 +12,19 @@ numbers). Landscape tables are put in a section of their own (see
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lxml import etree
 
 from reportgen.model import nodes as m
+from reportgen.render.docx.context import Context, Writer
 from reportgen.render.docx.ooxml import el, paragraph
 
-if TYPE_CHECKING:
-    from reportgen.render.docx.body import BodyWriter, Context
 
-
-def caption(writer: BodyWriter, table: m.Table, ctx: Context) -> etree._Element:
+def caption(writer: Writer, table: m.Table, ctx: Context) -> etree._Element:
     """'Таблица N. caption' above the table."""
     return writer.numbered_caption("Table Caption", writer.strings["table"], "Table", table, ctx)
 
 
-def data_table(writer: BodyWriter, table: m.Table, ctx: Context, width: int) -> etree._Element:
+def data_table(writer: Writer, table: m.Table, ctx: Context, width: int) -> etree._Element:
     """The table itself, ``width`` twips wide."""
     styles = writer.styles
     grid = [round(share * width) for share in table.widths]
@@ -50,7 +46,7 @@ def data_table(writer: BodyWriter, table: m.Table, ctx: Context, width: int) -> 
     return node
 
 
-def _row(writer: BodyWriter, row: m.Row, table: m.Table, grid: list[int], ctx: Context,
+def _row(writer: Writer, row: m.Row, table: m.Table, grid: list[int], ctx: Context,
          style: str, header: bool = False) -> etree._Element:
     props = el("w:trPr", None, el("w:cantSplit"))
     if header:
