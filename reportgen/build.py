@@ -18,10 +18,8 @@ import dataclasses
 import datetime as dt
 import logging
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,23 +28,28 @@ from reportgen.assemble.document import Assembly, collect
 from reportgen.assemble.references import rewrite_refs
 from reportgen.atomic import remove_leftovers, write_all_atomic, write_atomic
 from reportgen.cache import outputs as outcache
-from reportgen.cache.outputs import PartCache, output_key, output_keys
+from reportgen.cache.outputs import PartCache
 from reportgen.cache.signed import CodeCache, SignedStore
 from reportgen.check.consistency import check_narrative, checks_cache
 from reportgen.check.glyphs import check_edition
-from reportgen.errors import InputError, Problem, Problems, RenderError
+from reportgen.errors import InputError, Problem, Problems
 from reportgen.load.project import Project, load_project
-from reportgen.model import walk
 from reportgen.model.nodes import Chart, CrossRef, Document, PageRef
 from reportgen.render.chartfiles import DrawStats, draw_all
-from reportgen.render.pdf.plan import Job, SinglePass, SplitRender, split_unsupported
+from reportgen.render.pdf.plan import split_unsupported
 from reportgen.render.pdf.variant import DEFAULT_VARIANT
+from reportgen.rendering import (
+    FORMATS,
+    Edition,
+    OutputPlan,
+    Progress,
+    RenderRun,
+    Settings,
+    plan_outputs,
+)
 from reportgen.workers import (
-    Scheduler,
     charts_to_draw,
-    draw_charts,
     pool_size,
-    render_docx_job,
     usable_cores,
     warm_up,
     workers,
@@ -54,10 +57,7 @@ from reportgen.workers import (
 
 __all__ = ["FORMATS", "BuildResult", "Edition", "build", "check", "source_date", "write_atomic"]
 
-FORMATS = ("pdf", "docx")
 log = logging.getLogger(__name__)
-#: Told how far each task of a build is: its name, jobs done, jobs known (0: not counted).
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -94,17 +94,6 @@ class CheckResult(_Timed):
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
-
-
-@dataclass
-class Edition:
-    """One language's outputs: format -> file, format -> page count, and its document."""
-
-    lang: str
-    outputs: dict[str, Path] = field(default_factory=dict)
-    pages: dict[str, int] = field(default_factory=dict)
-    document: Document | None = None
-    charts: DrawStats | None = None
 
 
 @dataclass
@@ -193,23 +182,6 @@ def _ordered(problems: list[Problem], strict: bool) -> list[Problem]:
     return out
 
 
-def _document(edition: Edition) -> Document:
-    assert edition.document is not None
-    return edition.document
-
-
-def _size(doc: Document | None) -> int:
-    """A rough measure of how long a document takes to render: its blocks and charts."""
-    if doc is None:
-        return 0
-    return sum(len(s.blocks) + 20 * sum(1 for _ in walk.charts(s.blocks)) for s in doc.sections)
-
-
-def output_name(period_id: str, fmt: str, lang: str | None = None) -> str:
-    """'report-2018-9m.pdf'; with several editions, 'report-2018-9m.kk.pdf'."""
-    return f"report-{period_id}.{lang}.{fmt}" if lang else f"report-{period_id}.{fmt}"
-
-
 def source_date(report_date: dt.date | None, environ: dict[str, str] | None = None
                 ) -> dt.datetime:
     """The time the outputs say they were made: SOURCE_DATE_EPOCH if set (the reproducible-builds
@@ -272,205 +244,111 @@ def build(
     the build before anything is rendered. Every edition is rendered before any file is
     written, so a failure writes nothing. Charts and outputs are rendered in ``jobs`` worker
     processes (default: one per usable core); an output whose inputs did not change since
-    the last build comes from the cache (``outcache``) unless ``use_cache`` is false.
+    the last build comes from the cache (``cache.outputs``) unless ``use_cache`` is false.
     With ``split`` (and a layout that allows it) each PDF is typeset in parts, in
-    parallel, and assembled (``splitpdf``); without it, in one WeasyPrint pass.
+    parallel, and joined (``render.pdf.plan``); without it, in one WeasyPrint pass.
     ``progress(task, done, total)`` is told how far each task is (the CLI shows it).
     """
     result = BuildResult()
-    report = progress or (lambda task, done, total: None)
-    # The workers start first and warm up (imports, stylesheets, fonts) while this process
-    # reads and checks the input.
+    report = progress or _silent
     size = pool_size(jobs, usable_cores())
+    # 1. The workers start first and warm up (imports, stylesheets, fonts) while this
+    #    process reads and checks the input.
     with workers(jobs, size, *_warm_up(project_dir, langs, pdf_variant, formats)) as pool:
-        report("checking the input", 0, 0)
-        checked = check(project_dir, period_id, strict, langs, draft, cache=use_cache)
-        report("checking the input", 1, 1)
-        result.timings += checked.timings
-        if checked.errors:
-            raise InputError(checked.problems)
-        for warning in checked.warnings:
-            log.warning("%s", warning)
-        project, period_id = checked.project, checked.period_id
-        assert project is not None and period_id is not None
-        several = len(project.report.editions) > 1
-        for lang, assembly in checked.assemblies.items():
-            edition = result.editions[lang] = Edition(lang)
-            doc = assembly.document
-            assert doc is not None  # no error, so every edition is complete
-            edition.document = dataclasses.replace(
-                doc, meta=dataclasses.replace(doc.meta, created=source_date(doc.meta.date)))
-        docs = [e.document for e in result.editions.values() if e.document is not None]
-        layout = project.report.layout
-        # Outputs whose inputs did not change come from the cache; the rest are rendered in
-        # worker processes, the biggest PDF first. A DOCX whose cross-references show page
-        # numbers takes them from its edition's print layout, so it waits for it (a layout
-        # without the PDF's bytes when the PDF itself is not wanted or comes from the cache).
-        rendered: dict[Path, bytes] = {}
-        keep: list[tuple[str, str, bytes, int | None]] = []  # for the cache: name, key, data, pages
-        pdfs: list[tuple[Edition, Path | None, str]] = []  # edition, PDF target (None: layout only)
-        docxs: list[tuple[Edition, Path, str, bool]] = []  # ..., whether it needs the layout
+        # 2. Check: every problem of every edition at once; an error (with ``strict``, a
+        #    warning too) stops the build before anything is rendered.
+        checked = _checked_input(project_dir, period_id, strict, langs, draft, use_cache, result, report)
+        project = checked.project
+        assert project is not None and checked.period_id is not None
+        settings = Settings(project.root, project.report.layout, reference_docx, pdf_variant,
+                            checked.period_id, len(project.report.editions) > 1)
+        # 3. Each edition's document, dated by SOURCE_DATE_EPOCH or the report (not the clock).
+        editions = _dated_editions(checked, result)
+        # 4. An output whose inputs did not change comes from the cache; the rest is rendered.
         with result.stage("cache"):
-            for edition in result.editions.values():
-                doc = edition.document
-                assert doc is not None
-                wanted = tuple(f for f in FORMATS if f in formats)
-                # With charts still to draw, the keys (which cover them) are made afterwards.
-                keys = (output_keys(wanted, doc, layout, reference_docx, pdf_variant)
-                        if not charts_to_draw([doc]) else {})
-                hits: dict[str, bool] = {}
-                for fmt in wanted:
-                    target = out_dir / output_name(period_id, fmt, edition.lang if several else None)
-                    edition.outputs[fmt] = target
-                    key = keys.get(fmt, "")
-                    hit = outcache.load(project.root, target.name, key) if key and use_cache else None
-                    hits[fmt] = hit is not None
-                    if hit is not None:
-                        rendered[target] = hit[0]
-                        result.reused.append(target)
-                        if hit[1] is not None:
-                            edition.pages[fmt] = hit[1]
-                    elif fmt == "pdf":
-                        pdfs.append((edition, target, key))
-                    else:
-                        docxs.append((edition, target, key, has_page_refs(doc)))
-                needs_layout = any(e is edition and refs for e, _, _, refs in docxs)
-                if needs_layout and not any(e is edition for e, _, _ in pdfs):
-                    pdfs.append((edition, None, ""))
-        pdfs.sort(key=lambda job: -_size(job[0].document))
-        unsupported = split_unsupported(layout) if split else "a single pass was asked for"
-        if split and unsupported:
-            log.warning("the PDF is typeset in one pass, not in parts: %s (see 'The print "
-                        "layout' in docs/project-format.md)", unsupported)
-        parts = PartCache(project.root, layout, pdf_variant) if use_cache and not unsupported else None
-        # Charts not in the cache are drawn by this process, in a thread, while the workers
-        # typeset what shows none; a part (or a DOCX) that shows one waits for it. A serial
-        # build draws them first. The cached ones are checked here and now.
-        missing = charts_to_draw(docs) if size > 1 else []
-        undrawn = {chart.svg.name for chart in missing}
-        undrawn_lock = threading.Lock()  # the drawing thread removes, this one reads
-        with result.stage("charts"):
-            stats = [draw_all(doc, layout, frozenset(c.digest for c in missing)) for doc in docs]
-            result.charts = DrawStats(sum(s.drawn for s in stats),
-                                      sum(s.cached for s in stats) - len(missing))
-        stop = threading.Event()
-        with result.stage("render"), ThreadPoolExecutor(1) as drawer:
-            # Jobs go to the workers by edition, the biggest first (its PDF ends the build),
-            # so the next round of its parts never waits behind a smaller edition's.
-            scheduler = Scheduler(pool, size)
-            if missing:
-                report("drawing charts", 0, len(missing))
-
-                def drawn_one(chart: Chart) -> None:
-                    with undrawn_lock:
-                        undrawn.discard(chart.svg.name)
-                        left = len(undrawn)
-                    report("drawing charts", len(missing) - left, len(missing))
-
-                def all_drawn(count: int) -> None:
-                    assert result.charts is not None
-                    result.charts = DrawStats(count, result.charts.cached)
-
-                scheduler.watch(drawer.submit(draw_charts, missing, layout, stop, drawn_one),
-                                all_drawn)
-
-            def pending() -> frozenset[str]:
-                with undrawn_lock:
-                    return frozenset(undrawn)
-
-            rank = {e.lang: i for i, (e, _, _) in enumerate(pdfs)}
-            counts: dict[str, list[int]] = {}  # task -> [done, launched]
-
-            def launch(job: Job, task: str, edition: Edition) -> None:
-                count = counts.setdefault(task, [0, 0])
-                count[1] += 1
-                report(task, *count)
-
-                def then(value: object) -> None:
-                    count[0] += 1
-                    report(task, *count)
-                    job.then(value)
-
-                scheduler.add((rank.get(edition.lang, len(rank)),), job.fn, job.args, then)
-
-            def docx_job(edition: Edition, target: Path, key: str, pages: dict[str, int]) -> Job:
-                def done(data: object) -> None:
-                    assert isinstance(data, bytes)
-                    rendered[target] = data
-                    keep.append((target.name, key or output_key(
-                        "docx", _document(edition), layout, reference_docx, pdf_variant),
-                        data, None))
-                return Job(render_docx_job, (edition.document, project.root, reference_docx,
-                                             pages), done)
-
-            machines: list[tuple[Edition, Path | None, str, SinglePass | SplitRender]] = []
-            for edition, pdf_target, key in pdfs:
-                doc = _document(edition)
-                name = (pdf_target or edition.outputs.get("pdf") or Path(output_name(
-                    period_id, "pdf", edition.lang if several else None))).name
-                machine: SinglePass | SplitRender = (
-                    SinglePass(doc, project.root, layout, pdf_variant, pdf_target is not None,
-                               pending)
-                    if unsupported else
-                    SplitRender(doc, project.root, layout, pdf_variant, pdf_target is not None,
-                                parts, name, pending))
-                machines.append((edition, pdf_target, key, machine))
-            def pdf_task(edition: Edition) -> str:
-                return f"PDF {edition.lang}" if several else "PDF"
-
-            docx_task = "DOCX"
-            finished: set[int] = set()
-            laid_out: set[int] = set()
-            independent = [(e, target, key) for e, target, key, refs in docxs if not refs]
-
-            def advance() -> None:
-                """Launch what the machines ask for; take what they finished. A machine may
-                finish without a job (every part from the cache), so this runs first too."""
-                for edition, pdf_target, key, machine in machines:
-                    if (machine.anchor_pages is not None and id(machine) not in laid_out
-                            and not pending()):
-                        # The final layout is known before the PDF is assembled: the DOCX
-                        # (the longer job) goes first.
-                        laid_out.add(id(machine))
-                        for e, docx_target, docx_key, refs in docxs:
-                            if e is edition and refs:
-                                launch(docx_job(edition, docx_target, docx_key,
-                                                machine.anchor_pages), docx_task, edition)
-                    for job in machine.jobs():
-                        launch(job, pdf_task(edition), edition)
-                    made = machine.result
-                    if made is None or id(machine) in finished:
-                        continue
-                    finished.add(id(machine))
-                    result.parts[edition.lang] = (made.parts, made.typeset)
-                    if pdf_target is None:
-                        continue
-                    rendered[pdf_target] = made.data
-                    edition.pages["pdf"] = made.pages
-                    keep.append((pdf_target.name, key or output_key(
-                        "pdf", _document(edition), layout, reference_docx, pdf_variant),
-                        made.data, made.pages))
-                while independent and not pending():  # after the PDFs' first jobs (longer)
-                    edition, docx_target, key = independent.pop(0)
-                    launch(docx_job(edition, docx_target, key, {}), docx_task, edition)
-
-            try:
-                scheduler.run(advance)
-            finally:
-                stop.set()  # the build failed: no more charts
-    if len(finished) != len(machines):  # pragma: no cover - a machine that hands out no job
-        raise RenderError("a PDF was left unfinished")
+            plan = plan_outputs(editions, formats, out_dir, settings, use_cache, has_page_refs)
+        result.reused = plan.reused
+        single_pass = _single_pass(settings.layout, split)
+        parts = PartCache(project.root, settings.layout, pdf_variant) if use_cache and not single_pass else None
+        # 5. Charts: the cached ones are checked now; the others are drawn by this process
+        #    in a thread while the workers typeset what shows none (a serial build draws
+        #    them here, first).
+        missing = _draw_cached_charts(editions, settings.layout, size, result)
+        # 6. Render: the jobs go to the workers as they become known (``rendering``).
+        run = RenderRun(pool, size, plan, settings, parts, single_pass, missing, report)
+        with result.stage("render"):
+            run.run()
+        result.parts = run.parts
+        if run.charts_drawn is not None and result.charts is not None:
+            result.charts = DrawStats(run.charts_drawn, result.charts.cached)
+    # 7. Write every output atomically and all together: a failure leaves the old files.
     with result.stage("write"):
-        for target in rendered:
+        for target in plan.rendered:
             remove_leftovers(target)
-        write_all_atomic(rendered)
-    # Cached only once the outputs are written: a failed build leaves no entry behind.
+        write_all_atomic(plan.rendered)
+    # 8. Keep what was made, only once the outputs are written: a failed build leaves no
+    #    cache entry behind.
     with result.stage("store cache"):
-        for name, key, data, pages in keep if use_cache else []:
-            outcache.store(project.root, name, key, data, pages)
-        if parts is not None:
-            parts.prune()
-        for store in (checked.codes, checked.checks):
-            if store is not None:
-                store.save()
+        _store_caches(project.root, plan, parts, checked, use_cache)
     return result
+
+
+def _silent(task: str, done: int, total: int) -> None:
+    pass
+
+
+def _checked_input(project_dir: Path, period_id: str | None, strict: bool,
+                   langs: Sequence[str] | None, draft: bool, use_cache: bool,
+                   result: BuildResult, report: Progress) -> CheckResult:
+    """``check``, its timings kept; raises ``InputError`` on an error, logs the warnings."""
+    report("checking the input", 0, 0)
+    checked = check(project_dir, period_id, strict, langs, draft, cache=use_cache)
+    report("checking the input", 1, 1)
+    result.timings += checked.timings
+    if checked.errors:
+        raise InputError(checked.problems)
+    for warning in checked.warnings:
+        log.warning("%s", warning)
+    return checked
+
+
+def _dated_editions(checked: CheckResult, result: BuildResult) -> list[Edition]:
+    for lang, assembly in checked.assemblies.items():
+        doc = assembly.document
+        assert doc is not None  # no error, so every edition is complete
+        result.editions[lang] = Edition(lang, document=dataclasses.replace(
+            doc, meta=dataclasses.replace(doc.meta, created=source_date(doc.meta.date))))
+    return list(result.editions.values())
+
+
+def _single_pass(layout: str, split: bool) -> bool:
+    """Whether each PDF is typeset in one WeasyPrint pass (asked for, or the layout needs it)."""
+    unsupported = split_unsupported(layout) if split else "a single pass was asked for"
+    if split and unsupported:
+        log.warning("the PDF is typeset in one pass, not in parts: %s (see 'The print "
+                    "layout' in docs/project-format.md)", unsupported)
+    return bool(unsupported)
+
+
+def _draw_cached_charts(editions: list[Edition], layout: str, size: int, result: BuildResult
+                        ) -> list[Chart]:
+    """Check the charts in the cache (and, in a serial build, draw the others); the charts
+    left for the render step's drawing thread."""
+    docs = [e.doc for e in editions]
+    missing = charts_to_draw(docs) if size > 1 else []
+    with result.stage("charts"):
+        stats = [draw_all(doc, layout, frozenset(c.digest for c in missing)) for doc in docs]
+        result.charts = DrawStats(sum(s.drawn for s in stats),
+                                  sum(s.cached for s in stats) - len(missing))
+    return missing
+
+
+def _store_caches(root: Path, plan: OutputPlan, parts: PartCache | None, checked: CheckResult,
+                  use_cache: bool) -> None:
+    for name, key, data, pages in plan.keep if use_cache else []:
+        outcache.store(root, name, key, data, pages)
+    if parts is not None:
+        parts.prune()
+    for store in (checked.codes, checked.checks):
+        if store is not None:
+            store.save()
