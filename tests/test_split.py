@@ -200,7 +200,7 @@ def test_a_build_reports_its_progress(project: Project, tmp_path: Path) -> None:
 
 
 def test_progress_bars_only_on_a_terminal_outside_ci() -> None:
-    from reportgen.cli import show_progress
+    from reportgen.cli.progress import show_progress
 
     class Stream:
         def __init__(self, tty: bool) -> None:

@@ -1,0 +1,64 @@
+"""The command line: the only place that prints or exits.
+
+Exit codes: 0 ok, 1 bad input, 2 usage, 3 rendering failure. A traceback is
+shown only with --debug. ``parser`` declares the commands, ``commands`` runs them,
+``progress`` draws a build's progress.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from reportgen.cli import commands
+from reportgen.cli.parser import parser as make_parser
+from reportgen.errors import InputError, RenderError, ReportgenError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RENDER = 0, 1, 2, 3
+#: Each command's runner: the parsed arguments -> the exit code.
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": commands.run_build,
+    "check": commands.run_check,
+    "reference-docx": commands.run_reference_docx,
+    "release": commands.run_release,
+    "verify-manifest": commands.run_verify_manifest,
+    "schema": commands.run_schema,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    # WeasyPrint reports CSS it ignores as warnings: useful to layout authors, noise otherwise.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        errors = sum(p.severity == "error" for p in exc.problems)
+        print(f"reportgen: {errors or len(exc.problems)} problem(s) in the input; "
+              "nothing was written", file=sys.stderr)
+        _trace(args)
+        return EXIT_INPUT
+    except RenderError as exc:
+        print(f"reportgen: rendering failed: {exc}", file=sys.stderr)
+        _trace(args)
+        return EXIT_RENDER
+    except ReportgenError as exc:  # pragma: no cover - every subclass is handled above
+        print(f"reportgen: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _trace(args: argparse.Namespace) -> None:
+    if args.debug:
+        traceback.print_exc()
+
+
