@@ -153,17 +153,15 @@ def project_inputs(root: Path, period_id: str, docs: list[m.Document], opened: s
     return sorted(p for p in found if p.is_relative_to(project.root) and p.is_file())
 
 
+#: The sets recording opened files in this context (a context variable: per thread and
+#: task, never shared; the tuple itself is never changed).
 _recorders: ContextVar[tuple[set[str], ...]] = ContextVar("reportgen_recorders", default=())
-_hooked: list[bool] = []  # whether the audit hook is installed in this process
 
 
 @contextmanager
 def files_opened() -> Iterator[set[str]]:
-    """The paths of the files Python opens inside the block (a PEP 578 audit hook, added once
-    per process; outside such a block it does nothing)."""
-    if not _hooked:
-        sys.addaudithook(_audit)
-        _hooked.append(True)
+    """The paths of the files Python opens inside the block (a PEP 578 audit hook, added when
+    this module is imported; outside such a block it does nothing)."""
     opened: set[str] = set()
     token = _recorders.set((*_recorders.get(), opened))
     try:
@@ -178,6 +176,11 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         path = os.fsdecode(args[0])
         for recorder in recorders:
             recorder.add(path)
+
+
+# An audit hook cannot be removed, so it is added once, with the module (imported once a
+# process), instead of on a first use recorded in module state.
+sys.addaudithook(_audit)
 
 
 def package_inputs(layout: str, reference_docx: Path | None, opened: set[str]) -> list[Path]:
