@@ -37,6 +37,7 @@ import jinja2
 
 from reportgen.atomic import write_atomic
 from reportgen.cache.root import cache_folder, code_digest
+from reportgen.resources import user_cache_dir
 
 _KEY_BYTES = 32
 
@@ -47,8 +48,7 @@ def cache_file(project_root: Path) -> Path:
 
 def user_key(home: Path | None = None) -> bytes | None:
     """This user's signing key, made on first use; None if it cannot be read or made."""
-    base = home or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    path = base / "reportgen" / "key"
+    path = (home / "reportgen" if home else user_cache_dir()) / "key"
     try:
         key = path.read_bytes()
     except FileNotFoundError:

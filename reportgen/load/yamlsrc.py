@@ -2,7 +2,9 @@
 
 PyYAML's safe loader is used (no Python tags), duplicate keys are reported
 (PyYAML silently keeps the last one) and alias expansion is capped against
-"billion laughs" documents. Nothing here knows the report's schema.
+"billion laughs" documents. Files are read as every input is (``text.chars``:
+UTF-8 located, a BOM dropped, control characters refused), and so are the strings
+an escape writes ("\0"). Nothing here knows the report's schema.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from reportgen.errors import InputError, Problem, Problems, SourceLoc
+from reportgen.errors import InputError, Problems, SourceLoc
+from reportgen.text.chars import character_problems, first_bad, message, read_text
 
 Path_ = tuple[str | int, ...]
 
@@ -93,6 +96,8 @@ class _Converter:
                 self.problems.error(loc, f"{dotted(path)}: {node.value!r} is not a valid "
                                     f"{node.tag.rsplit(':', 1)[-1]} ({exc})")
                 return node.value
+            if isinstance(value, str) and (ch := first_bad(value)):  # written as an escape
+                self.problems.error(loc, message(ch, dotted(path)))
             # A plain scalar's style is None (PyYAML) or '' (libyaml).
             if not node.style and not isinstance(value, str) and value is not None:
                 self.out.plain_text[path] = node.value
@@ -112,6 +117,10 @@ class _Converter:
                     self.problems.error(key_loc, f"expected a text key, got {key!r}")
                     continue
                 key = str(key)
+                if ch := first_bad(key):
+                    self.problems.error(key_loc, message(ch, f"{dotted(path)} (a key)" if path
+                                                         else "a key"))
+                    continue
                 if (key_node, value_node) in explicit:
                     # A merged ('<<') key may be overridden; an explicit one may not repeat.
                     if key in explicit_seen:
@@ -150,6 +159,8 @@ def parse_yaml(text: str, file: Path) -> Located:
     An empty document gives ``{}``.
     """
     problems = Problems()
+    if bad := character_problems(text, file):  # the text of a file not read by load_yaml
+        raise InputError(bad)
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -171,12 +182,4 @@ def parse_yaml(text: str, file: Path) -> Located:
 
 def load_yaml(file: Path) -> Located:
     """Read and parse a YAML file; a missing or unreadable file is an ``InputError``."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(SourceLoc(file), "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError.single(
-            SourceLoc(file), f"not UTF-8 text (byte {exc.start}): save the file as UTF-8"
-        ) from None
-    return parse_yaml(text, file)
+    return parse_yaml(read_text(file), file)
