@@ -3,8 +3,10 @@
 The data of one period is exposed as read-only views (``indicators.x``,
 ``breakdowns.y.parts.z``, ``events``, ``memoranda``, ``extra``, ``period``).
 An undefined name is an error with its file and line; every such error in a
-text is collected before stopping. Numbers are formatted with Babel for the
-report's locale, and ``plural`` picks a word form by the CLDR plural rules.
+text is collected before stopping. What an expression prints is a value (a
+number, a text, a date, a list of them: ``sandbox``), never a Python object.
+Numbers are formatted with Babel for the report's locale, and ``plural`` picks
+a word form by the CLDR plural rules.
 """
 
 from __future__ import annotations
@@ -283,6 +285,7 @@ class Expressions:
         self.lang = lang
         self.codes = codes
         self.env = LimitedSandbox(
+            values=(Count, BreakdownView, PeriodView),  # print as their number or label
             autoescape=False,  # the output is Markdown source, escaped later by each writer
             keep_trailing_newline=True,
         )
@@ -315,9 +318,12 @@ class Expressions:
             if len(problems.items) == before:  # otherwise already recorded by the Undefined
                 problems.error(render.where_tb(exc), f"expression failed: {exc}")
         except jinja2.exceptions.SecurityError as exc:
-            problems.error(render.where_tb(exc), f"expression not allowed: {exc}")
+            problems.error(render.where_tb(exc), f"expression not allowed: {_said(exc)}")
+        except MemoryError as exc:
+            problems.error(render.where_tb(exc), "expression not allowed: it needs more memory "
+                           "than there is (a value that grows without end?)")
         except Exception as exc:  # noqa: BLE001 - any failure of a user expression is input
-            problems.error(render.where_tb(exc), f"expression failed: {exc}")
+            problems.error(render.where_tb(exc), f"expression failed: {_said(exc)}")
         if len(problems.items) == before:
             return out
         # One mistake seen by several operations (str(), a call, ...) is reported once.
@@ -330,6 +336,16 @@ class Expressions:
                 fresh.append(p)
         problems.items[before:] = fresh
         return text
+
+
+_ADDRESS = re.compile(r"<([^<>]*?) at 0x[0-9a-fA-F]+>")
+
+
+def _said(exc: BaseException) -> str:
+    """What an exception says, for a message: never empty (its kind then), and without the
+    memory addresses Python writes into an object's repr."""
+    text = str(exc).strip() or type(exc).__name__
+    return _ADDRESS.sub(r"<\1>", text)
 
 
 def _date(value: Any, lang: str, end: Any = None) -> str:
