@@ -12,7 +12,7 @@ OUT     ?= dist
 # Debian packages: pango for WeasyPrint and HarfBuzz's subsetter for its fonts (make report;
 # without it WeasyPrint falls back to the much slower fontTools); readers the tests check outputs with.
 RUNTIME_DEBS = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-TEST_DEBS    = poppler-utils qpdf libreoffice-writer-nogui
+TEST_DEBS    = poppler-utils qpdf libreoffice-writer-nogui chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: report test lint schema bench bench-check clean runtime-deps test-deps

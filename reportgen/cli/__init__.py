@@ -22,6 +22,7 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RENDER = 0, 1, 2, 3
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": commands.run_build,
     "check": commands.run_check,
+    "preview": commands.run_preview,
     "reference-docx": commands.run_reference_docx,
     "release": commands.run_release,
     "verify-manifest": commands.run_verify_manifest,

@@ -100,6 +100,29 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_INPUT if errors else EXIT_OK
 
 
+def run_preview(args: argparse.Namespace) -> int:
+    from reportgen.preview.run import preview
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"reportgen: warning: --host {args.host}: the preview (the report, its sources' "
+              "problems, writing its DOCX) is open to every computer that reaches this address",
+              file=sys.stderr)
+
+    def ready(url: str) -> None:
+        print(f"reportgen: previewing {display_path(args.project)} at {url} (Ctrl-C stops)",
+              file=sys.stderr, flush=True)
+        if args.open:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    preview(args.project, args.host, args.port, period_id=args.period, langs=_langs(args.lang),
+            pdf_variant=args.pdf_variant, draft=args.draft, strict=args.strict, jobs=args.jobs,
+            out_dir=args.out,
+            ready=ready)
+    return EXIT_OK
+
+
 def _problem_json(problem: Problem) -> dict[str, object]:
     def place(loc: SourceLoc | None) -> dict[str, object]:
         if loc is None:

@@ -31,6 +31,7 @@ def parser() -> argparse.ArgumentParser:
     _release(sub)
     _verify_manifest(sub)
     _check(sub)
+    _preview(sub)
     _schema(sub)
     _reference_docx(sub)
     return top
@@ -160,6 +161,36 @@ def _check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    "'problems' list, for CI annotations")
 
 
+def _preview(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "preview", parents=[_project(), _editions("preview"), _debug()],
+        help="a local web page showing the report's PDF pages, updated on every save",
+        description="Serve a web page, on this computer only (127.0.0.1), that shows the pages "
+        "of each edition's PDF as 'reportgen build' writes them, the contents beside them, "
+        "and every problem 'check' finds; on each save of a file of the project (or of its "
+        "layout) only what changed is read, checked and typeset again, and only the pages "
+        "that changed are sent. The pages of the last good build stay while the input has "
+        "an error. 'Write DOCX' on the page writes the edition's DOCX into OUTDIR. Ctrl-C "
+        "stops it.",
+    )
+    p.add_argument("--port", metavar="N", type=_port, default=8000,
+                   help="TCP port to listen on (default: 8000; 0: any free port)")
+    p.add_argument("--host", metavar="ADDRESS", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this computer only; any "
+                   "other lets other computers see the report, and is warned about)")
+    p.add_argument("--open", action="store_true", help="open the preview in a web browser")
+    p.add_argument("-o", "--out", metavar="OUTDIR", type=Path, default=Path("dist"),
+                   help="where 'Write DOCX' writes (default: dist)")
+    p.add_argument("--draft", action="store_true",
+                   help="let a section missing from an edition stand in with its main-language "
+                   "text, marked as a draft, instead of stopping")
+    p.add_argument(
+        "--pdf-variant", metavar="VARIANT", type=_pdf_variant, default=DEFAULT_VARIANT,
+        help=f"PDF standard of the pages shown (default: {DEFAULT_VARIANT}, as 'build')")
+    p.add_argument("-j", "--jobs", metavar="N", type=_positive, default=None,
+                   help="worker processes typesetting (default: one per usable core)")
+
+
 def _schema(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser(
         "schema", parents=[_debug()],
@@ -207,6 +238,12 @@ def _formats(value: str) -> tuple[str, ...]:
             f"unknown format {', '.join(repr(f) for f in unknown)}; "
             f"choose from {', '.join(FORMATS)}")
     return formats
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a TCP port from 0 to 65535, got {value!r}")
+    return int(value)
 
 
 def _positive(value: str) -> int:

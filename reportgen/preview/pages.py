@@ -1,0 +1,143 @@
+"""The PDF's pages as pictures for the browser, and which of them changed.
+
+Preview layer. ``EditionPages`` holds one edition's current PDF (the bytes a build
+writes, opened with PDFium through pypdfium2) and, per page, a version: the browser asks
+for ``/page/<lang>/<n>.png?v=<version>``, so a page whose version stands is never sent
+again. On a new PDF (``update``) a page keeps its version when its key (``session``:
+its part and place in it, its folios) did not change; a page whose key changed is drawn
+and compared, pixel for pixel, with the picture shown before: a part typeset again
+whose other pages look the same changes only the pages that differ. When many pages
+changed (a page more renumbers every folio), only the ones the browser shows are
+compared at once; the others get a new version, drawn when asked for.
+
+PDFium is not thread-safe: every call goes through one lock. Nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Pixels per PDF point of the pictures sent (96 dpi at zoom 1, sharp up to about 150 %).
+SCALE = 2.0
+#: Pages of an update drawn and compared before it is sent; the rest are drawn when asked for.
+EAGER_PAGES = 12
+
+_PDFIUM_LOCK = threading.Lock()  # one PDFium call at a time, across every edition
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineItem:
+    title: str
+    level: int
+    page: int  # 1-based; 0 for none
+
+
+@dataclass
+class EditionPages:
+    """One edition's pages as shown: the PDF, each page's version, its pictures."""
+
+    lang: str
+    name: str = ""
+    data: bytes = b""
+    versions: list[int] = field(default_factory=list)
+    outline: list[OutlineItem] = field(default_factory=list)
+    sizes: list[tuple[float, float]] = field(default_factory=list)  # points
+    _keys: list[str | None] = field(default_factory=list)
+    _pixels: dict[int, bytes] = field(default_factory=dict)  # page -> digest of its picture
+    _png: dict[tuple[int, int], bytes] = field(default_factory=dict)  # (page, version) -> PNG
+    _doc: Any = None
+    _counter: int = 0
+
+    def update(self, name: str, data: bytes, keys: tuple[str, ...] | None,
+               visible: Iterable[int] = ()) -> list[int]:
+        """Show ``data`` (a PDF) from now on; the 0-based pages that changed."""
+        import pypdfium2 as pdfium
+
+        with _PDFIUM_LOCK:
+            doc = pdfium.PdfDocument(data)
+            count = len(doc)
+            sizes = [doc.get_page_size(i) for i in range(count)]
+            outline = [OutlineItem(item.get_title(), item.level,
+                                   (item.get_dest().get_index() + 1) if item.get_dest() else 0)
+                       for item in doc.get_toc()]
+            old_doc, self._doc = self._doc, doc
+        if old_doc is not None:
+            with _PDFIUM_LOCK:
+                old_doc.close()
+        new_keys: list[str | None] = list(keys) if keys is not None and len(keys) == count \
+            else [None] * count
+        candidates = [i for i in range(count)
+                      if i >= len(self.versions) or new_keys[i] is None or new_keys[i] != self._keys[i]
+                      or sizes[i] != self.sizes[i]]
+        first = sorted(candidates, key=lambda i: (i not in set(visible), i))[:EAGER_PAGES]
+        changed: list[int] = []
+        versions = (self.versions + [0] * count)[:count]
+        old_pixels = self._pixels
+        self._pixels = {i: d for i, d in old_pixels.items() if i < count and i not in candidates}
+        for i in candidates:
+            if i in first:
+                png, digest = self._draw(i)
+                if i < len(self.versions) and old_pixels.get(i) == digest:
+                    self._pixels[i] = digest
+                    self._png[(i, versions[i])] = png
+                    continue
+                self._counter += 1
+                versions[i] = self._counter
+                self._pixels[i] = digest
+                self._png[(i, versions[i])] = png
+            else:
+                self._counter += 1
+                versions[i] = self._counter
+            changed.append(i)
+        keep = {(i, v) for i, v in enumerate(versions)}
+        self._png = {k: v for k, v in self._png.items() if k in keep}
+        self.name, self.data, self.versions, self.sizes = name, data, versions, sizes
+        self.outline, self._keys = outline, new_keys
+        return changed
+
+    def png(self, page: int, version: int) -> bytes | None:
+        """The picture of 0-based ``page`` at ``version``, or None if that is not its version."""
+        if not 0 <= page < len(self.versions) or self.versions[page] != version:
+            return None
+        found = self._png.get((page, version))
+        if found is None:
+            found, digest = self._draw(page)
+            self._pixels[page] = digest
+            self._png[(page, version)] = found
+        return found
+
+    def _draw(self, page: int) -> tuple[bytes, bytes]:
+        """The PNG of ``page`` and a digest of its pixels."""
+        with _PDFIUM_LOCK:
+            bitmap = self._doc[page].render(scale=SCALE)
+            image = bitmap.to_pil()
+            digest = hashlib.sha256(image.tobytes()).digest()
+        out = io.BytesIO()
+        image.save(out, "PNG", compress_level=1)
+        return out.getvalue(), digest
+
+    def close(self) -> None:
+        if self._doc is not None:
+            with _PDFIUM_LOCK:
+                self._doc.close()
+            self._doc = None
+
+    def text(self, page: int, version: int) -> str | None:
+        """The text of 0-based ``page`` at ``version``, or None if that is not its version."""
+        if not 0 <= page < len(self.versions) or self.versions[page] != version:
+            return None
+        return self.page_text(page)
+
+    def page_text(self, page: int) -> str:
+        """The text of 0-based ``page`` (tests compare it with the built PDF's)."""
+        with _PDFIUM_LOCK:
+            textpage = self._doc[page].get_textpage()
+            try:
+                return str(textpage.get_text_range())
+            finally:
+                textpage.close()

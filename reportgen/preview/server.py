@@ -1,0 +1,429 @@
+"""The preview's web server: the pages of each edition, the problems, the updates.
+
+Preview layer. A Starlette application served by uvicorn, on 127.0.0.1 unless told
+otherwise. What it answers, and nothing else:
+
+- ``/``: the preview page; ``/assets/<name>``: its script and stylesheet, from a fixed
+  list read from the package (no path from a request ever reaches the disk);
+- ``/state``: the editions (each page's version, sizes, the PDF's outline) and problems;
+- ``/page/<lang>/<n>.png?v=<version>``: a page of the current PDF, drawn by PDFium, and
+  ``/text/<lang>/<n>.txt?v=<version>`` its text (for screen readers; the picture has none);
+- ``/docx/<lang>`` (POST): write the edition's DOCX into the output folder;
+- ``/updates``: a WebSocket on which each rebuild's outcome is pushed (which pages changed).
+
+Every request must name the server itself in its Host header (``HostCheck``: a page of
+another site that a DNS record points at 127.0.0.1 gets nothing, no DNS rebinding), and
+a WebSocket or POST from a page of another origin is refused. The rebuilds run in one
+thread of their own (``Preview``), started by the file watcher; the event loop only
+serves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from reportgen.errors import InputError, Problem, ReportgenError, display_path
+from reportgen.preview.pages import EditionPages
+from reportgen.preview.session import Outcome, Session
+from reportgen.preview.watch import watch_inputs
+from reportgen.resources import layout_dir, package_file
+
+log = logging.getLogger(__name__)
+
+#: The files the preview page is made of: name -> (package file, content type).
+ASSETS = {
+    "preview.js": ("preview/static/preview.js", "text/javascript; charset=utf-8"),
+    "preview.css": ("preview/static/preview.css", "text/css; charset=utf-8"),
+}
+INDEX = "preview/static/index.html"
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+Scope = dict[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
+                   Awaitable[None]]
+
+
+def own_hosts(host: str, port: int) -> frozenset[str]:
+    """The Host headers that name this server: its address and port (and, on a loopback
+    address, the names of loopback)."""
+    names = {host}
+    if host in ("127.0.0.1", "localhost", "::1"):
+        names |= {"127.0.0.1", "localhost", "[::1]"}
+    names = {f"[{n}]" if ":" in n and not n.startswith("[") else n for n in names}
+    return frozenset(f"{n}:{port}".lower() for n in names)
+
+
+class HostCheck:
+    """ASGI middleware: a request whose Host header is not one of ``hosts`` gets 421, and a
+    WebSocket or POST whose Origin is another site's is refused (403)."""
+
+    def __init__(self, app: ASGIApp, hosts: Callable[[], frozenset[str]]) -> None:
+        self.app, self.hosts = app, hosts
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        allowed = self.hosts()
+        host = headers.get("host", "").lower()
+        origin = headers.get("origin")
+        why = None
+        if host not in allowed:
+            why = (421, "this server answers only requests to itself (Host: "
+                   f"{sorted(allowed)[0]})")
+        elif (scope["type"] == "websocket" or scope.get("method") not in ("GET", "HEAD")) and \
+                origin is not None and origin.lower() not in {f"http://{h}" for h in allowed}:
+            why = (403, "requests from another site's page are refused")
+        if why is None:
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await receive()  # the connect message
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        await Response(why[1] + "\n", why[0], media_type="text/plain")(scope, receive, send)
+
+
+@dataclass
+class Hub:
+    """What the browsers are shown, and the browsers connected; changed by the rebuild
+    thread, read by the event loop (under ``lock``)."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    editions: dict[str, EditionPages] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    failure: str | None = None
+    title: str = ""
+    status: str = "starting"  # starting, building, ready
+    generation: int = 0
+    seconds: float = 0.0
+    #: What the browsers see of each edition: lang -> 0-based pages (drawn first on a change).
+    visible: dict[str, set[int]] = field(default_factory=dict)
+    sockets: set[WebSocket] = field(default_factory=set)
+    loop: asyncio.AbstractEventLoop | None = None
+    ready: threading.Event = field(default_factory=threading.Event)
+
+    def snapshot(self, changed: dict[str, list[int]] | None = None) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "type": "state",
+                "generation": self.generation,
+                "status": self.status,
+                "title": self.title,
+                "seconds": round(self.seconds, 3),
+                "problems": self.problems,
+                "failure": self.failure,
+                "changed": changed or {},
+                "editions": [{
+                    "lang": lang,
+                    "name": e.name,
+                    "versions": e.versions,
+                    "sizes": [[round(w, 2), round(h, 2)] for w, h in e.sizes],
+                    "outline": [{"title": o.title, "level": o.level, "page": o.page}
+                                for o in e.outline],
+                } for lang in self.order if (e := self.editions.get(lang)) is not None],
+            }
+
+    def publish(self, message: dict[str, Any]) -> None:
+        """Send ``message`` to every browser (from any thread)."""
+        if self.loop is None:
+            return
+        text = json.dumps(message, ensure_ascii=False)
+        with self.lock:
+            sockets = list(self.sockets)
+
+        async def send_all() -> None:
+            for ws in sockets:
+                try:
+                    await ws.send_text(text)
+                except Exception:  # noqa: BLE001 - a browser that went away
+                    with self.lock:
+                        self.sockets.discard(ws)
+
+        with contextlib.suppress(RuntimeError):  # the loop has stopped: shutting down
+            asyncio.run_coroutine_threadsafe(send_all(), self.loop)
+
+
+def problem_view(problem: Problem, root: Path | None) -> dict[str, Any]:
+    """A problem as the overlay shows it: ``check``'s line, and the source line it points at."""
+    loc = problem.loc
+    source = ""
+    if loc is not None and loc.line and root is not None:
+        try:
+            file = loc.file.resolve()
+            if file.is_relative_to(root) and file.is_file():
+                lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+                if 0 < loc.line <= len(lines):
+                    source = lines[loc.line - 1]
+        except OSError:
+            pass
+    return {
+        "text": str(problem),
+        "severity": problem.severity,
+        "file": display_path(loc.file) if loc else None,
+        "line": loc.line if loc else None,
+        "col": loc.col if loc else None,
+        "message": problem.message,
+        "source": source,
+    }
+
+
+class Preview:
+    """The server's state and its rebuild thread: a rebuild at start, then one after each
+    save of an input (``watch``)."""
+
+    def __init__(self, session: Session, out_dir: Path, project_dir: Path) -> None:
+        self.session, self.out_dir, self.project_dir = session, out_dir, project_dir
+        self.hub = Hub()
+        self.stop = threading.Event()
+        self.hosts: frozenset[str] = frozenset()
+        self._thread: threading.Thread | None = None
+        #: Called after each rebuild, with its outcome (the benchmark and tests listen).
+        self.listeners: list[Callable[[Outcome], None]] = []
+
+    # ----------------------------------------------------------------- rebuilds
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="reportgen-preview-build",
+                                        daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        with self.hub.lock:
+            for pages in self.hub.editions.values():
+                pages.close()
+
+    def _run(self) -> None:
+        self.rebuild()
+        while not self.stop.is_set():
+            try:
+                watch_inputs(self.watched(), [self.out_dir.resolve()], self.stop,
+                             self._changed)
+            except Exception:  # pragma: no cover - a watched folder vanished: watch again
+                log.exception("watching the project failed; watching again")
+                self.stop.wait(1)
+
+    def _changed(self, paths: set[Path]) -> None:
+        self.rebuild()
+
+    def watched(self) -> list[Path]:
+        roots = [self.project_dir.resolve()]
+        project = self.session.project
+        if project is not None:
+            with contextlib.suppress(FileNotFoundError):
+                roots.append(layout_dir(project.report.layout).resolve())
+        return roots
+
+    def rebuild(self) -> Outcome:
+        hub = self.hub
+        with hub.lock:
+            hub.status = "building"
+        hub.publish({"type": "building"})
+        try:
+            outcome = self.session.rebuild()
+        except ReportgenError as exc:  # pragma: no cover - check and render collect theirs
+            outcome = Outcome(failure=str(exc))
+        except Exception as exc:  # a bug, or a worker that died: keep serving the last pages
+            log.exception("the preview's rebuild failed")
+            outcome = Outcome(failure=f"{type(exc).__name__}: {exc}")
+        changed = self._show(outcome)
+        hub.publish(hub.snapshot(changed))
+        hub.ready.set()
+        for listener in self.listeners:
+            listener(outcome)
+        return outcome
+
+    def _show(self, outcome: Outcome) -> dict[str, list[int]]:
+        hub = self.hub
+        root = self.session.project.root if self.session.project else None
+        problems = [problem_view(p, root) for p in outcome.problems]
+        changed: dict[str, list[int]] = {}
+        with hub.lock:
+            visible = {lang: set(pages) for lang, pages in hub.visible.items()}
+        for lang, made in outcome.rendered.items():
+            pages = hub.editions.get(lang) or EditionPages(lang)
+            changed[lang] = pages.update(made.name, made.data, made.page_keys,
+                                         visible.get(lang, ()))
+            with hub.lock:
+                hub.editions[lang] = pages
+        with hub.lock:
+            if outcome.editions:
+                hub.order = outcome.editions
+                for lang in list(hub.editions):
+                    if lang not in hub.order:
+                        hub.editions.pop(lang).close()
+            if outcome.title and outcome.ok:
+                hub.title = outcome.title
+            hub.problems, hub.failure = problems, outcome.failure
+            hub.status = "ready"
+            hub.seconds = outcome.seconds
+            hub.generation += 1
+        return changed
+
+    # ------------------------------------------------------------------ the app
+    def app(self) -> ASGIApp:
+        index = package_file(INDEX).read_bytes()
+        assets = {name: (package_file(path).read_bytes(), kind)
+                  for name, (path, kind) in ASSETS.items()}
+        hub = self.hub
+
+        def headers(extra: dict[str, str] | None = None) -> dict[str, str]:
+            return {**_SECURITY_HEADERS, **(extra or {})}
+
+        async def home(request: Request) -> Response:
+            return Response(index, media_type="text/html; charset=utf-8",
+                            headers=headers({"Content-Security-Policy": _CSP,
+                                             "Cache-Control": "no-store"}))
+
+        async def asset(request: Request) -> Response:
+            found = assets.get(request.path_params["name"])
+            if found is None:
+                return Response("not found\n", 404, media_type="text/plain", headers=headers())
+            return Response(found[0], media_type=found[1],
+                            headers=headers({"Cache-Control": "no-cache"}))
+
+        async def state(request: Request) -> Response:
+            return JSONResponse(hub.snapshot(), headers=headers({"Cache-Control": "no-store"}))
+
+        async def page(request: Request) -> Response:
+            lang, number = request.path_params["lang"], request.path_params["number"]
+            try:
+                version = int(request.query_params.get("v", "-1"))
+            except ValueError:
+                version = -1
+            with hub.lock:
+                pages = hub.editions.get(lang)
+            png = None
+            if pages is not None:
+                png = await asyncio.to_thread(pages.png, number - 1, version)
+            if png is None:
+                return Response("no such page\n", 404, media_type="text/plain", headers=headers())
+            return Response(png, media_type="image/png",
+                            headers=headers({"Cache-Control": "private, max-age=31536000, immutable"}))
+
+        async def text(request: Request) -> Response:
+            lang, number = request.path_params["lang"], request.path_params["number"]
+            try:
+                version = int(request.query_params.get("v", "-1"))
+            except ValueError:
+                version = -1
+            with hub.lock:
+                pages = hub.editions.get(lang)
+            found = None if pages is None else await asyncio.to_thread(pages.text, number - 1, version)
+            if found is None:
+                return Response("no such page\n", 404, media_type="text/plain", headers=headers())
+            return Response(found, media_type="text/plain; charset=utf-8",
+                            headers=headers({"Cache-Control": "private, max-age=31536000, immutable"}))
+
+        async def docx(request: Request) -> Response:
+            lang = request.path_params["lang"]
+            if request.headers.get("x-reportgen-preview") != "1":
+                return JSONResponse({"error": "missing the preview's header"}, 403, headers=headers())
+            with hub.lock:
+                known = lang in hub.order
+            if not known:
+                return JSONResponse({"error": f"no edition '{lang}'"}, 404, headers=headers())
+            try:
+                path = await asyncio.to_thread(self.session.write_docx, lang, self.out_dir)
+            except InputError as exc:
+                return JSONResponse({"error": "the input has problems; nothing was written",
+                                     "problems": [str(p) for p in exc.problems]}, 422,
+                                    headers=headers())
+            except ReportgenError as exc:
+                return JSONResponse({"error": str(exc)}, 500, headers=headers())
+            return JSONResponse({"wrote": display_path(path)}, headers=headers())
+
+        async def updates(ws: WebSocket) -> None:
+            await ws.accept()
+            with hub.lock:
+                hub.sockets.add(ws)
+            try:
+                await ws.send_text(json.dumps(hub.snapshot(), ensure_ascii=False))
+                while True:
+                    message = json.loads(await ws.receive_text())
+                    if isinstance(message, dict) and isinstance(message.get("visible"), dict):
+                        with hub.lock:
+                            hub.visible = {str(k): {int(n) - 1 for n in v if isinstance(n, int)}
+                                           for k, v in message["visible"].items()
+                                           if isinstance(v, list)}
+            except (WebSocketDisconnect, ValueError, RuntimeError):
+                pass
+            finally:
+                with hub.lock:
+                    hub.sockets.discard(ws)
+
+        @contextlib.asynccontextmanager
+        async def lifespan(app: Starlette) -> AsyncIterator[None]:
+            hub.loop = asyncio.get_running_loop()
+            yield
+
+        routes = [
+            Route("/", home),
+            Route("/assets/{name}", asset),
+            Route("/state", state),
+            Route("/page/{lang}/{number:int}.png", page),
+            Route("/text/{lang}/{number:int}.txt", text),
+            Route("/docx/{lang}", docx, methods=["POST"]),
+            WebSocketRoute("/updates", updates),
+        ]
+        app = Starlette(routes=routes, lifespan=lifespan)
+        return HostCheck(app, lambda: self.hosts)
+
+
+def serve(preview: Preview, host: str, port: int, ready: Callable[[str], None] | None = None) -> None:
+    """Serve ``preview`` on ``host``:``port`` (0: a free port) until Ctrl-C (SIGINT) or SIGTERM;
+    ``ready(url)`` once it listens."""
+    import socket
+
+    import uvicorn
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    bound = sock.getsockname()[1]
+    preview.hosts = own_hosts(host, bound)
+    config = uvicorn.Config(preview.app(), log_level="warning", lifespan="on", ws="auto",
+                            timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+    name = f"[{host}]" if ":" in host else host
+    url = f"http://{name}:{bound}/"
+    preview.start()
+
+    async def main() -> None:
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started and not task.done():
+            await asyncio.sleep(0.01)
+        if ready is not None and server.started:
+            ready(url)
+        await task
+
+    try:
+        asyncio.run(main())
+    finally:
+        preview.close()
+        sock.close()

@@ -1,0 +1,218 @@
+"""A build that stays up: the preview's project, checks, warm workers and typeset parts.
+
+Preview layer, above the build (``build``, ``rendering``), below the CLI. A ``Session``
+is made once per ``reportgen preview`` with a pool of worker processes that it keeps for
+its whole life (``workers.workers``: warmed up once, never started again); each
+``rebuild`` runs the same steps as ``build.build``, through the same functions, in the
+same order, with the PDF as the only format:
+
+1. check: load, assemble and check every edition (``build.check``, with the caches of
+   compiled expressions and of checked texts); an error keeps the last good pages and
+   only the problems change;
+2. each edition's document is dated as a build dates it (``build.source_date``);
+3. a PDF whose inputs did not change comes from the output cache;
+4. cached charts are checked, the missing ones drawn;
+5. render: ``rendering.RenderRun`` in the kept pool, with the part cache (a part whose
+   HTML did not change is not typeset again; nor is one whose page numbers stand);
+6. the caches are updated as a build updates them (outputs, parts, expressions, checks),
+   so a ``reportgen build`` or ``release`` after the preview reuses what it typeset:
+   the keys are the build's own, so this is safe by construction.
+
+Nothing is written but the caches (and a DOCX when asked for, by ``build.build`` itself);
+nothing here serves, watches or prints (``server``, ``watch``, ``cli`` do).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import threading
+import time
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.build import build, check, has_page_refs, source_date
+from reportgen.cache import outputs as outcache
+from reportgen.cache.outputs import PartCache
+from reportgen.errors import InputError, Problem, RenderError
+from reportgen.load.project import Project
+from reportgen.model.nodes import Document
+from reportgen.render.chartfiles import draw_all
+from reportgen.render.pdf.plan import SplitRender, split_unsupported
+from reportgen.render.pdf.variant import DEFAULT_VARIANT
+from reportgen.rendering import Edition, OutputPlan, RenderRun, Settings, plan_outputs
+from reportgen.workers import charts_to_draw
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One edition's PDF as a build writes it, and what tells its pages apart."""
+
+    lang: str
+    name: str  # the file name a build gives it
+    data: bytes
+    pages: int
+    #: Per page, a digest of what makes it (its part and the page in it, the folios); two
+    #: pages with the same digest look the same. None: unknown (then every page is new).
+    page_keys: tuple[str, ...] | None
+
+
+@dataclass
+class Outcome:
+    """What one rebuild gave: the problems of the input, and the PDFs (none on an error)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+    #: Why nothing was rendered although the input checked out (a renderer failed).
+    failure: str | None = None
+    seconds: float = 0.0
+    editions: list[str] = field(default_factory=list)  # the editions of the report, in order
+    title: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.failure is None
+
+
+class Session:
+    """The long-lived build of one project's period (see the module's description)."""
+
+    def __init__(self, project_dir: Path, pool: Executor, size: int, period_id: str | None = None,
+                 langs: list[str] | None = None, pdf_variant: str = DEFAULT_VARIANT,
+                 draft: bool = False, strict: bool = False) -> None:
+        self.project_dir = project_dir
+        self.pool, self.size = pool, size
+        self.period_id, self.langs, self.variant, self.draft = period_id, langs, pdf_variant, draft
+        self.strict = strict
+        #: One rebuild (or DOCX) at a time: the pool's scheduler and the caches are not shared.
+        self.lock = threading.Lock()
+        self._parts: tuple[tuple[object, ...], PartCache] | None = None
+        self.project: Project | None = None
+        self.period: str | None = None
+
+    # ------------------------------------------------------------------ rebuild
+    def rebuild(self) -> Outcome:
+        """Check and render the project as it is on disk now."""
+        with self.lock:
+            start = time.perf_counter()
+            outcome = self._rebuild()
+            outcome.seconds = time.perf_counter() - start
+            return outcome
+
+    def _rebuild(self) -> Outcome:
+        outcome = Outcome()
+        # 1. Check, exactly as ``reportgen check`` (and the first step of a build) does.
+        checked = check(self.project_dir, self.period_id, strict=self.strict, langs=self.langs,
+                        draft=self.draft, cache=True)
+        outcome.problems = checked.problems
+        if checked.project is not None:
+            self.project, self.period = checked.project, checked.period_id
+            outcome.editions = list(self.langs or checked.project.report.editions)
+        if checked.errors or checked.project is None or checked.period_id is None:
+            return outcome
+        project = checked.project
+        layout = project.report.layout
+        settings = Settings(project.root, layout, None, self.variant, checked.period_id,
+                            len(project.report.editions) > 1)
+        # 2. Dated as a build dates them (the same bytes, so the same cache keys).
+        editions = [Edition(lang, document=_dated(a.document))
+                    for lang, a in checked.assemblies.items() if a.document is not None]
+        outcome.title = editions[0].doc.meta.title if editions else ""
+        try:
+            # 3. From the output cache, or to render. The folder is never written to.
+            plan = plan_outputs(editions, ("pdf",), project.root, settings, True, has_page_refs)
+            single_pass = bool(split_unsupported(layout))
+            parts = None if single_pass else self._part_cache(project.root, layout)
+            # 4. Charts: the cached ones checked, the missing ones drawn meanwhile.
+            docs = [e.doc for e in editions]
+            missing = charts_to_draw(docs) if self.size > 1 else []
+            for doc in docs:
+                draw_all(doc, layout, frozenset(c.digest for c in missing))
+            # 5. Render in the kept pool.
+            run = RenderRun(self.pool, self.size, plan, settings, parts, single_pass, missing,
+                            _silent)
+            run.run()
+        except (RenderError, InputError) as exc:
+            outcome.failure = str(exc)
+            return outcome
+        keys = _page_keys(run)
+        for edition in editions:
+            target = edition.outputs["pdf"]
+            data = plan.rendered[target]
+            outcome.rendered[edition.lang] = Rendered(
+                edition.lang, target.name, data, edition.pages.get("pdf", 0),
+                keys.get(edition.lang))
+        # 6. Keep what was made, as a build keeps it.
+        self._store(project.root, plan, parts, checked)
+        return outcome
+
+    def _part_cache(self, root: Path, layout: str) -> PartCache:
+        """The part cache, made again only when what its keys start from changed (the layout's
+        files, the fonts: its base digest reads them)."""
+        from reportgen.resources import font_files, layout_dir
+
+        files = sorted(p for p in layout_dir(layout).rglob("*") if p.is_file()) + font_files()
+        stamp = (root, layout, self.variant, *((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                                               for p in files))
+        if self._parts is None or self._parts[0] != stamp:
+            self._parts = (stamp, PartCache(root, layout, self.variant))
+        cache = self._parts[1]
+        cache.used.clear()
+        return cache
+
+    def _store(self, root: Path, plan: OutputPlan, parts: PartCache | None, checked: object) -> None:
+        for name, key, data, pages in plan.keep:
+            outcache.store(root, name, key, data, pages)
+        if parts is not None:
+            parts.prune()
+        for store in (getattr(checked, "codes", None), getattr(checked, "checks", None)):
+            if store is not None:
+                store.save()
+
+    # ------------------------------------------------------------------ DOCX
+    def write_docx(self, lang: str, out_dir: Path) -> Path:
+        """Write the ``lang`` edition's DOCX into ``out_dir`` as ``reportgen build`` does (it is
+        ``build.build``, one process: the typeset parts it needs for page numbers are in the
+        cache). Raises ``InputError`` if the input has an error now."""
+        with self.lock:
+            result = build(self.project_dir, out_dir, self.period_id, formats=("docx",),
+                           langs=[lang], draft=self.draft, pdf_variant=self.variant, jobs=1)
+            return result.edition(lang).outputs["docx"]
+
+
+def _silent(task: str, done: int, total: int) -> None:
+    pass
+
+
+def _dated(doc: Document | None) -> Document:
+    assert doc is not None
+    return dataclasses.replace(doc, meta=dataclasses.replace(
+        doc.meta, created=source_date(doc.meta.date)))
+
+
+def _page_keys(run: RenderRun) -> dict[str, tuple[str, ...]]:
+    """Per edition whose PDF was typeset in parts this time, a key of each page: the part's
+    cache key (which covers its HTML, pictures, layout, fonts and code) and the page in it,
+    and the page sequence the folios were laid out for (a page more changes every folio)."""
+    keys: dict[str, tuple[str, ...]] = {}
+    for pdf, machine in run.machines:
+        if not isinstance(machine, SplitRender) or pdf.target is None:
+            continue
+        if any(part is None or part.file is None for part in machine.parts):
+            continue  # not every part is in the cache: no key to tell its pages by
+        boxes = [box for part in machine.parts for box in part.boxes]
+        folios = hashlib.sha256(repr(boxes).encode()).hexdigest()[:16]
+        page_keys = []
+        for part in machine.parts:
+            for j in range(part.pages):
+                page_keys.append(f"{part.file.stem[:32]}:{j}:{folios}")
+        keys[pdf.edition.lang] = tuple(page_keys)
+    return keys
