@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportgen.assemble.narrative import split_front_matter
 from reportgen.errors import InputError
 from reportgen.load import yamlsrc
+from reportgen.load.sections import split_front_matter
 
 from .conftest import SAMPLE
 

@@ -5,17 +5,19 @@ totals or parts) of the period being built next to those of the period it is
 compared with (``compare: previous``, the one before it in ``periods`` of
 report.yaml, or a period id), with the absolute change and the change in per
 cent. Every figure is read from the two periods' data and the changes are
-computed here, never typed. Knows nothing about HTML or Word.
+computed here, never typed; the other period's data comes from the load stage
+(``load.project.PeriodData``), never read here. Knows nothing about HTML or Word.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportgen.assemble.tables import column_widths
 from reportgen.errors import Problems, SourceLoc, did_you_mean
 from reportgen.load.editions import period_text
-from reportgen.load.project import Project, load_activity
+from reportgen.load.project import Project
 from reportgen.load.schema import ActivityData, IndicatorRow, Period, PluralForms, TableSpec
 from reportgen.load.yamlsrc import Located
 from reportgen.model import nodes as m
@@ -54,14 +56,16 @@ class Comparison:
     """Builds the tables of ``data: indicators`` for one period of one project."""
 
     def __init__(self, project: Project, period: Period, data: ActivityData, lang: str,
-                 strings: dict[str, str], problems: Problems) -> None:
+                 strings: dict[str, str], problems: Problems,
+                 other_data: Callable[[Period], ActivityData | None]) -> None:
         self.project = project
         self.period = period
         self.data = data
         self.lang = lang
         self.strings = strings
         self.problems = problems
-        self._loaded: dict[str, ActivityData | None] = {}
+        #: Another period's data (None: not readable, its problems recorded).
+        self.other_data = other_data
 
     def other_period(self, spec: TableSpec, doc: Located) -> Period | None:
         periods = self.project.report.periods
@@ -85,12 +89,6 @@ class Comparison:
         self.problems.error(where, f"compare: no period '{wanted}'{did_you_mean(wanted, ids)} "
                             f"(periods: previous, {', '.join(ids)})")
         return None
-
-    def other_data(self, period: Period) -> ActivityData | None:
-        if period.id not in self._loaded:
-            activity = load_activity(self.project, period, self.problems)
-            self._loaded[period.id] = activity.data if activity else None
-        return self._loaded[period.id]
 
     def __call__(self, spec: TableSpec, doc: Located, number: int, anchor: str,
                  loc: SourceLoc) -> m.Table | None:

@@ -1,4 +1,4 @@
-"""Assemble stage: the allowlist for raw HTML in narrative Markdown, and for link targets.
+"""Assemble stage: raw HTML in narrative Markdown, as events, and the allowlist for it and for links.
 
 A report reads raw HTML only to understand the Jekyll constructs of the
 organization's site (``div``, carousels, ``video``, ``img`` and a few inline
@@ -7,13 +7,17 @@ from outside the project or change how other resources are found is refused
 here, with a reason, before the narrative reader looks at the element:
 script-like and embedding elements, ``<base>``/``<link>``/``<meta>``/
 ``<style>``, event handler attributes, ``style`` attributes that load a URL,
-``javascript:``/``data:`` URLs. Nothing here renders or reads files.
+``javascript:``/``data:`` URLs. ``html_events`` splits raw HTML into the start
+tags, end tags and text the readers walk. Nothing here renders or reads files.
 """
 
 from __future__ import annotations
 
 import re
 import urllib.parse
+from html.parser import HTMLParser
+
+from reportgen.errors import Problems, SourceLoc
 
 #: Elements never allowed, with what they would do.
 FORBIDDEN_ELEMENTS: dict[str, str] = {
@@ -35,6 +39,9 @@ URL_ATTRIBUTES = frozenset({"href", "src", "poster", "srcset", "action", "formac
                             "background", "cite", "longdesc", "xlink:href", "ping", "manifest"})
 #: Schemes a link in the report may point to (it is only shown, never read).
 LINK_SCHEMES = ("http", "https", "mailto")
+#: Elements without an end tag.
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                  "source", "track", "wbr"})
 _CSS_URL = re.compile(r"url\s*\(|@import|expression\s*\(|image-set\s*\(", re.I)
 _CONTROL = re.compile(r"[\x00-\x20]+")
 
@@ -61,6 +68,18 @@ def element_problems(tag: str, attrs: dict[str, str], style_url_allowed: bool = 
             problems.append(f"<{tag} {name}=...>: {scheme}: URLs are not allowed "
                             f"({_short(value)})")
     return problems
+
+
+def check_element(tag: str, attrs: dict[str, str], loc: SourceLoc, problems: Problems,
+                  slide: bool = False) -> bool:
+    """Record at ``loc`` what the allowlist refuses in the start tag ``<tag attrs>``; True if
+    the element itself is refused. ``slide``: a carousel slide, whose style's url() is read as
+    its image (see ``element_problems``)."""
+    for message in element_problems(tag, attrs, style_url_allowed=slide):
+        problems.error(loc, message)
+    if tag == "a" and (problem := link_problem(attrs.get("href", ""))):
+        problems.error(loc, problem)
+    return tag in FORBIDDEN_ELEMENTS
 
 
 def link_problem(url: str) -> str | None:
@@ -90,3 +109,36 @@ def _scheme(url: str) -> str:
 
 def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+#: One piece of raw HTML: ("start" | "end" | "data", tag, attributes, text).
+Event = tuple[str, str, dict[str, str], str]
+
+
+class _Events(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[Event] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("start", tag, {k: v or "" for k, v in attrs}, ""))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("start", tag, {k: v or "" for k, v in attrs}, ""))
+        if tag not in VOID:
+            self.events.append(("end", tag, {}, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(("end", tag, {}, ""))
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.events.append(("data", "", {}, data))
+
+
+def html_events(text: str) -> list[Event]:
+    """The start tags, end tags and (non-blank) text of a piece of raw HTML, in order."""
+    parser = _Events()
+    parser.feed(text)
+    parser.close()
+    return parser.events

@@ -128,35 +128,10 @@ def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, a
     if found is None:
         return None
     items, fields = found
-    known = [*fields, "n"]
-
-    def check(name: str, path: tuple[str | int, ...], key: bool = False, extra: Sequence[str] = ()
-              ) -> bool:
-        if name in known or name in extra:
-            return True
-        problems.error(doc.loc(path, key=key), f"{'.'.join(str(p) for p in path)}: "
-                       f"{spec.data} have no field '{name}'"
-                       f"{did_you_mean(name, [*known, *extra])} (fields: {', '.join(known)})")
-        return False
-
-    columns = [c if isinstance(c, Column) else Column.model_validate({"field": c})
-               for c in spec.columns]
-    ok = all([check(c.field, ("columns", i) if isinstance(spec.columns[i], str)
-                    else ("columns", i, "field")) for i, c in enumerate(columns)])
-    for name in spec.filter:
-        ok = check(name, ("filter", name), key=True) and ok
-        if name == "n":
-            problems.error(doc.loc(("filter", name), key=True), "filter: 'n' is the row number "
-                           "of the table, not a field of the data")
-            ok = False
-    sort_keys = [spec.sort] if isinstance(spec.sort, str) else list(spec.sort or [])
-    for i, key in enumerate(sort_keys):
-        path: tuple[str | int, ...] = ("sort",) if isinstance(spec.sort, str) else ("sort", i)
-        ok = check(key.lstrip("-"), path) and ok
-    if spec.group_by is not None:
-        ok = check(spec.group_by, ("group_by",), extra=["month"] if "date" in known else ()) and ok
-    if not ok:
+    checked = _checked_fields(spec, spec.columns, doc, [*fields, "n"], problems)
+    if checked is None:
         return None
+    columns, sort_keys = checked
 
     titles: list[str] = []
     for i, col in enumerate(columns):
@@ -166,23 +141,9 @@ def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, a
                            f"no usual title; give one: {{field: {col.field}, title: ...}}")
         titles.append(title or col.field)
 
-    conditions = {k: _condition(v, ("filter", k), doc, problems) for k, v in spec.filter.items()}
-    if any(c is None for c in conditions.values()):
+    kept = _selected(items, spec, sort_keys, doc, problems)
+    if kept is None:
         return None
-    kept = [item for item in items
-            if all(_matches(_get(item, k), c) for k, c in conditions.items() if c is not None)]
-    for key in reversed(sort_keys):  # stable sorts, last key first
-        field = key.lstrip("-")
-        present = [i for i in kept if _get(i, field) is not None]
-        absent = [i for i in kept if _get(i, field) is None]
-        try:
-            present.sort(key=_sort_key(field), reverse=key.startswith("-"))
-        except TypeError:
-            problems.error(doc.loc(("sort",)), f"sort: the values of '{field}' cannot be compared "
-                           "(they mix numbers, dates and text)")
-            return None
-        kept = present + absent  # items without the value go last either way
-
     fmt = _Formatter(ctx, spec, doc)
     groups = _groups(kept, spec, fmt) if spec.group_by else [(None, kept)]
     body: list[m.Row] = []
@@ -208,6 +169,61 @@ def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, a
                              COLUMN_ROOM * (1.5 if spec.landscape else 1)),
         role="landscape" if spec.landscape else None,
     )
+
+
+def _checked_fields(spec: TableSpec, typed: Sequence[str | Column], doc: Located,
+                    known: list[str], problems: Problems
+                    ) -> tuple[list[Column], list[str]] | None:
+    """The columns and sort keys of a list table, once every field they name (and the
+    filter and group_by name) is one of ``known``; None when one is not."""
+
+    def check(name: str, path: tuple[str | int, ...], key: bool = False, extra: Sequence[str] = ()
+              ) -> bool:
+        if name in known or name in extra:
+            return True
+        problems.error(doc.loc(path, key=key), f"{'.'.join(str(p) for p in path)}: "
+                       f"{spec.data} have no field '{name}'"
+                       f"{did_you_mean(name, [*known, *extra])} (fields: {', '.join(known)})")
+        return False
+
+    columns = [c if isinstance(c, Column) else Column.model_validate({"field": c}) for c in typed]
+    ok = all([check(c.field, ("columns", i) if isinstance(typed[i], str)
+                    else ("columns", i, "field")) for i, c in enumerate(columns)])
+    for name in spec.filter:
+        ok = check(name, ("filter", name), key=True) and ok
+        if name == "n":
+            problems.error(doc.loc(("filter", name), key=True), "filter: 'n' is the row number "
+                           "of the table, not a field of the data")
+            ok = False
+    sort_keys = [spec.sort] if isinstance(spec.sort, str) else list(spec.sort or [])
+    for i, key in enumerate(sort_keys):
+        path: tuple[str | int, ...] = ("sort",) if isinstance(spec.sort, str) else ("sort", i)
+        ok = check(key.lstrip("-"), path) and ok
+    if spec.group_by is not None:
+        ok = check(spec.group_by, ("group_by",), extra=["month"] if "date" in known else ()) and ok
+    return (columns, sort_keys) if ok else None
+
+
+def _selected(items: list[Any], spec: TableSpec, sort_keys: list[str], doc: Located,
+              problems: Problems) -> list[Any] | None:
+    """The items a list table keeps (its filter), in its order (its sort keys)."""
+    conditions = {k: _condition(v, ("filter", k), doc, problems) for k, v in spec.filter.items()}
+    if any(c is None for c in conditions.values()):
+        return None
+    kept = [item for item in items
+            if all(_matches(_get(item, k), c) for k, c in conditions.items() if c is not None)]
+    for key in reversed(sort_keys):  # stable sorts, last key first
+        field = key.lstrip("-")
+        present = [i for i in kept if _get(i, field) is not None]
+        absent = [i for i in kept if _get(i, field) is None]
+        try:
+            present.sort(key=_sort_key(field), reverse=key.startswith("-"))
+        except TypeError:
+            problems.error(doc.loc(("sort",)), f"sort: the values of '{field}' cannot be compared "
+                           "(they mix numbers, dates and text)")
+            return None
+        kept = present + absent  # items without the value go last either way
+    return kept
 
 
 Condition = tuple[bool, list[Any]]  # (keep when equal?, the values)

@@ -2,7 +2,10 @@
 
 Reads YAML with locations and checks it against ``schema``; every problem is
 collected and raised together. What the schema cannot express (sums, dates
-against the period, duplicates) is checked by ``datachecks``.
+against the period, duplicates) is checked by ``datachecks``. The periods a
+report compares with the one being built (charts over periods, tables of the
+change) are read here as well (``load_data``, ``PeriodData``). Nothing here
+reads the sections (``sections``) or assembles anything.
 """
 
 from __future__ import annotations
@@ -114,3 +117,23 @@ def load_activity(project: Project, period: Period, problems: Problems) -> Activ
         return None
     check_activity(data, doc, period, problems)
     return Activity(data, doc)
+
+
+def load_data(project: Project, period: Period, problems: Problems) -> ActivityData | None:
+    """The activity data of one period, or None (with the problems recorded)."""
+    activity = load_activity(project, period, problems)
+    return activity.data if activity else None
+
+
+class PeriodData:
+    """The activity data of a project's periods, each read once: call it with a period."""
+
+    def __init__(self, project: Project, problems: Problems) -> None:
+        self.project = project
+        self.problems = problems
+        self._loaded: dict[str, ActivityData | None] = {}
+
+    def __call__(self, period: Period) -> ActivityData | None:
+        if period.id not in self._loaded:
+            self._loaded[period.id] = load_data(self.project, period, self.problems)
+        return self._loaded[period.id]
