@@ -2,14 +2,17 @@
 
 Blocks become HTML here (escaped with markupsafe; a role becomes a CSS class);
 the layout template only arranges the parts (cover, contents, sections) and
-the layout's CSS does the look. This writer reads no other writer's output.
+the layout's CSS does the look. What it must agree on with the DOCX writer (gallery
+columns, the list of figures, appendix labels) it takes from ``rules``. This writer
+reads no other writer's output and keeps no state between renders: the page numbers of
+a split render are a parameter (``render_html(pages=...)``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -17,129 +20,109 @@ from markupsafe import Markup, escape
 
 from reportgen.model import nodes as m
 from reportgen.model import walk
+from reportgen.render import rules
 from reportgen.resources import font_faces, layout_dir
 
 #: Marks where the HTML of a split render is cut into parts (``split_parts``).
 PART_BREAK = "<!-- reportgen:part -->"
 
-#: The page number of each anchor when the writer is told them (a split render), else None.
-_PAGES: ContextVar[Mapping[str, str] | None] = ContextVar("pages", default=None)
 
+@dataclass(frozen=True, slots=True)
+class HtmlWriter:
+    """The HTML of model nodes in one render: ``strings`` are the layout's words; ``pages``
+    (element id -> page number, as text) are given to a split render only, else None."""
 
-def _page_attr(target: str) -> Markup:
-    """' data-page="12"' when page numbers are given, so the layout shows them as text."""
-    pages = _PAGES.get()
-    if pages is None:
-        return Markup("")
-    return Markup(f' data-page="{escape(pages[target])}"')
+    strings: dict[str, str]
+    pages: Mapping[str, str] | None = None
 
+    def page_attr(self, target: str) -> Markup:
+        """' data-page="12"' when page numbers are given, so the layout shows them as text."""
+        if self.pages is None:
+            return Markup("")
+        return Markup(f' data-page="{escape(self.pages[target])}"')
 
-def inlines_html(nodes: tuple[m.Inline, ...]) -> Markup:
-    out: list[str] = []
-    for node in nodes:
-        match node:
-            case m.Text(text=t):
-                out.append(escape(t))
-            case m.Strong(children=c):
-                out.append(f"<strong>{inlines_html(c)}</strong>")
-            case m.Emph(children=c):
-                out.append(f"<em>{inlines_html(c)}</em>")
-            case m.Code(text=t):
-                out.append(f"<code>{escape(t)}</code>")
-            case m.Link(url=url, children=c):
-                out.append(f'<a href="{escape(url)}">{inlines_html(c)}</a>')
-            case m.LineBreak():
-                out.append("<br>")
-            case m.Span(children=c, role=role, lang=lang):
-                attrs = (f' class="{escape(role)}"' if role else "") + (
-                    f' lang="{escape(lang)}"' if lang else "")
-                out.append(f"<span{attrs}>{inlines_html(c)}</span>")
-            case m.Note(number=n, paragraphs=paragraphs):
-                # float: footnote moves it to the page's footnote area, leaving the call.
-                text = "<br>".join(inlines_html(p) for p in paragraphs)
-                out.append(f'<span class="footnote" data-n="{n}">{text}</span>')
-            case m.PageRef(target=target):
-                # The layout's CSS puts target-counter(attr(data-target url), page) here.
-                out.append(f'<span class="pageref" data-target="#{escape(target)}"'
-                           f"{_page_attr(target)}></span>")
-            case m.CrossRef(target=target, children=c, kind=kind):
-                out.append(f'<a class="xref {escape(kind)}" href="#{escape(target)}">'
-                           f"{inlines_html(c)}</a>")
-            case _:
-                raise TypeError(f"unknown inline node {node!r}")
-    return Markup("".join(out))
+    def inlines(self, nodes: tuple[m.Inline, ...]) -> Markup:
+        out: list[str] = []
+        for node in nodes:
+            match node:
+                case m.Text(text=t):
+                    out.append(escape(t))
+                case m.Strong(children=c):
+                    out.append(f"<strong>{self.inlines(c)}</strong>")
+                case m.Emph(children=c):
+                    out.append(f"<em>{self.inlines(c)}</em>")
+                case m.Code(text=t):
+                    out.append(f"<code>{escape(t)}</code>")
+                case m.Link(url=url, children=c):
+                    out.append(f'<a href="{escape(url)}">{self.inlines(c)}</a>')
+                case m.LineBreak():
+                    out.append("<br>")
+                case m.Span(children=c, role=role, lang=lang):
+                    attrs = (f' class="{escape(role)}"' if role else "") + (
+                        f' lang="{escape(lang)}"' if lang else "")
+                    out.append(f"<span{attrs}>{self.inlines(c)}</span>")
+                case m.Note(number=n, paragraphs=paragraphs):
+                    # float: footnote moves it to the page's footnote area, leaving the call.
+                    text = "<br>".join(self.inlines(p) for p in paragraphs)
+                    out.append(f'<span class="footnote" data-n="{n}">{text}</span>')
+                case m.PageRef(target=target):
+                    # The layout's CSS puts target-counter(attr(data-target url), page) here.
+                    out.append(f'<span class="pageref" data-target="#{escape(target)}"'
+                               f"{self.page_attr(target)}></span>")
+                case m.CrossRef(target=target, children=c, kind=kind):
+                    out.append(f'<a class="xref {escape(kind)}" href="#{escape(target)}">'
+                               f"{self.inlines(c)}</a>")
+                case _:
+                    raise TypeError(f"unknown inline node {node!r}")
+        return Markup("".join(out))
 
+    def caption(self, number: int, caption: tuple[m.Inline, ...]) -> str:
+        text = f" {self.inlines(caption)}" if caption else ""
+        return (f'<figcaption><span class="caption-label">{escape(self.strings["figure"])}'
+                f"&nbsp;{number}.</span>{text}</figcaption>")
 
-def _img(image: m.Image, alt: str) -> str:
-    # Every picture has a description (PDF/UA); the same one as in the DOCX.
-    return (f'<img src="{escape(image.path.as_uri())}" alt="{escape(alt)}" '
-            f'width="{image.width}" height="{image.height}">')
+    def table(self, table: m.Table) -> str:
+        """A data table: caption above, header rows in <thead> (repeated on every page)."""
+        label = (f'<span class="caption-label">{escape(self.strings["table"])}'
+                 f"&nbsp;{table.number}.</span>")
+        caption = f"{label} {self.inlines(table.caption)}" if table.caption else label
+        cols = "".join(f'<col style="width: {w * 100:.2f}%">' for w in table.widths)
 
+        def row(r: m.Row, cell: str) -> str:
+            if r.role == "group":
+                return (f'<tr class="group"><td colspan="{len(table.widths)}">'
+                        f"{self.inlines(r.cells[0].children)}</td></tr>")
+            cells = "".join(f'<{cell} class="{a}">{self.inlines(c.children)}</{cell}>'
+                            for c, a in zip(r.cells, table.align, strict=True))
+            return f"<tr>{cells}</tr>"
 
-def _caption(label: str, number: int, caption: tuple[m.Inline, ...]) -> str:
-    text = f" {inlines_html(caption)}" if caption else ""
-    return (f'<figcaption><span class="caption-label">{escape(label)}&nbsp;{number}.</span>'
-            f"{text}</figcaption>")
+        head = "".join(row(r, "th") for r in table.head)
+        body = "".join(row(r, "td") for r in table.body)
+        cls = f"data-table {table.role}" if table.role else "data-table"
+        return (f'<div class="{cls}" id="{escape(table.id)}">'
+                f'<p class="table-caption">{caption}</p>'
+                f"<table><colgroup>{cols}</colgroup><thead>{head}</thead><tbody>{body}</tbody>"
+                "</table></div>")
 
+    def blocks(self, blocks: tuple[m.Block, ...]) -> Markup:
+        return Markup("\n".join(self.block(block) for block in blocks))
 
-def table_html(table: m.Table, strings: dict[str, str]) -> str:
-    """A data table: caption above, header rows in <thead> (repeated on every page)."""
-    label = (f'<span class="caption-label">{escape(strings["table"])}&nbsp;{table.number}.</span>')
-    caption = f"{label} {inlines_html(table.caption)}" if table.caption else label
-    cols = "".join(f'<col style="width: {w * 100:.2f}%">' for w in table.widths)
-
-    def row(r: m.Row, cell: str) -> str:
-        if r.role == "group":
-            return (f'<tr class="group"><td colspan="{len(table.widths)}">'
-                    f"{inlines_html(r.cells[0].children)}</td></tr>")
-        cells = "".join(f'<{cell} class="{a}">{inlines_html(c.children)}</{cell}>'
-                        for c, a in zip(r.cells, table.align, strict=True))
-        return f"<tr>{cells}</tr>"
-
-    head = "".join(row(r, "th") for r in table.head)
-    body = "".join(row(r, "td") for r in table.body)
-    cls = f"data-table {table.role}" if table.role else "data-table"
-    return (f'<div class="{cls}" id="{escape(table.id)}">'
-            f'<p class="table-caption">{caption}</p>'
-            f"<table><colgroup>{cols}</colgroup><thead>{head}</thead><tbody>{body}</tbody>"
-            "</table></div>")
-
-
-def blocks_html(blocks: tuple[m.Block, ...], strings: dict[str, str]) -> Markup:
-    out: list[str] = []
-    for block in blocks:
+    def block(self, block: m.Block) -> str:
         match block:
             case m.Heading(level=level, children=c, id=hid):
-                out.append(f'<h{level} id="{escape(hid)}">{inlines_html(c)}</h{level}>')
+                return f'<h{level} id="{escape(hid)}">{self.inlines(c)}</h{level}>'
             case m.Paragraph(children=c, role=role):
                 cls = f' class="{escape(role)}"' if role else ""
-                out.append(f"<p{cls}>{inlines_html(c)}</p>")
+                return f"<p{cls}>{self.inlines(c)}</p>"
             case m.ListBlock(items=items, ordered=ordered, start=start):
                 tag = "ol" if ordered else "ul"
                 first = f' start="{start}"' if ordered and start != 1 else ""
-                lis = "".join(f"<li>{blocks_html(item, strings)}</li>" for item in items)
-                out.append(f"<{tag}{first}>{lis}</{tag}>")
+                lis = "".join(f"<li>{self.blocks(item)}</li>" for item in items)
+                return f"<{tag}{first}>{lis}</{tag}>"
             case m.Quote(blocks=b):
-                out.append(f"<blockquote>{blocks_html(b, strings)}</blockquote>")
-            case m.Figure(image=image, caption=caption, number=n, id=fid, role=role):
-                cls = f"figure {role}" if role else "figure"
-                alt = m.figure_alt(block, strings["figure"])
-                out.append(f'<figure id="{escape(fid)}" class="{cls}">{_img(image, alt)}'
-                           f"{_caption(strings['figure'], n, caption)}</figure>")
-            case m.Gallery(images=images, caption=caption, number=n, id=gid):
-                cols = 2 if len(images) in (2, 4) else 3
-                cells = "".join(f'<div class="cell">{_img(i, alt)}</div>'
-                                for i, alt in zip(images, m.gallery_alts(block, strings["figure"]),
-                                                  strict=True))
-                out.append(f'<figure id="{escape(gid)}" class="gallery cols-{cols}">'
-                           f'<div class="grid">{cells}</div>'
-                           f"{_caption(strings['figure'], n, caption)}</figure>")
-            case m.Chart(svg=svg, alt=alt, caption=caption, number=n, id=cid, kind=kind,
-                         width_mm=w):
-                out.append(f'<figure id="{escape(cid)}" class="figure chart chart-{kind}">'
-                           f'<img src="{escape(svg.as_uri())}" alt="{escape(alt)}" '
-                           f'style="width: {w:g}mm">'
-                           f"{_caption(strings['figure'], n, caption)}</figure>")
+                return f"<blockquote>{self.blocks(b)}</blockquote>"
+            case m.Figure() | m.Gallery() | m.Chart():
+                return self.figure(block)
             case m.MetricGrid(metrics=metrics):
                 tiles = "".join(
                     f'<div class="metric"><div class="metric-value">{escape(x.value)}</div>'
@@ -148,18 +131,47 @@ def blocks_html(blocks: tuple[m.Block, ...], strings: dict[str, str]) -> Markup:
                     + "</div>"
                     for x in metrics
                 )
-                out.append(f'<div class="metrics n{len(metrics)}">{tiles}</div>')
+                # The layout's CSS gives ``n<count>`` the columns of rules.metric_columns.
+                return f'<div class="metrics n{len(metrics)}">{tiles}</div>'
             case m.Div(blocks=b, role=role, lang=lang):
                 attrs = f' class="{escape(role)}"' if role else ""
                 attrs += f' lang="{escape(lang)}"' if lang else ""
-                out.append(f"<div{attrs}>{blocks_html(b, strings)}</div>")
+                return f"<div{attrs}>{self.blocks(b)}</div>"
             case m.ThematicBreak():
-                out.append("<hr>")
+                return "<hr>"
             case m.Table():
-                out.append(table_html(block, strings))
+                return self.table(block)
             case _:
                 raise TypeError(f"unknown block {block!r}")
-    return Markup("\n".join(out))
+
+    def figure(self, block: m.Figure | m.Gallery | m.Chart) -> str:
+        word = self.strings["figure"]
+        match block:
+            case m.Figure(image=image, caption=caption, number=n, id=fid, role=role):
+                cls = f"figure {role}" if role else "figure"
+                alt = m.figure_alt(block, word)
+                return (f'<figure id="{escape(fid)}" class="{cls}">{_img(image, alt)}'
+                        f"{self.caption(n, caption)}</figure>")
+            case m.Gallery(images=images, caption=caption, number=n, id=gid):
+                cells = "".join(f'<div class="cell">{_img(i, alt)}</div>'
+                                for i, alt in zip(images, m.gallery_alts(block, word),
+                                                  strict=True))
+                return (f'<figure id="{escape(gid)}" class="gallery '
+                        f'cols-{rules.gallery_columns(len(images))}">'
+                        f'<div class="grid">{cells}</div>'
+                        f"{self.caption(n, caption)}</figure>")
+            case m.Chart(svg=svg, alt=alt, caption=caption, number=n, id=cid, kind=kind,
+                         width_mm=w):
+                return (f'<figure id="{escape(cid)}" class="figure chart chart-{kind}">'
+                        f'<img src="{escape(svg.as_uri())}" alt="{escape(alt)}" '
+                        f'style="width: {w:g}mm">'
+                        f"{self.caption(n, caption)}</figure>")
+
+
+def _img(image: m.Image, alt: str) -> str:
+    # Every picture has a description (PDF/UA); the same one as in the DOCX.
+    return (f'<img src="{escape(image.path.as_uri())}" alt="{escape(alt)}" '
+            f'width="{image.width}" height="{image.height}">')
 
 
 def font_face_css() -> str:
@@ -179,12 +191,43 @@ def render_html(doc: m.Document, layout: str = "default",
     the list of figures and page references are written into the HTML (``data-page``)
     instead of being left to the layout's ``target-counter()``: a split render lays out
     its parts separately, so no part can count the pages of another.
+
+    Besides the model, the layout's template is given what the writers share
+    (``rules``): each section's ``label`` and ``title``, the ``figures`` of the list of
+    figures and its ``lof_place``, and the cover's ``place`` line.
     """
-    token = _PAGES.set(pages)
-    try:
-        return _render_html(doc, layout, pages is not None)
-    finally:
-        _PAGES.reset(token)
+    writer = HtmlWriter(doc.meta.strings, pages)
+    template = _environment(layout).get_template("report.html.j2")
+    strings = doc.meta.strings
+    sections = [
+        {
+            "section": s,
+            "body": writer.blocks(s.blocks),
+            "lead": writer.inlines(s.lead),
+            "summary": writer.inlines(s.summary),
+            "headings": walk.headings(s.blocks, level=2),
+            "cover": s.cover.path.as_uri() if s.cover else None,
+            "label": rules.appendix_label(s, strings),
+            "title": rules.section_title(s, strings),
+        }
+        for s in doc.sections
+    ]
+    figures = [{"id": f.id, "number": f.number, "caption": writer.inlines(f.caption)}
+               for f in rules.listed_figures(doc)]
+    return template.render(
+        meta=doc.meta,
+        figures=figures,
+        lof_place=rules.list_of_figures_place(doc),
+        place=rules.cover_place(doc.meta),
+        s=strings,
+        sections=sections,
+        has_summaries=doc.has_summaries,
+        logo=doc.meta.logo.path.as_uri() if doc.meta.logo else None,
+        created=w3c_datetime(doc.meta),
+        inline=writer.inlines,
+        page_of=writer.page_attr,
+        part_break=Markup(PART_BREAK) if pages is not None else "",
+    )
 
 
 def split_parts(html: str) -> list[str]:
@@ -205,47 +248,16 @@ def split_parts(html: str) -> list[str]:
     return [start + body + tail for body in bodies]
 
 
-def _render_html(doc: m.Document, layout: str, split: bool) -> str:
-    folder = layout_dir(layout)
+def _environment(layout: str) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=jinja2.FileSystemLoader(layout_dir(layout)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.filters["plain"] = m.metadata_text
-    template = env.get_template("report.html.j2")
-    sections = [
-        {
-            "section": s,
-            "body": blocks_html(s.blocks, doc.meta.strings),
-            "lead": inlines_html(s.lead),
-            "summary": inlines_html(s.summary),
-            "headings": walk.headings(s.blocks, level=2),
-            "cover": s.cover.path.as_uri() if s.cover else None,
-            "label": (f"{doc.meta.strings['appendix']} {s.appendix}"
-                      if s.appendix is not None else None),
-            "title": m.section_title(s, doc.meta.strings),
-        }
-        for s in doc.sections
-    ]
-    figures = [
-        {"id": f.id, "number": f.number, "caption": inlines_html(f.caption)}
-        for s in doc.sections for f in walk.figures(s.blocks)
-    ]
-    return template.render(
-        meta=doc.meta,
-        figures=figures,
-        s=doc.meta.strings,
-        sections=sections,
-        has_summaries=doc.has_summaries,
-        logo=doc.meta.logo.path.as_uri() if doc.meta.logo else None,
-        created=w3c_datetime(doc.meta),
-        inline=inlines_html,
-        page_of=_page_attr,
-        part_break=Markup(PART_BREAK) if split else "",
-    )
+    return env
 
 
 def w3c_datetime(meta: m.Meta) -> str | None:

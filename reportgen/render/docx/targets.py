@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from reportgen.model import nodes as m
-from reportgen.model import walk
+from reportgen.render import rules
 
 #: The list of figures' key among the planned nodes (it has no model node of its own).
 _LOF = ("list of figures",)
@@ -50,7 +50,8 @@ def plan(doc: m.Document, lang_of: Callable[[str], str | None]) -> Targets:
     what Word lists when it updates the field.
     """
     targets = Targets()
-    if doc.meta.list_of_figures == "after_contents":
+    place = rules.list_of_figures_place(doc)
+    if place == rules.AFTER_CONTENTS:
         _plan_lof(doc, targets)
     if doc.has_summaries:
         name = targets.add(doc, ["summary"])
@@ -58,18 +59,18 @@ def plan(doc: m.Document, lang_of: Callable[[str], str | None]) -> Targets:
     for section in doc.sections:
         lang = lang_of(section.lang)
         name = targets.add(section, [f"sec-{section.id}", section.id])
-        targets.toc.append(TocEntry(1, m.section_title(section, doc.meta.strings), name, lang))
+        title = rules.section_title(section, doc.meta.strings)
+        targets.toc.append(TocEntry(1, title, name, lang))
         _plan_blocks(section.blocks, targets, lang, lang_of)
-    if doc.meta.list_of_figures == "end":
+    if place == rules.AT_END:
         _plan_lof(doc, targets)
     return targets
 
 
 def _plan_lof(doc: m.Document, targets: Targets) -> None:
-    """The list of figures is a contents entry of its own (as in the PDF), if it has figures."""
-    if any(walk.figures(s.blocks) for s in doc.sections):
-        name = targets.add(_LOF, ["list-of-figures"])
-        targets.toc.append(TocEntry(1, doc.meta.strings["list_of_figures"], name, None))
+    """The list of figures is a contents entry of its own (as in the PDF)."""
+    name = targets.add(_LOF, ["list-of-figures"])
+    targets.toc.append(TocEntry(1, doc.meta.strings["list_of_figures"], name, None))
 
 
 def _plan_blocks(blocks: Sequence[m.Block], targets: Targets, lang: str | None,

@@ -1,0 +1,100 @@
+"""The pages of the DOCX report around its sections: the cover, the contents, the list of
+figures (after the contents or at the end) and the summary page.
+
+Part of the render stage, written through the body writer's face (``context.Writer``).
+The contents and the list of figures are real Word fields (TOC), their results filled
+in so that they are never empty before Word updates them, which the document asks for
+when it is opened. What they list, and where the list of figures goes, is the print
+writer's rule too (``rules``).
+"""
+
+from __future__ import annotations
+
+from docx.oxml.ns import qn
+from lxml import etree
+
+from reportgen.model import nodes as m
+from reportgen.render import rules
+from reportgen.render.docx.context import Context, Writer
+from reportgen.render.docx.ooxml import el, field_end, hyperlink, text_runs
+from reportgen.render.docx.ooxml import field as make_field
+from reportgen.render.docx.pictures import EMU_PER_MM
+
+#: The contents field: levels 1-3 of the outline, as links, hiding page numbers on the web.
+TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
+LOF_FIELD = 'TOC \\h \\z \\c "Figure"'  # the captions' SEQ Figure fields
+LOGO_WIDTH = rules.LOGO_WIDTH_MM * EMU_PER_MM
+
+
+def cover(w: Writer) -> None:
+    meta = w.doc.meta
+    if meta.logo is not None:
+        logo = meta.logo
+        height = round(LOGO_WIDTH * logo.height / logo.width)
+        p = w.new("Cover Logo")
+        p.append(el("w:r", None, w.pictures.drawing(
+            logo, LOGO_WIDTH, height, logo.alt or meta.organization)))
+    ctx = Context()
+    w.text_paragraph("Cover Org", meta.organization, ctx)
+    w.text_paragraph("Cover Title", meta.title, ctx)
+    if meta.subtitle:
+        w.text_paragraph("Cover Subtitle", meta.subtitle, ctx)
+    w.text_paragraph("Cover Period", meta.period_label, ctx)
+    if meta.addressee:
+        p = w.new("Cover Addressee")
+        p.extend(text_runs(f"{w.strings['addressee']}:", w.styles.char("Cover Label")))
+        p.extend(text_runs(f" {meta.addressee}"))
+    place = rules.cover_place(meta)
+    if place:
+        w.text_paragraph("Cover Place", place, ctx)
+
+
+def contents(w: Writer) -> None:
+    """The contents as a real TOC field, its result filled in so it is never empty."""
+    w.text_paragraph("TOC Heading", w.strings["contents"], Context())
+    entries: list[etree._Element] = []
+    for entry in w.targets.toc:
+        # Titles without page numbers: this writer cannot know Word's pagination
+        # (LibreOffice shows a cached TOC as is, and leaders to nothing look broken).
+        # Word fills the numbers in when it updates the field, which the document asks.
+        p = w.new(f"TOC {entry.level}")
+        p.append(hyperlink(text_runs(entry.text, None, entry.lang), anchor=entry.anchor))
+        entries.append(p)
+    if not entries:
+        entries.append(w.new("TOC 1"))
+    _field_over(TOC_FIELD, entries)
+
+
+def list_of_figures(w: Writer) -> None:
+    """Word's list of figures: a TOC field over the captions' SEQ Figure, pre-filled.
+    Written where ``rules.list_of_figures_place`` says, which is never for no figures."""
+    heading = w.text_paragraph("TOC Heading", w.strings["list_of_figures"], Context())
+    w.bookmark(heading, w.targets.by_anchor["list-of-figures"])
+    entries = []
+    for figure in rules.listed_figures(w.doc):
+        p = w.new("Table of Figures")
+        text = f"{w.strings['figure']} {figure.number}. {m.plain_text(figure.caption)}".rstrip()
+        p.append(hyperlink(text_runs(text), anchor=w.targets.by_node[id(figure)]))
+        entries.append(p)
+    _field_over(LOF_FIELD, entries)
+
+
+def summary(w: Writer) -> None:
+    """The summary page: each section's summary under its title."""
+    heading = w.text_paragraph("Heading 1", w.strings["summary"], Context())
+    w.bookmark(heading, w.targets.by_anchor["summary"])
+    for section in w.doc.sections:
+        if section.summary:
+            ctx = w.section_context(section)
+            w.text_paragraph("Summary Heading", section.title, ctx)
+            w.paragraph(ctx.para, section.summary, ctx)
+
+
+def _field_over(instruction: str, entries: list[etree._Element]) -> None:
+    """Make the paragraphs ``entries`` the cached result of a field ``instruction``: the
+    field begins in the first (after its properties) and ends in the last."""
+    begin = make_field(instruction, [], dirty=True)[:-1]  # the end closes the last entry
+    ppr = entries[0].find(qn("w:pPr"))
+    for run in reversed(begin):
+        ppr.addnext(run)
+    entries[-1].append(field_end())

@@ -1,0 +1,77 @@
+"""What both writers share: the rules the print writer (HTML for WeasyPrint) and the DOCX
+writer must agree on, each written once.
+
+Part of the render stage, beside the writers, and imported by them only; it imports
+neither of them and reads no files. A rule written in two writers is how the PDF and the
+DOCX drift apart, so which figures the list of figures lists and where it goes, how many
+columns a gallery or a row of metric tiles has, how an appendix is labelled and what the
+cover's place line says are decided here.
+
+The print layout's look is its CSS, data that a user may change; the few of its sizes
+that the DOCX repeats (Word has no CSS) are stated here in millimetres, next to the rule
+they copy, and tests/test_render_rules.py checks that the bundled layout says the same.
+"""
+
+from __future__ import annotations
+
+from reportgen.model import nodes as m
+from reportgen.model import walk
+
+#: ``figure img { max-height: 88mm }``: the tallest a picture of a figure is shown.
+FIGURE_MAX_HEIGHT_MM = 88
+#: ``.chapter-cover { height: 52mm }``: the height of a section's cover picture.
+SECTION_COVER_HEIGHT_MM = 52
+#: ``.cover-logo { width: 24mm }``: the width of the organization's logo on the cover.
+LOGO_WIDTH_MM = 24
+
+#: Where the list of figures may go (the report's ``list_of_figures``).
+AFTER_CONTENTS = "after_contents"
+AT_END = "end"
+
+
+def listed_figures(doc: m.Document) -> list[m.Figure | m.Gallery | m.Chart]:
+    """What the list of figures lists: every numbered figure (photo, gallery, chart) of
+    every section, in reading order."""
+    return [figure for section in doc.sections for figure in walk.figures(section.blocks)]
+
+
+def list_of_figures_place(doc: m.Document) -> str | None:
+    """Where the list of figures goes (``AFTER_CONTENTS`` or ``AT_END``); None when the
+    report asks for none or has no figure to list (an empty list is left out)."""
+    place = doc.meta.list_of_figures
+    return place if place and listed_figures(doc) else None
+
+
+def gallery_columns(count: int) -> int:
+    """The columns of a gallery of ``count`` pictures: two for 2 and 4, else three (the
+    print layout's ``.gallery.cols-2``, which the HTML writer names)."""
+    return 2 if count in (2, 4) else 3
+
+
+def metric_columns(count: int) -> int:
+    """The columns of a grid of ``count`` metric tiles: one alone, two for 2 and 4, else
+    three. The HTML writer names the count (``metrics n4``) and the print layout's CSS
+    sets these columns for it (``.metrics.n1``, ``.metrics.n2, .metrics.n4``)."""
+    return 1 if count == 1 else 2 if count in (2, 4) else 3
+
+
+def appendix_label(section: m.Section, strings: dict[str, str]) -> str | None:
+    """'Приложение 2' for an appendix (``strings`` are the layout's words), None for a
+    chapter."""
+    if section.appendix is None:
+        return None
+    return f"{strings['appendix']} {section.appendix}"
+
+
+def section_title(section: m.Section, strings: dict[str, str]) -> str:
+    """A section's title as the contents, bookmarks and running heads show it:
+    'Приложение 2. Title' for an appendix, the title alone for a chapter."""
+    label = appendix_label(section, strings)
+    return section.title if label is None else f"{label}. {section.title}"
+
+
+def cover_place(meta: m.Meta) -> str:
+    """The cover's last line: the city and the year of the report's date ('Астана, 2018'),
+    either alone, or '' when it has neither."""
+    year = str(meta.date.year) if meta.date else None
+    return ", ".join(part for part in (meta.city, year) if part)
