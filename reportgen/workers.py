@@ -16,6 +16,7 @@ the same bytes (tests/test_parallel.py checks it).
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
 import itertools
 import logging
@@ -26,13 +27,17 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reportgen.cache.charts import store
 from reportgen.model import nodes as m
 from reportgen.model import walk
 from reportgen.render.chartfiles import check_files
+from reportgen.render.pdf.plan import EngineJob
 from reportgen.resources import chart_style
+
+if TYPE_CHECKING:
+    from reportgen.render.pdf.writer import LayoutEngine
 
 T = TypeVar("T")
 #: How much less a worker process is scheduled than the build process (``os.nice``).
@@ -142,12 +147,29 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.join()
 
 
+@functools.cache
+def kept_engine() -> LayoutEngine:
+    """The layout engine this process keeps between its jobs (a worker's; in a serial build,
+    the build process's own): the stylesheets it parses for one part serve the next. One
+    a process, made on first use: a pool's worker keeps nothing else between jobs."""
+    from reportgen.render.pdf.writer import LayoutEngine
+
+    return LayoutEngine()
+
+
+def _run(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)``; a job that lays out pages (an ``EngineJob``) gets ``kept_engine()``."""
+    if isinstance(fn, EngineJob):
+        return fn.fn(kept_engine(), *args)
+    return fn(*args)
+
+
 def warm_up(project_root: Path, layout: str, variant: str, langs: list[str]) -> None:
-    """A worker's warm-up (``workers``): WeasyPrint with the layout (charts are drawn by the
-    build's own process)."""
+    """A worker's warm-up (``workers``): WeasyPrint with the layout, in the engine the worker
+    keeps (charts are drawn by the build's own process)."""
     from reportgen.render.pdf.parts import warm_up as warm_pdf
 
-    warm_pdf(project_root, layout, variant, langs)
+    warm_pdf(kept_engine(), project_root, layout, variant, langs)
 
 
 Logged = list[tuple[str, int, str]]  # logger name, level, message
@@ -156,7 +178,7 @@ Logged = list[tuple[str, int, str]]  # logger name, level, message
 def _logging(fn: Callable[..., T], *args: Any) -> tuple[T, Logged]:
     """``fn(*args)`` and, in a worker process, what it logged (to be logged by the parent)."""
     if multiprocessing.parent_process() is None:
-        return fn(*args), []
+        return _run(fn, *args), []
     logged: Logged = []
 
     class Collect(logging.Handler):
@@ -167,7 +189,7 @@ def _logging(fn: Callable[..., T], *args: Any) -> tuple[T, Logged]:
     saved = root.handlers[:]
     root.handlers = [Collect()]
     try:
-        return fn(*args), logged
+        return _run(fn, *args), logged
     finally:
         root.handlers = saved
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 from PIL import Image, ImageChops
-from reportgen.render.pdf import writer as pdf
 
 from reportgen.build import check
 from reportgen.errors import InputError
 from reportgen.render.html import render_html, split_parts
+from reportgen.render.pdf import writer as pdf
 from reportgen.workers import Scheduler, SerialExecutor, workers
 
 from .conftest import SAMPLE, Project, need
@@ -121,7 +121,7 @@ def _typeset_contents(html: str, out: Path, join: bool, monkeypatch: pytest.Monk
     real = pdf.join_leaders
     monkeypatch.setattr(pdf, "join_leaders",
                         lambda document: joined.append(real(document) if join else 0))
-    with pdf.typeset(html, SAMPLE, "default", "pdf/ua-1", folios=False) as document:
+    with pdf.lay_out(html, SAMPLE, "default", "pdf/ua-1", folios=False) as document:
         out.write_bytes(pdf.write(document, "pdf/ua-1"))
     monkeypatch.setattr(pdf, "join_leaders", real)
     return sum(joined)

@@ -1,5 +1,5 @@
-"""What a typeset part of a split PDF render is (``pdfparts``), without the libraries that
-make and assemble it: the build process schedules parts but never imports WeasyPrint or
+"""What a laid-out part of a split PDF render is (``parts``), without the libraries that
+make and join it: the build process schedules parts but never imports WeasyPrint or
 pikepdf."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ PageBox = tuple[str, float, float]
 
 @dataclass
 class PartLayout:
-    """One part, typeset: its PDF (empty if only laid out) and what assembling it needs."""
+    """One part, laid out: its PDF (empty if not written) and what joining it needs."""
 
     data: bytes
     pages: int
@@ -25,7 +25,7 @@ class PartLayout:
     borrowed: list[str] = field(default_factory=list)
     boxes: list[PageBox] = field(default_factory=list)
     #: The file that holds the PDF instead of ``data`` (a cache entry): the process that
-    #: assembles reads it, rather than the build sending it the bytes.
+    #: joins the parts reads it, rather than the build sending it the bytes.
     file: Path | None = None
 
     @property

@@ -1,11 +1,11 @@
-"""PDF writer, split render: a report typeset in parts and assembled into one PDF.
+"""PDF writer, split render: a report laid out in parts and joined into one PDF.
 
 Part of the render stage; the scheduling (which parts, in which processes, how
-often) is ``splitpdf``'s. A report's HTML is cut at the layout's part marks
+often) is ``plan``'s. A report's HTML is cut at the layout's part marks
 (``html.PART_BREAK``: the front matter, each chapter, the back matter); each
 part is laid out and written by WeasyPrint on its own, so the parts can be
-typeset in parallel and a part that did not change is not typeset again. The
-parts are then assembled with pikepdf into the PDF a single pass would have
+laid out in parallel and a part that did not change is not laid out again. The
+parts are then joined with pikepdf into the PDF a single pass would have
 made:
 
 - pages in order; the page numbers of the contents, the list of figures and
@@ -13,7 +13,7 @@ made:
   computed from the parts' known page counts;
 - links between parts: a part keeps its links to another part's elements (an
   anchor of that name is lent to its first page while it is written), and the
-  assembled file has one name tree of destinations, each element's from the
+  joined file has one name tree of destinations, each element's from the
   part it is in;
 - one outline, the parts' outlines in order; one structure tree (tagged PDF):
   each part's elements under one Document element, the parent tree's keys
@@ -40,26 +40,27 @@ import pikepdf
 
 from reportgen.errors import RenderError
 from reportgen.render.pdf.partlayout import PageBox, PartLayout
-from reportgen.render.pdf.writer import anchor_pages, typeset, write
+from reportgen.render.pdf.writer import LayoutEngine, anchor_pages, page_box, write
 
 
 def page_boxes(document: Any) -> list[PageBox]:
     """The @page name and size of every page of a laid-out WeasyPrint ``document``."""
-    return [(page._page_box.page_type.name or "", round(page.width, 3), round(page.height, 3))
+    return [(page_box(page).page_type.name or "", round(page.width, 3), round(page.height, 3))
             for page in document.pages]
 
 
-def render_part(html: str, project_root: Path, layout: str, variant: str,
-                write_pdf: bool = True) -> PartLayout:
-    """Lay out (and, if ``write_pdf``, write) one part of a split render, without folios."""
-    with typeset(html, project_root, layout, variant, folios=False, reuse=True) as document:
+def render_part(engine: LayoutEngine, html: str, project_root: Path, layout: str,
+                variant: str, write_pdf: bool = True) -> PartLayout:
+    """Lay out (and, if ``write_pdf``, write) one part of a split render, without folios;
+    ``engine`` keeps the stylesheets it parses for the next part."""
+    with engine.lay_out(html, project_root, layout, variant, folios=False) as document:
         anchors = anchor_pages(document)
         borrowed = sorted({target for page in document.pages
                            for kind, target, _, _ in page.links
                            if kind == "internal" and target not in anchors})
         if borrowed and document.pages:
             # WeasyPrint drops a link to an anchor it does not have: lend each one to the
-            # first page; assembling replaces it with the real one (``assemble``).
+            # first page; joining replaces it with the real one (``join_parts``).
             for name in borrowed:
                 document.pages[0].anchors.setdefault(name, (0, 0, 0, 0))
         data = write(document, variant) if write_pdf else b""
@@ -67,21 +68,22 @@ def render_part(html: str, project_root: Path, layout: str, variant: str,
     return PartLayout(data, len(document.pages), anchors, borrowed, boxes)
 
 
-#: Typeset once by a fresh worker: both fonts, bold and italic, and words too long for the
+#: Laid out once by a fresh worker: both fonts, bold and italic, and words too long for the
 #: narrow column (hyphenating them loads the language's patterns).
 _WARM_WORDS = ("Международное <b>сотрудничество</b> <i>Халықаралық</i> ынтымақтастық "
                "Ә Ғ Қ Ң Ө Ұ Ү Һ І international <i>cooperation</i> 0123456789.")
 
 
-def warm_up(project_root: Path, layout: str, variant: str, langs: list[str]) -> None:
+def warm_up(engine: LayoutEngine, project_root: Path, layout: str, variant: str,
+            langs: list[str]) -> None:
     """Do in a fresh worker what its first part would otherwise do, while the build is still
-    reading its input: parse the stylesheets (kept, as ``render_part`` keeps them), load the
+    reading its input: parse the stylesheets (kept by ``engine``, the worker's), load the
     fonts, C declarations and hyphenation patterns of ``langs``, write a PDF once. The page
-    typeset is thrown away."""
+    laid out is thrown away."""
     body = "".join(f'<h1 class="chapter-title">{lang}</h1><p lang="{lang}" style="width: 25mm">'
                    f"{_WARM_WORDS}</p>" for lang in langs)
-    render_part(f"<!DOCTYPE html>\n<html><body>{body}</body></html>\n", project_root, layout,
-                variant)
+    render_part(engine, f"<!DOCTYPE html>\n<html><body>{body}</body></html>\n", project_root,
+                layout, variant)
 
 
 def folios_html(boxes: list[PageBox]) -> str:
@@ -91,11 +93,12 @@ def folios_html(boxes: list[PageBox]) -> str:
     return f"<!DOCTYPE html>\n<html><body>{pages}</body></html>\n"
 
 
-def render_folios(boxes: list[PageBox], project_root: Path, layout: str) -> bytes:
+def render_folios(engine: LayoutEngine, boxes: list[PageBox], project_root: Path,
+                  layout: str) -> bytes:
     """The folios of a report whose pages are ``boxes``: one page each, nothing but the
     margin boxes of the layout (with ``FOLIO_CSS``). An untagged PDF: its text is drawn as
     an artifact."""
-    with typeset(folios_html(boxes), project_root, layout, "none", reuse=True) as document:
+    with engine.lay_out(folios_html(boxes), project_root, layout, "none") as document:
         got = page_boxes(document)
         if got != boxes:
             raise RenderError("the folio pass did not give one page per page of the report "
@@ -104,7 +107,7 @@ def render_folios(boxes: list[PageBox], project_root: Path, layout: str) -> byte
         return write(document, "none")
 
 
-# ----------------------------------------------------------------------- assembly
+# ------------------------------------------------------------------------ joining
 
 def _open(data: bytes) -> Any:
     return pikepdf.open(io.BytesIO(data))
@@ -176,7 +179,7 @@ def _document_elem(tree: Any) -> Any:
     return root
 
 
-class _Assembly:
+class _JoinedPdf:
     """The first part's file, with the other parts appended one by one."""
 
     def __init__(self, first: PartLayout) -> None:
@@ -334,13 +337,13 @@ class _Assembly:
         return _content_id(out.getvalue())
 
 
-def assemble(parts: list[PartLayout], folios: bytes | Path | None) -> bytes:
-    """One PDF of the typeset ``parts`` in order, with ``folios`` drawn over its pages."""
+def join_parts(parts: list[PartLayout], folios: bytes | Path | None) -> bytes:
+    """One PDF of the laid-out ``parts`` in order, with ``folios`` drawn over its pages."""
     if not parts:
         raise RenderError("nothing to assemble")
-    assembly = _Assembly(parts[0])
+    joined = _JoinedPdf(parts[0])
     for part in parts[1:]:
-        assembly.append(part)
+        joined.append(part)
     if folios is not None:
-        assembly.stamp_folios(folios)
-    return assembly.save()
+        joined.stamp_folios(folios)
+    return joined.save()

@@ -3,19 +3,22 @@
 Used by the build orchestrator, which runs the jobs these machines hand out in
 its worker pool and feeds the results back; nothing here waits or starts a
 process. ``SinglePass`` is one job: WeasyPrint lays out the whole report.
-``SplitRender`` typesets the report in parts (``writers.pdfparts``):
+``SplitRender`` lays the report out in parts (``parts``):
 
 1. the report's HTML is made with a guess of every element's page number (the
    last build's numbers, else a placeholder) and cut into parts; a part in the
-   cache is taken from it, the others are typeset, all at once, biggest first;
+   cache is taken from it, the others are laid out, all at once, biggest first;
 2. once every part is laid out, the real numbers follow from the parts' page
    counts; a part whose HTML changes with them (the contents, the list of
-   figures, a page reference) is typeset again, and again while page counts
+   figures, a page reference) is laid out again, and again while page counts
    move (a part that grows by a page shifts every later number), never leaving
    a stale number: the loop ends when the HTML of every part shows the numbers
    its layout gives;
 3. the folios are laid out for the final page sequence (or taken from the cache);
-4. the parts are assembled into one PDF.
+4. the parts are joined into one PDF (``parts.join_parts``).
+
+A job that lays out pages is an ``EngineJob``: the worker that runs it lends it
+the layout engine it keeps, so the stylesheets parsed for one part serve the next.
 
 A part that shows page numbers is, on the first round of a build without a
 previous one, only laid out (its numbers are placeholders), not written.
@@ -28,7 +31,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.cache.outputs import PartCache
 from reportgen.errors import RenderError
@@ -36,9 +39,12 @@ from reportgen.model import nodes as m
 from reportgen.render.html import render_html, split_parts
 from reportgen.render.pdf.partlayout import PartLayout
 
+if TYPE_CHECKING:
+    from reportgen.render.pdf.writer import LayoutEngine
+
 log = logging.getLogger(__name__)
 
-#: Rounds of re-typesetting after which page numbers that still move are an error.
+#: Rounds of laying parts out again after which page numbers that still move are an error.
 MAX_ROUNDS = 6
 #: Shown on the first round instead of a page number nobody knows yet.
 PLACEHOLDER = "000"
@@ -58,8 +64,8 @@ class PdfResult:
     data: bytes  # empty when only the layout was asked for
     pages: int
     anchor_pages: dict[str, int]
-    parts: int = 1  # how many parts were typeset (1: a single pass)
-    typeset: int = 0  # how many part renders ran (the cache makes it fewer)
+    parts: int = 1  # how many parts the report was laid out in (1: a single pass)
+    typeset: int = 0  # how many part layouts ran (the cache makes it fewer)
 
 
 def _single_job(doc: m.Document, project_root: Path, layout: str, variant: str,
@@ -70,22 +76,37 @@ def _single_job(doc: m.Document, project_root: Path, layout: str, variant: str,
     return PdfResult(made.data, made.pages, made.anchor_pages, 1, 1)
 
 
-def _part_job(html: str, project_root: Path, layout: str, variant: str, write: bool) -> Any:
+@dataclass(frozen=True)
+class EngineJob:
+    """A job function that lays out pages: called with a ``writer.LayoutEngine`` first,
+    then the job's arguments. A worker gives it the engine it keeps (``workers``), whose
+    parsed stylesheets its later parts reuse; called directly, it gets a fresh one."""
+
+    fn: Callable[..., Any]
+
+    def __call__(self, *args: Any) -> Any:
+        from reportgen.render.pdf.writer import LayoutEngine
+
+        return self.fn(LayoutEngine(), *args)
+
+
+def _part_job(engine: LayoutEngine, html: str, project_root: Path, layout: str, variant: str,
+              write: bool) -> Any:
     from reportgen.render.pdf.parts import render_part
 
-    return render_part(html, project_root, layout, variant, write)
+    return render_part(engine, html, project_root, layout, variant, write)
 
 
-def _folio_job(boxes: list[Any], project_root: Path, layout: str) -> bytes:
+def _folio_job(engine: LayoutEngine, boxes: list[Any], project_root: Path, layout: str) -> bytes:
     from reportgen.render.pdf.parts import render_folios
 
-    return render_folios(boxes, project_root, layout)
+    return render_folios(engine, boxes, project_root, layout)
 
 
-def _assemble_job(parts: list[Any], folios: bytes | Path | None) -> bytes:
-    from reportgen.render.pdf.parts import assemble
+def _join_job(parts: list[Any], folios: bytes | Path | None) -> bytes:
+    from reportgen.render.pdf.parts import join_parts
 
-    return assemble(parts, folios)
+    return join_parts(parts, folios)
 
 
 #: The files a build is still drawing (the charts' SVGs, by name): a part that shows one
@@ -135,7 +156,7 @@ class _Numbers(dict[str, str]):
 
 
 class SplitRender:
-    """One edition's PDF typeset in parts; see the module's description."""
+    """One edition's PDF laid out in parts; see the module's description."""
 
     def __init__(self, doc: m.Document, project_root: Path, layout: str, variant: str,
                  write: bool, cache: PartCache | None, name: str,
@@ -155,7 +176,7 @@ class SplitRender:
         numbers.guess = True
         self._trusted = previous is not None  # last build's numbers: likely right, write
         self.htmls: list[str] = []
-        self.parts: list[Any] = []  # PartLayout, or None while being typeset
+        self.parts: list[Any] = []  # PartLayout, or None while being laid out
         self._outstanding = 0
         #: Folio passes by the page boxes they were laid out for (None: being laid out).
         self._folio_passes: dict[str, bytes | Path | None] = {}
@@ -213,7 +234,7 @@ class SplitRender:
             key = self.cache.key("part", html) if self.cache else ""
             hit = self.cache.load(key) if self.cache else None
             if hit is None:
-                self._queue.append(Job(_part_job, (html, self.root, self.layout, self.variant,
+                self._queue.append(Job(EngineJob(_part_job), (html, self.root, self.layout, self.variant,
                                                    write), self._part_done(i, key)))
                 continue
             file, info = hit
@@ -260,7 +281,7 @@ class SplitRender:
             # The page names and sizes rarely change with the numbers: lay out the folios
             # for them during the next round. Handed out first (jobs of a round go in
             # order): the folio pass of a long report outlasts most parts, and started
-            # last it would hold up the assembly alone.
+            # last it would hold up the joining alone.
             if self.write:
                 self._folios([box for part in self.parts for box in part.boxes])
             self._round(numbers)
@@ -276,27 +297,27 @@ class SplitRender:
         self._folios(self._final)
 
     def _folios(self, boxes: list[Any]) -> None:
-        """Start (or take from the cache) the folio pass for ``boxes``; assemble once it is
-        done for the final boxes."""
+        """Start (or take from the cache) the folio pass for ``boxes``; join the parts once
+        it is done for the final boxes."""
         from reportgen.render.html import stylesheet_paths
         from reportgen.render.pdf.writer import FOLIO_CSS
 
         if not any(p.name == FOLIO_CSS for p in stylesheet_paths(self.layout)):
             if boxes is self._final:
-                self._assemble(None)
+                self._join(None)
             return
         text = repr(boxes)
         if text in self._folio_passes:
             data = self._folio_passes[text]
             if data is not None and boxes is self._final:
-                self._assemble(data)
-            return  # being laid out: its callback assembles if it is the final one
+                self._join(data)
+            return  # being laid out: its callback joins if it is the final one
         key = self.cache.key("folios", text) if self.cache else ""
         hit = self.cache.load(key) if self.cache else None
         if hit is not None:
             self._folio_passes[text] = hit[0]
             if boxes is self._final:
-                self._assemble(hit[0])
+                self._join(hit[0])
             return
         self._folio_passes[text] = None
 
@@ -306,21 +327,21 @@ class SplitRender:
                 kept = self.cache.store(key, data, {"pages": len(boxes)})
             self._folio_passes[text] = kept
             if self._final is not None and repr(self._final) == text:
-                self._assemble(kept)
+                self._join(kept)
 
-        self._queue.append(Job(_folio_job, (boxes, self.root, self.layout), done))
+        self._queue.append(Job(EngineJob(_folio_job), (boxes, self.root, self.layout), done))
 
-    def _assemble(self, folios: bytes | Path | None) -> None:
+    def _join(self, folios: bytes | Path | None) -> None:
         def done(data: bytes) -> None:
             assert self.anchor_pages is not None
             self.result = PdfResult(data, sum(p.pages for p in self.parts), self.anchor_pages,
                                     len(self.parts), self.typeset)
 
-        self._queue.append(Job(_assemble_job, (self.parts, folios), done))
+        self._queue.append(Job(_join_job, (self.parts, folios), done))
 
 
 def split_unsupported(layout: str) -> str | None:
-    """Why ``layout`` cannot be typeset in parts (None if it can): page selectors that
+    """Why ``layout`` cannot be laid out in parts (None if it can): page selectors that
     count pages from the start of the document, or page counters outside its folios."""
     import re
 

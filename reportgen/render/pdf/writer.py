@@ -1,4 +1,4 @@
-"""PDF writer: the HTML of the document, typeset by WeasyPrint with the layout's CSS.
+"""PDF writer: the HTML of the document, laid out by WeasyPrint with the layout's CSS.
 
 Closed world: WeasyPrint fetches only files inside the report project and the
 package's own layouts and fonts, and Fontconfig sees only the bundled fonts,
@@ -12,7 +12,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,7 +83,14 @@ def project_fetcher(project_root: Path, extra_roots: tuple[Path, ...] = ()) -> A
 
 @contextmanager
 def _bundled_fonts_only() -> Iterator[None]:
-    """Make Fontconfig (read when WeasyPrint builds its font configuration) see only our fonts."""
+    """Make Fontconfig (read when WeasyPrint builds its font configuration) see only our fonts.
+
+    An environment variable, because it is the only way in: WeasyPrint's
+    ``FontConfiguration()`` takes no argument and calls Fontconfig's
+    ``FcInitLoadConfigAndFonts()``, which reads the file ``FONTCONFIG_FILE`` names (else
+    the system's). It is set only while the configuration is built (inside the ``with``)
+    and restored after, and no thread of a build builds one meanwhile (the build's own
+    thread draws charts with matplotlib, which does not use Fontconfig)."""
     fonts = data_dir("fonts")
     with tempfile.TemporaryDirectory(prefix="reportgen-fc-") as tmp:
         conf = Path(tmp) / "fonts.conf"
@@ -112,63 +119,98 @@ class PdfOutput:
 
 
 #: The layout's stylesheet with the page numbers: left out of a split render's parts and
-#: laid out on its own over the assembled pages (``pdfparts``).
+#: laid out on its own over the joined pages (``parts``).
 FOLIO_CSS = "folio.css"
 
-
-#: Parsed stylesheets and their font configuration, kept by a process that typesets many
-#: parts of one report (parsing them costs ~50 ms a time); keyed by the stylesheets' bytes.
-_STYLES: dict[tuple[Any, ...], tuple[Any, list[Any]]] = {}
+#: Parsed stylesheets and the font configuration they were parsed with.
+_Styles = tuple[Any, list[Any]]
 
 
-@contextmanager
-def typeset(html: str, project_root: Path, layout: str, variant: str,
-            folios: bool = True, reuse: bool = False) -> Iterator[Any]:
-    """The WeasyPrint document (laid out, not yet written) of ``html`` with the layout's
-    stylesheets (without its ``FOLIO_CSS`` unless ``folios``); writing it must happen inside
-    the ``with``, which turns a refused resource or a WeasyPrint failure into a RenderError.
-    With ``reuse``, stylesheets parsed by an earlier call for the same files are used again
-    (not for a release: its audit must see every file read)."""
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
+class LayoutEngine:
+    """WeasyPrint as a build drives it: lays out HTML with a layout's stylesheets, which it
+    keeps parsed for the next layout of the same files.
 
-    chosen = parse_variant(variant)
-    fetcher = project_fetcher(project_root)
-    paths = [p for p in stylesheet_paths(layout) if folios or p.name != FOLIO_CSS]
-    fonts = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in font_files())
-    key = (str(project_root), layout, tuple((str(p), p.read_bytes()) for p in paths), fonts)
-    styles = _STYLES.get(key) if reuse else None
-    if styles is None:
-        with _bundled_fonts_only():
-            font_config = FontConfiguration()
-        stylesheets = [weasyprint.CSS(string=font_face_css(), font_config=font_config,
-                                      url_fetcher=fetcher)]
-        stylesheets += [weasyprint.CSS(filename=str(p), font_config=font_config,
-                                       url_fetcher=fetcher) for p in paths]
-        styles = (font_config, stylesheets)
-        if reuse:
-            if len(_STYLES) >= 2:  # a build's parts and its folio pass: one layout at a time
-                _STYLES.clear()
-            _STYLES[key] = styles
-    font_config, stylesheets = styles
-    try:
-        document = weasyprint.HTML(
-            string=html, base_url=project_root.as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=stylesheets, font_config=font_config, pdf_tags=chosen.tags,
-                 pdf_variant=chosen.weasyprint)
-        if chosen.ua_claim:
-            claim_ua(document)
-        join_leaders(document)
-        yield document
-    except RenderError:
-        raise
-    except Exception as exc:
+    Parsing them costs ~50 ms a time, so a process that lays out many parts of a report
+    keeps one engine (a worker keeps its own: ``plan.EngineJob``, ``workers``); a fresh
+    engine parses every file again, as a single pass does (a release's audit must see
+    every file read).
+    """
+
+    def __init__(self) -> None:
+        #: Keyed by the stylesheets' bytes (and the project, layout and fonts): at most two,
+        #: a build's parts and its folio pass; one layout at a time.
+        self._styles: dict[tuple[Any, ...], _Styles] = {}
+
+    def _stylesheets(self, project_root: Path, layout: str, folios: bool,
+                     fetcher: Any) -> _Styles:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        paths = [p for p in stylesheet_paths(layout) if folios or p.name != FOLIO_CSS]
+        fonts = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in font_files())
+        key = (str(project_root), layout, tuple((str(p), p.read_bytes()) for p in paths), fonts)
+        styles = self._styles.get(key)
+        if styles is None:
+            with _bundled_fonts_only():
+                font_config = FontConfiguration()
+            stylesheets = [weasyprint.CSS(string=font_face_css(), font_config=font_config,
+                                          url_fetcher=fetcher)]
+            stylesheets += [weasyprint.CSS(filename=str(p), font_config=font_config,
+                                           url_fetcher=fetcher) for p in paths]
+            styles = (font_config, stylesheets)
+            if len(self._styles) >= 2:
+                self._styles.clear()
+            self._styles[key] = styles
+        return styles
+
+    @contextmanager
+    def lay_out(self, html: str, project_root: Path, layout: str, variant: str,
+                folios: bool = True) -> Iterator[Any]:
+        """The WeasyPrint document (laid out, not yet written) of ``html`` with the layout's
+        stylesheets (without its ``FOLIO_CSS`` unless ``folios``); writing it must happen
+        inside the ``with``, which turns a refused resource or a WeasyPrint failure into a
+        RenderError."""
+        import weasyprint
+
+        chosen = parse_variant(variant)
+        fetcher = project_fetcher(project_root)
+        font_config, stylesheets = self._stylesheets(project_root, layout, folios, fetcher)
+        try:
+            document = weasyprint.HTML(
+                string=html, base_url=project_root.as_uri() + "/", url_fetcher=fetcher
+            ).render(stylesheets=stylesheets, font_config=font_config, pdf_tags=chosen.tags,
+                     pdf_variant=chosen.weasyprint)
+            if chosen.ua_claim:
+                claim_ua(document)
+            join_leaders(document)
+            yield document
+        except RenderError:
+            raise
+        except Exception as exc:
+            if fetcher.refused:
+                raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused)
+                                       ) from exc
+            raise RenderError(f"WeasyPrint failed: {exc}") from exc
         if fetcher.refused:
-            raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused)
-                                   ) from exc
-        raise RenderError(f"WeasyPrint failed: {exc}") from exc
-    if fetcher.refused:
-        raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
+            raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
+
+
+def lay_out(html: str, project_root: Path, layout: str, variant: str,
+            folios: bool = True) -> AbstractContextManager[Any]:
+    """``LayoutEngine.lay_out`` by a fresh engine: every stylesheet parsed for this layout."""
+    return LayoutEngine().lay_out(html, project_root, layout, variant, folios)
+
+
+def page_box(page: Any) -> Any:
+    """The box tree of a laid-out WeasyPrint ``page``: its @page name, and the boxes that
+    ``join_leaders`` rewrites.
+
+    Private in WeasyPrint 70 (``Page._page_box``): its public ``Page`` has the size,
+    anchors, links and bookmarks, but neither the page's name (which the folio pass must
+    repeat) nor its boxes. The one place this writer reaches inside a WeasyPrint page; an
+    update that renames it fails here.
+    """
+    return page._page_box  # noqa: SLF001 - no public API (see above)
 
 
 def join_leaders(document: Any) -> int:
@@ -188,7 +230,7 @@ def join_leaders(document: Any) -> int:
 
     joined = 0
     for page in document.pages:
-        leaders = [box for box in page._page_box.descendants()  # noqa: SLF001
+        leaders = [box for box in page_box(page).descendants()
                    if getattr(box, "is_leader", False) and len(box.children) > 1]
         for leader in leaders:
             copies = sorted(leader.children, key=lambda box: box.position_x)
@@ -240,6 +282,6 @@ def render_pdf(doc: m.Document, project_root: Path, layout: str = "default",
                variant: str = DEFAULT_VARIANT, write_pdf: bool = True) -> PdfOutput:
     """The PDF of ``doc`` in one pass, as bytes (if ``write_pdf``), its number of pages and
     its anchors' pages; ``variant`` as in ``pdfvariant``."""
-    with typeset(render_html(doc, layout), project_root, layout, variant) as document:
+    with lay_out(render_html(doc, layout), project_root, layout, variant) as document:
         pdf = write(document, variant) if write_pdf else b""
     return PdfOutput(pdf, len(document.pages), anchor_pages(document))
