@@ -55,12 +55,36 @@ def metric_columns(count: int) -> int:
     return 1 if count == 1 else 2 if count in (2, 4) else 3
 
 
+#: The default caption labels, where a catalog has no ``caption_<kind>`` pattern: the word,
+#: then the number (Kazakh puts the number first: «1-сурет», its catalog says so).
+_DEFAULT_LABELS = {"figure": "{word} {n}.", "table": "{word} {n}.", "appendix": "{word} {n}"}
+
+
+def caption_parts(kind: str, strings: dict[str, str]) -> tuple[str, str]:
+    """What a ``kind`` ('figure', 'table', 'appendix') label shows before and after its
+    number, from the catalog's ``caption_<kind>`` pattern (``{n}`` the number): ('Рисунок ',
+    '.') in Russian, ('', '-сурет.') in Kazakh. Both writers compose labels from these, so
+    the DOCX can put the number in a field between them."""
+    pattern = strings.get(f"caption_{kind}") or _DEFAULT_LABELS[kind].replace(
+        "{word}", strings[kind])
+    before, found, after = pattern.partition("{n}")
+    if not found:
+        raise ValueError(f"the catalog's caption_{kind} has no {{n}}: {pattern!r}")
+    return before, after
+
+
+def caption_label(kind: str, number: int | str, strings: dict[str, str]) -> str:
+    """'Рисунок 3.', '3-сурет.', 'Приложение 2', 'Figure 3.'."""
+    before, after = caption_parts(kind, strings)
+    return f"{before}{number}{after}"
+
+
 def appendix_label(section: m.Section, strings: dict[str, str]) -> str | None:
     """'Приложение 2' for an appendix (``strings`` are the layout's words), None for a
     chapter."""
     if section.appendix is None:
         return None
-    return f"{strings['appendix']} {section.appendix}"
+    return caption_label("appendix", section.appendix, strings)
 
 
 def section_title(section: m.Section, strings: dict[str, str]) -> str:
