@@ -10,7 +10,8 @@ it logs is logged again by the parent (a warning is never lost in a worker).
 
 With one job (``jobs=1``, or one usable core) everything runs in this process,
 in the same order, through the same functions: parallel and serial builds give
-the same bytes (tests/test_parallel.py checks it).
+the same bytes (tests/test_incremental.py checks it:
+``test_parallel_build_equals_serial_build``).
 """
 
 from __future__ import annotations
@@ -128,13 +129,9 @@ def _die_with_parent() -> None:
 def _quietly(fn: Callable[..., Any], *args: Any) -> None:
     """``fn(*args)`` for its side effects only: what it logs or raises is dropped (a real job
     meets the same problem again and reports it)."""
-    logging.disable(logging.CRITICAL)
-    try:
+    # A warm-up is an optimisation, never an error.
+    with _collected_logs(), contextlib.suppress(Exception):
         fn(*args)
-    except Exception:  # noqa: S110 - a warm-up is an optimisation, never an error
-        pass
-    finally:
-        logging.disable(logging.NOTSET)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -175,10 +172,10 @@ def warm_up(project_root: Path, layout: str, variant: str, langs: list[str]) -> 
 Logged = list[tuple[str, int, str]]  # logger name, level, message
 
 
-def _logging(fn: Callable[..., T], *args: Any) -> tuple[T, Logged]:
-    """``fn(*args)`` and, in a worker process, what it logged (to be logged by the parent)."""
-    if multiprocessing.parent_process() is None:
-        return _run(fn, *args), []
+@contextmanager
+def _collected_logs() -> Iterator[Logged]:
+    """What is logged inside the block, collected instead of shown (the root logger's
+    handlers are this process's: a worker's, never the build's)."""
     logged: Logged = []
 
     class Collect(logging.Handler):
@@ -189,9 +186,18 @@ def _logging(fn: Callable[..., T], *args: Any) -> tuple[T, Logged]:
     saved = root.handlers[:]
     root.handlers = [Collect()]
     try:
-        return _run(fn, *args), logged
+        yield logged
     finally:
         root.handlers = saved
+
+
+def _logging(fn: Callable[..., T], *args: Any) -> tuple[T, Logged]:
+    """``fn(*args)`` and, in a worker process, what it logged (to be logged by the parent)."""
+    if multiprocessing.parent_process() is None:
+        return _run(fn, *args), []
+    with _collected_logs() as logged:
+        value = _run(fn, *args)
+    return value, logged
 
 
 def submit(pool: Executor, fn: Callable[..., T], *args: Any) -> Future[tuple[T, Logged]]:
