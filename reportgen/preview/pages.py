@@ -6,9 +6,9 @@ for ``/page/<lang>/<n>.png?v=<version>``, so a page whose version stands is neve
 again. On a new PDF (``update``) a page keeps its version when its key (``session``:
 its part and place in it, its folios) did not change; a page whose key changed is drawn
 and compared, pixel for pixel, with the picture shown before: a part typeset again
-whose other pages look the same changes only the pages that differ. When many pages
-changed (a page more renumbers every folio), only the ones the browser shows are
-compared at once; the others get a new version, drawn when asked for.
+whose other pages look the same changes only the pages that differ. Only the pages the
+browser shows are drawn and compared at once (a page more renumbers every folio: all of
+them change); the others get a new version, drawn when the browser asks for them.
 
 PDFium is not thread-safe: every call goes through one lock. Nothing here reads a file.
 """
@@ -58,6 +58,8 @@ class EditionPages:
         """Show ``data`` (a PDF) from now on; the 0-based pages that changed."""
         import pypdfium2 as pdfium
 
+        if data == self.data:
+            return []
         with _PDFIUM_LOCK:
             doc = pdfium.PdfDocument(data)
             count = len(doc)
@@ -66,36 +68,44 @@ class EditionPages:
                                    (item.get_dest().get_index() + 1) if item.get_dest() else 0)
                        for item in doc.get_toc()]
             old_doc, self._doc = self._doc, doc
-        if old_doc is not None:
-            with _PDFIUM_LOCK:
+            if old_doc is not None:
                 old_doc.close()
-        new_keys: list[str | None] = list(keys) if keys is not None and len(keys) == count \
-            else [None] * count
+        new_keys: list[str | None] = (list(keys) if keys is not None and len(keys) == count
+                                      else [None] * count)
+        known = len(self.versions)
         candidates = [i for i in range(count)
-                      if i >= len(self.versions) or new_keys[i] is None or new_keys[i] != self._keys[i]
+                      if i >= known or new_keys[i] is None or new_keys[i] != self._keys[i]
                       or sizes[i] != self.sizes[i]]
-        first = sorted(candidates, key=lambda i: (i not in set(visible), i))[:EAGER_PAGES]
-        changed: list[int] = []
+        shown = set(visible)
+        # Drawn now: the pages on screen, and only if their picture before is known (else
+        # there is nothing to compare with: a new version, drawn when asked for).
+        eager = [i for i in candidates if i in shown and i in self._pixels][:EAGER_PAGES]
         versions = (self.versions + [0] * count)[:count]
-        old_pixels = self._pixels
-        self._pixels = {i: d for i, d in old_pixels.items() if i < count and i not in candidates}
-        for i in candidates:
-            if i in first:
-                png, digest = self._draw(i)
-                if i < len(self.versions) and old_pixels.get(i) == digest:
+        old_pixels, self._pixels = self._pixels, {}
+        kept_png: dict[tuple[int, int], bytes] = {}
+        changed: list[int] = []
+        flagged = set(candidates)
+        for i in range(count):
+            if i not in flagged:
+                if i in old_pixels:
+                    self._pixels[i] = old_pixels[i]
+                if (i, versions[i]) in self._png:
+                    kept_png[(i, versions[i])] = self._png[(i, versions[i])]
+                continue
+            if i in eager:
+                image, digest = self._render(i)
+                if old_pixels.get(i) == digest:  # typeset again, and looks the same
                     self._pixels[i] = digest
-                    self._png[(i, versions[i])] = png
                     continue
                 self._counter += 1
                 versions[i] = self._counter
                 self._pixels[i] = digest
-                self._png[(i, versions[i])] = png
+                kept_png[(i, versions[i])] = _png(image)
             else:
                 self._counter += 1
                 versions[i] = self._counter
             changed.append(i)
-        keep = {(i, v) for i, v in enumerate(versions)}
-        self._png = {k: v for k, v in self._png.items() if k in keep}
+        self._png = kept_png
         self.name, self.data, self.versions, self.sizes = name, data, versions, sizes
         self.outline, self._keys = outline, new_keys
         return changed
@@ -111,15 +121,16 @@ class EditionPages:
             self._png[(page, version)] = found
         return found
 
+    def _render(self, page: int) -> tuple[Any, bytes]:
+        """The picture of ``page`` (a PIL image) and a digest of its pixels."""
+        with _PDFIUM_LOCK:
+            image = self._doc[page].render(scale=SCALE).to_pil()
+        return image, hashlib.sha256(image.tobytes()).digest()
+
     def _draw(self, page: int) -> tuple[bytes, bytes]:
         """The PNG of ``page`` and a digest of its pixels."""
-        with _PDFIUM_LOCK:
-            bitmap = self._doc[page].render(scale=SCALE)
-            image = bitmap.to_pil()
-            digest = hashlib.sha256(image.tobytes()).digest()
-        out = io.BytesIO()
-        image.save(out, "PNG", compress_level=1)
-        return out.getvalue(), digest
+        image, digest = self._render(page)
+        return _png(image), digest
 
     def close(self) -> None:
         if self._doc is not None:
@@ -141,3 +152,9 @@ class EditionPages:
                 return str(textpage.get_text_range())
             finally:
                 textpage.close()
+
+
+def _png(image: Any) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=1)  # fast: the picture goes to this computer
+    return out.getvalue()

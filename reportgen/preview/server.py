@@ -24,8 +24,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import signal
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -394,12 +395,38 @@ class Preview:
         return HostCheck(app, lambda: self.hosts)
 
 
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, whose Ctrl-C (SIGINT) or SIGTERM ends ``serve`` normally: uvicorn
+        raises the signal again once it has shut down, which would end the process before
+        the workers are shut down in turn (``run``)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            saved = {sig: signal.signal(sig, self.handle_exit)
+                     for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in saved.items():
+                    signal.signal(sig, handler)
+
+    return Server
+
+
 def serve(preview: Preview, host: str, port: int, ready: Callable[[str], None] | None = None) -> None:
     """Serve ``preview`` on ``host``:``port`` (0: a free port) until Ctrl-C (SIGINT) or SIGTERM;
     ``ready(url)`` once it listens."""
     import socket
 
     import uvicorn
+
+    _Server = _server_class()
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -409,7 +436,7 @@ def serve(preview: Preview, host: str, port: int, ready: Callable[[str], None] |
     preview.hosts = own_hosts(host, bound)
     config = uvicorn.Config(preview.app(), log_level="warning", lifespan="on", ws="auto",
                             timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
+    server = _Server(config)
     name = f"[{host}]" if ":" in host else host
     url = f"http://{name}:{bound}/"
     preview.start()

@@ -72,6 +72,7 @@ class Outcome:
     seconds: float = 0.0
     editions: list[str] = field(default_factory=list)  # the editions of the report, in order
     title: str = ""
+    timings: list[tuple[str, float]] = field(default_factory=list)  # step, seconds
 
     @property
     def errors(self) -> list[Problem]:
@@ -113,6 +114,8 @@ class Session:
         checked = check(self.project_dir, self.period_id, strict=self.strict, langs=self.langs,
                         draft=self.draft, cache=True)
         outcome.problems = checked.problems
+        outcome.timings += checked.timings
+        mark = time.perf_counter()
         if checked.project is not None:
             self.project, self.period = checked.project, checked.period_id
             outcome.editions = list(self.langs or checked.project.report.editions)
@@ -139,7 +142,10 @@ class Session:
             # 5. Render in the kept pool.
             run = RenderRun(self.pool, self.size, plan, settings, parts, single_pass, missing,
                             _silent)
+            outcome.timings.append(("plan", time.perf_counter() - mark))
+            mark = time.perf_counter()
             run.run()
+            outcome.timings.append(("render", time.perf_counter() - mark))
         except (RenderError, InputError) as exc:
             outcome.failure = str(exc)
             return outcome
@@ -151,7 +157,9 @@ class Session:
                 edition.lang, target.name, data, edition.pages.get("pdf", 0),
                 keys.get(edition.lang))
         # 6. Keep what was made, as a build keeps it.
+        mark = time.perf_counter()
         self._store(project.root, plan, parts, checked)
+        outcome.timings.append(("store", time.perf_counter() - mark))
         return outcome
 
     def _part_cache(self, root: Path, layout: str) -> PartCache:
