@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -238,6 +238,28 @@ class Report(Strict):
 # ------------------------------------------------------------- activity data
 
 PluralForms = dict[Annotated[str, StringConstraints(pattern="^(zero|one|two|few|many|other)$")], Text]
+#: Whether a value may go into a release: 'estimate' marks a stand-in (a guessed or invented
+#: value, to be replaced by the real one), which 'reportgen release' refuses.
+Status = Literal["final", "estimate"]
+_STATUS = ("'estimate' marks a stand-in, which a release refuses (see 'Release gate' in "
+           "docs/project-format.md)")
+#: An item's status: one for the whole item, or by field (``{date: estimate}``).
+ItemStatus = Status | dict[Ident, Status]
+
+
+def _item_status(cls: type[BaseModel], value: Any) -> Any:
+    """An item's ``status``: a word, or a mapping of the item's fields to words."""
+    words = get_args(Status)
+    known = [f for f in cls.model_fields if f != "status"]
+    for key, word in value.items() if isinstance(value, dict) else [(None, value)]:
+        if key is not None and key not in known:
+            raise ValueError(f"'{key}' is not a field of this item (its fields: "
+                             f"{', '.join(known)})")
+        if isinstance(word, str) and word not in words:
+            raise ValueError("expected 'final' or 'estimate'" + (
+                f", got {word!r} for {key}" if key else
+                f" (or a mapping of fields to them), got {word!r}"))
+    return value
 
 
 class Indicator(Strict):
@@ -249,6 +271,7 @@ class Indicator(Strict):
         "(one/few/many/other) so that the label agrees with any value."
     )
     unit: Text | None = Field(None, description="Unit shown after the value, e.g. '%'.")
+    status: Status = Field("final", description="The value's status; " + _STATUS + ".")
 
 
 class Part(Strict):
@@ -258,6 +281,7 @@ class Part(Strict):
     label: Text | PluralForms = Field(
         description="What this part counts, e.g. 'в зарубежных СМИ': one text or its plural forms."
     )
+    status: Status = Field("final", description="The part's status; " + _STATUS + ".")
 
 
 class Breakdown(Strict):
@@ -268,6 +292,7 @@ class Breakdown(Strict):
     )
     total: Count = Field(description="The total; the parts must add up to it.")
     parts: dict[Ident, Part] = Field(min_length=1, description="Parts that add up to the total.")
+    status: Status = Field("final", description="The total's status; " + _STATUS + ".")
 
 
 class Event(Strict):
@@ -285,6 +310,11 @@ class Event(Strict):
         False, description="True when the number is a lower bound ('более 100')."
     )
     unit: Ident | None = Field(None, description="Which part of the organization held it.")
+    status: ItemStatus = Field(
+        "final", description="The event's status; " + _STATUS + ". Or by field: "
+        "{date: estimate, city: estimate}.")
+
+    _status = field_validator("status", mode="before")(_item_status)
 
 
 class Memorandum(Strict):
@@ -295,6 +325,11 @@ class Memorandum(Strict):
     date: dt.date | None = Field(None, description="Day of signing.")
     title: Text | None = Field(None, description="The memorandum's title, if it has one.")
     unit: Ident | None = Field(None, description="Which part of the organization signed it.")
+    status: ItemStatus = Field(
+        "final", description="The memorandum's status; " + _STATUS + ". Or by field: "
+        "{date: estimate}.")
+
+    _status = field_validator("status", mode="before")(_item_status)
 
 
 class ActivityData(Strict):
@@ -313,6 +348,8 @@ class ActivityData(Strict):
     extra: dict[Ident, Any] = Field(
         default_factory=dict, description="Free-form values for the narrative."
     )
+    status: Status = Field(
+        "final", description="The status of every value in the file; " + _STATUS + ".")
 
 
 # ---------------------------------------------------------- section front matter
