@@ -12,6 +12,11 @@ Projects (copied or generated into a temporary folder, never touching data/):
 - ``large``: about PAGES pages made by tools/make_large_project.py from a Russian-only
   view of the sample, its charts drawn from CHARTS distinct specs.
 
+``--cases preview``: ``reportgen preview`` of each project, driven by headless Chromium
+(Selenium): the first preview against a cold build, the time from saving one edited
+paragraph to the browser showing the new page, the idle CPU and the resident size after
+10 and 200 edits, and ``typst watch`` on the Typst reference (see ``typst_watch_latency``).
+
 Cases, for each project: ``cold`` (no chart or render cache, no previous output),
 ``warm`` (everything as the previous build left it), and for the large project
 ``edit`` (one section in the middle gets a paragraph longer, then a rebuild).
@@ -92,6 +97,9 @@ def russian_sample(out: Path) -> Path:
         return [ru(v) for v in value] if isinstance(value, list) else value
 
     sections = [s["ru"] if isinstance(s, dict) else s for s in report.pop("sections")]
+    # Appendices (translated since) keep their Russian file only.
+    report["appendices"] = [{"id": a["id"], "ru": a["ru"]} if isinstance(a, dict) else a
+                            for a in report.get("appendices", [])]
     report.pop("languages", None)
     report = {k: v if k == "charts" else ru(v) for k, v in report.items()}
     # make_large_project.write_report expects the sections as "  - path" lines at the end.
@@ -133,10 +141,10 @@ def reference_inputs(project: Path, work: Path) -> list[Path]:
     """One plain HTML file per edition with the content of our model (charts as SVG files)."""
     from markupsafe import escape
 
-    from reportgen.assemble.charts import draw_all
     from reportgen.assemble.document import assemble
     from reportgen.load.project import load_project
-    from reportgen.render.html import blocks_html, inlines_html
+    from reportgen.render.chartfiles import draw_all
+    from reportgen.render.html import HtmlWriter
 
     loaded = load_project(project)
     period = loaded.period(None)
@@ -144,9 +152,10 @@ def reference_inputs(project: Path, work: Path) -> list[Path]:
     for lang in loaded.report.editions:
         doc = assemble(loaded, period, lang=lang)
         draw_all(doc, loaded.report.layout)
+        writer = HtmlWriter(doc.meta.strings)
         parts = [f"<h1>{escape(s.title)}</h1>"
-                 + (f"<p><strong>{inlines_html(s.lead)}</strong></p>" if s.lead else "")
-                 + str(blocks_html(s.blocks, doc.meta.strings)) for s in doc.sections]
+                 + (f"<p><strong>{writer.inlines(s.lead)}</strong></p>" if s.lead else "")
+                 + str(writer.blocks(s.blocks)) for s in doc.sections]
         html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
                 f"<title>{escape(doc.meta.title)}</title></head><body>"
                 + "\n".join(parts) + "</body></html>")
@@ -230,6 +239,238 @@ def bench_project(name: str, project: Path, out: Path, runs: int, edit: Path | N
     return results
 
 
+# ------------------------------------------------------------------ preview
+
+PREVIEW_MARK = "является постоянно"  # a sentence of sections/about.md (each round's copy in large)
+
+
+class PreviewServer:
+    """``reportgen preview`` in a process of its own, as a user starts it; its URL."""
+
+    def __init__(self, project: Path, *args: str) -> None:
+        env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        self.start = time.perf_counter()
+        self.proc = subprocess.Popen(reportgen("preview", str(project), "--port", "0", *args),
+                                     cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+        assert self.proc.stderr is not None
+        line = ""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "http://" not in line:
+            line = self.proc.stderr.readline()
+            if not line and self.proc.poll() is not None:
+                sys.exit("reportgen preview did not start")
+        self.url = re.search(r"(http://[\d.]+:\d+/)", line).group(1)  # type: ignore[union-attr]
+
+    def state(self) -> dict[str, Any]:
+        import json
+        import urllib.request
+
+        with urllib.request.urlopen(self.url + "state", timeout=30) as response:
+            return json.loads(response.read())  # type: ignore[no-any-return]
+
+    def ready(self, timeout: float = 300) -> float:
+        """Seconds from the start of the process to its first pages."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.state()["generation"] >= 1:
+                return time.perf_counter() - self.start
+            time.sleep(0.05)
+        sys.exit("the preview's first build did not end in time")
+
+    def processes(self) -> list[int]:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
+                             capture_output=True, text=True).stdout
+        return [self.proc.pid, *(int(x) for x in out.split())]
+
+    def rss_mib(self) -> tuple[float, float]:
+        """Resident size of the server process, and of it with its workers (MiB)."""
+        sizes = []
+        for pid in self.processes():
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)  # type: ignore[union-attr]
+        return sizes[0], sum(sizes)
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the server and its workers so far."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.processes():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, 2)  # Ctrl-C
+            self.proc.wait(timeout=60)
+
+
+def _browser() -> Any:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1300,1000", "--no-proxy-server"):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "chromedriver"),
+                            options=options)
+
+
+def _page_of(server: PreviewServer, lang: str, phrase: str) -> int:
+    import urllib.request
+
+    edition = next(e for e in server.state()["editions"] if e["lang"] == lang)
+    for n, version in enumerate(edition["versions"], 1):
+        with urllib.request.urlopen(f"{server.url}text/{lang}/{n}.txt?v={version}", timeout=30) as r:
+            if phrase in " ".join(r.read().decode("utf-8").split()):
+                return n
+    sys.exit(f"no page shows {phrase!r}")
+
+
+def bench_preview(name: str, project: Path, edit: Path, edits: int, lang: str,
+                  memory_edits: int = 0) -> list[str]:
+    """Save-to-browser latency of ``edits`` saves of one paragraph of ``edit``; the first
+    preview against a cold build; idle CPU; resident size after 10 and ``memory_edits`` edits."""
+    lines = []
+    shutil.rmtree(project / ".reportgen-cache", ignore_errors=True)
+    cold = run(reportgen("build", str(project), "-o", str(project.parent / f"out-{name}-cold"),
+                         "--format", "pdf"))
+    shutil.rmtree(project / ".reportgen-cache", ignore_errors=True)
+    server = PreviewServer(project)
+    driver = _browser()
+    original = edit.read_text(encoding="utf-8")
+    try:
+        first = server.ready()
+        lines.append(f"| {name}: first preview / cold `reportgen build --format pdf` | "
+                     f"{first:.2f} s / {cold.seconds:.2f} s |")
+        driver.get(f"{server.url}#{lang}")
+        page = _page_of(server, lang, PREVIEW_MARK)
+        driver.execute_script(f"document.getElementById('page-{page}').scrollIntoView()")
+        time.sleep(1.0)
+        latencies = []
+        rss: dict[int, tuple[float, float]] = {}
+        total = max(edits, memory_edits)
+        text = original
+        for i in range(1, total + 1):
+            before = f"является ({i - 1}) постоянно" if i > 1 else PREVIEW_MARK
+            text = text.replace(before, f"является ({i}) постоянно", 1)
+            shown = driver.execute_script("return window.reportgenPreview.shown.length")
+            wrote = time.time()
+            edit.write_text(text, encoding="utf-8")
+            deadline = time.monotonic() + 60
+            got = None
+            while time.monotonic() < deadline and got is None:
+                entries = driver.execute_script(
+                    "return window.reportgenPreview.shown.slice(arguments[0])", shown)
+                got = next((e for e in entries if e[1] == page), None)
+                if got is None:
+                    time.sleep(0.005)
+            if got is None:
+                sys.exit(f"edit {i}: the page did not change in the browser")
+            if i <= edits:
+                latencies.append(got[0] / 1000 - wrote)
+            if i in (10, memory_edits):
+                rss[i] = server.rss_mib()
+            time.sleep(0.3)
+        lines.append(f"| {name}: save → page shown, median of {edits} (min–max) | "
+                     f"{statistics.median(latencies):.3f} s "
+                     f"({min(latencies):.3f}–{max(latencies):.3f}) |")
+        cpu = server.cpu_seconds()
+        time.sleep(20)
+        lines.append(f"| {name}: CPU while idle (server and workers, 20 s) | "
+                     f"{server.cpu_seconds() - cpu:.3f} s |")
+        for count, (alone, whole) in sorted(rss.items()):
+            lines.append(f"| {name}: resident after {count} edits (server; with workers) | "
+                         f"{alone:.0f} MiB; {whole:.0f} MiB |")
+    finally:
+        driver.quit()
+        server.stop()
+        edit.write_text(original, encoding="utf-8")
+    return lines
+
+
+def typst_watch_latency(project: Path, work: Path, edits: int) -> float:
+    """What ``typst watch`` does, with the typst package the reference uses (its CLI is not
+    among the packages this project installs): a compiler kept between compilations
+    (Typst's incremental engine), the file watched with watchfiles; seconds from each save
+    of the reference's .typ to its new PDF written, the median."""
+    import threading
+
+    import pypandoc
+    import typst
+    from watchfiles import watch
+
+    html = reference_inputs(project, work)[0]
+    source = project / f"{html.stem}.typ"
+    subprocess.run([pypandoc.get_pandoc_path(), str(html), "-f", "html", "-t", "typst", "-s",
+                    "-o", str(source), "--toc", "--toc-depth=2", "-V", "papersize=a4",
+                    "-V", "mainfont=Report Serif", "-V", "fontsize=11pt",
+                    "-V", "page-numbering=1 / 1"], check=True, cwd=project)
+    output = work / "watch.pdf"
+    compiler = typst.Compiler(str(source), root=str(project), font_paths=[str(REPO / "fonts")],
+                              ignore_system_fonts=True)
+    compiler.compile(output=str(output))
+    stop = threading.Event()
+    done: list[float] = []
+
+    def watcher() -> None:
+        for _ in watch(str(source), debounce=400, step=20, stop_event=stop):
+            compiler.compile(output=str(output))
+            done.append(time.time())
+
+    thread = threading.Thread(target=watcher, daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    text = source.read_text(encoding="utf-8")
+    latencies = []
+    for i in range(edits):
+        count = len(done)
+        text = text.replace(PREVIEW_MARK if i == 0 else f"является [{i - 1}] постоянно",
+                            f"является [{i}] постоянно", 1)
+        wrote = time.time()
+        source.write_text(text, encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while len(done) == count and time.monotonic() < deadline:
+            time.sleep(0.005)
+        latencies.append(done[-1] - wrote)
+        time.sleep(0.3)
+    stop.set()
+    thread.join(timeout=10)
+    return statistics.median(latencies)
+
+
+def preview_cases(args: argparse.Namespace, base: Path, tmp: Path) -> None:
+    """``--cases preview``: the sample (its Russian edition's about.md edited) and the large
+    project (a copy of about.md in the middle), each against ``typst watch``."""
+    rows = ["| preview case | figure |", "| --- | ---: |"]
+    for name in ("sample", "large"):
+        project = base / f"preview-{name}"
+        shutil.rmtree(project, ignore_errors=True)
+        if name == "sample":
+            shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns(".reportgen-cache"))
+            edit = project / "sections" / "about.md"
+            memory = args.memory_edits
+        else:
+            shutil.rmtree(tmp / "sample-ru", ignore_errors=True)
+            sections = large_project(project, args.pages, args.charts, tmp)
+            abouts = [s for s in sections if s.stem.startswith("about-")]
+            edit = abouts[len(abouts) // 2]
+            memory = 0
+        ours = bench_preview(name, project, edit, args.preview_edits, "ru", memory)
+        rows += ours
+        median = float(re.search(r"\| ([\d.]+) s \(", ours[1]).group(1))  # type: ignore[union-attr]
+        work = base / f"preview-{name}-typst"
+        work.mkdir(exist_ok=True)
+        typst_s = typst_watch_latency(project, work, args.preview_edits)
+        rows.append(f"| {name}: `typst watch` equivalent, save → new PDF, median | {typst_s:.3f} s |")
+        rows.append(f"| {name}: ours / Typst's | {median / typst_s:.1f}× |")
+        print("\n".join(rows[-len(ours) - 2:]), flush=True)
+    print("\n" + "\n".join(rows))
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in
                 Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
@@ -251,7 +492,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per case (median shown)")
     parser.add_argument("--pages", type=int, default=250, help="size of the large project")
     parser.add_argument("--charts", type=int, default=30, help="distinct charts in it")
-    parser.add_argument("--cases", default="sample,large", help="projects: sample, large")
+    parser.add_argument("--cases", default="sample,large", help="projects: sample, large; "
+                        "or 'preview': reportgen preview's save-to-browser latency (headless "
+                        "chromium), against typst watch")
+    parser.add_argument("--preview-edits", type=int, default=15,
+                        help="saves timed per project in --cases preview")
+    parser.add_argument("--memory-edits", type=int, default=200,
+                        help="saves of the sample after which the preview's memory is read")
     parser.add_argument("--keep", type=Path, help="make the projects here and keep them")
     parser.add_argument("build_args", nargs="*", help="more arguments for reportgen build "
                         "(after --)")
@@ -261,6 +508,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmpdir:
         tmp = Path(tmpdir)
         base = args.keep or tmp
+        if wanted == ["preview"]:
+            preview_cases(args, base, tmp)
+            return
         table: list[Result] = []
         for name in wanted:
             project = base / name

@@ -17,6 +17,9 @@
   let folded = false;
   const visible = new Set();
   const scrolls = {};
+  // When each page's new picture was shown (ms since the epoch): the benchmark reads it.
+  const shown = [];
+  window.reportgenPreview = { shown };
 
   const observer = new IntersectionObserver((entries) => {
     for (const entry of entries) {
@@ -51,6 +54,7 @@
     probe.onload = () => {
       if (div.dataset.v !== v) return; // a newer version came meanwhile
       img.src = wanted;
+      img.decode().catch(() => {}).then(() => shown.push([Date.now(), Number(div.dataset.page), Number(v)]));
       div.dataset.shown = v;
       div.classList.remove("stale");
       // The page's text, for screen readers and for finding it (the picture has none).
