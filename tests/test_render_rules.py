@@ -85,13 +85,30 @@ def _gallery(number: int) -> m.Gallery:
 
 @pytest.mark.parametrize(("appendix", "label", "title"), [
     (None, None, "Итоги"),
-    (2, "Приложение 2", "Приложение 2. Итоги"),
+    (2, "Приложение\u00a02", "Приложение\u00a02. Итоги"),
 ])
 def test_an_appendix_is_labelled_and_titled_with_its_number(
         appendix: int | None, label: str | None, title: str) -> None:
     section = _section(appendix)
     assert rules.appendix_label(section, STRINGS) == label
     assert rules.section_title(section, STRINGS) == title
+
+
+@pytest.mark.parametrize(("strings", "kind", "label"), [
+    ({"figure": "Рисунок"}, "figure", "Рисунок\u00a03."),  # no pattern: the word, the number
+    ({"figure": "Сурет", "caption_figure": "{n}-сурет."}, "figure", "3-сурет."),
+    ({"table": "Кесте", "caption_table": "{n}-кесте."}, "table", "3-кесте."),
+    ({"appendix": "Қосымша", "appendix_label": "{n}-қосымша"}, "appendix", "3-қосымша"),
+    ({"table": "Table", "caption_table": "Table {n}."}, "table", "Table\u00a03."),
+])
+def test_caption_labels_follow_the_catalog_pattern(strings: dict[str, str], kind: str,
+                                                   label: str) -> None:
+    assert rules.caption_label(kind, 3, strings) == label
+
+
+def test_a_caption_pattern_without_its_number_is_refused() -> None:
+    with pytest.raises(ValueError, match="caption_figure has no {n}"):
+        rules.caption_label("figure", 3, {"figure": "Рисунок", "caption_figure": "Рисунок"})
 
 
 @pytest.mark.parametrize(("city", "date", "place"), [

@@ -55,33 +55,39 @@ def metric_columns(count: int) -> int:
     return 1 if count == 1 else 2 if count in (2, 4) else 3
 
 
-#: The default caption labels, where a catalog has no ``caption_<kind>`` pattern: the word,
-#: then the number (Kazakh puts the number first: «1-сурет», its catalog says so).
+#: The catalog's pattern of each kind of label ({n}: the number; Kazakh puts it first:
+#: «1-сурет.», «1-қосымша»), and the default where a catalog has none: the word, the number.
+_LABEL_KEYS = {"figure": "caption_figure", "table": "caption_table", "appendix": "appendix_label"}
 _DEFAULT_LABELS = {"figure": "{word} {n}.", "table": "{word} {n}.", "appendix": "{word} {n}"}
+NBSP = "\u00a0"
 
 
 def caption_parts(kind: str, strings: dict[str, str]) -> tuple[str, str]:
     """What a ``kind`` ('figure', 'table', 'appendix') label shows before and after its
-    number, from the catalog's ``caption_<kind>`` pattern (``{n}`` the number): ('Рисунок ',
-    '.') in Russian, ('', '-сурет.') in Kazakh. Both writers compose labels from these, so
-    the DOCX can put the number in a field between them."""
-    pattern = strings.get(f"caption_{kind}") or _DEFAULT_LABELS[kind].replace(
+    number: ('Рисунок\u00a0', '.') in Russian, ('', '-сурет.') in Kazakh. A space next to
+    the number is a no-break space (the number never starts a line alone). Both writers
+    compose labels from these, so the DOCX can put the number in a field between them."""
+    pattern = strings.get(_LABEL_KEYS[kind]) or _DEFAULT_LABELS[kind].replace(
         "{word}", strings[kind])
     before, found, after = pattern.partition("{n}")
     if not found:
-        raise ValueError(f"the catalog's caption_{kind} has no {{n}}: {pattern!r}")
+        raise ValueError(f"the catalog's {_LABEL_KEYS[kind]} has no {{n}}: {pattern!r}")
+    if before.endswith(" "):
+        before = before[:-1] + NBSP
+    if after.startswith(" "):
+        after = NBSP + after[1:]
     return before, after
 
 
 def caption_label(kind: str, number: int | str, strings: dict[str, str]) -> str:
-    """'Рисунок 3.', '3-сурет.', 'Приложение 2', 'Figure 3.'."""
+    """'Рисунок 3.', '3-сурет.', 'Приложение 2', 'Figure 3.' (no-break space before the number)."""
     before, after = caption_parts(kind, strings)
     return f"{before}{number}{after}"
 
 
 def appendix_label(section: m.Section, strings: dict[str, str]) -> str | None:
-    """'Приложение 2' for an appendix (``strings`` are the layout's words), None for a
-    chapter."""
+    """'Приложение 2' («2-қосымша») for an appendix (``strings`` are the layout's words),
+    None for a chapter."""
     if section.appendix is None:
         return None
     return caption_label("appendix", section.appendix, strings)
@@ -89,7 +95,8 @@ def appendix_label(section: m.Section, strings: dict[str, str]) -> str | None:
 
 def section_title(section: m.Section, strings: dict[str, str]) -> str:
     """A section's title as the contents, bookmarks and running heads show it:
-    'Приложение 2. Title' for an appendix, the title alone for a chapter."""
+    'Приложение 2. Title' («2-қосымша. Title») for an appendix, the title alone for a
+    chapter."""
     label = appendix_label(section, strings)
     return section.title if label is None else f"{label}. {section.title}"
 
