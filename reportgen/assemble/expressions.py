@@ -12,6 +12,7 @@ a word form by the CLDR plural rules.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -177,12 +178,14 @@ def _where(items: Iterable[Any], **conditions: Any) -> list[Any]:
 class _Render:
     """One rendering of one text: knows its location so undefined names can point at it."""
 
-    def __init__(self, loc: SourceLoc, text: str, problems: Problems, template_name: str) -> None:
+    def __init__(self, loc: SourceLoc, text: str, problems: Problems, template_name: str,
+                 context: Mapping[str, Any] | None = None) -> None:
         self.loc = loc
         self.lines = text.splitlines()
         self.problems = problems
         self.name = template_name
         self.template: jinja2.Template | None = None
+        self.context = context or {}  # the names, for suggestions
 
     def where(self, hint: str | None) -> SourceLoc:
         """The location of the innermost template frame on the stack."""
@@ -244,7 +247,7 @@ def _make_undefined(render: _Render) -> type[jinja2.Undefined]:
                 else:
                     msg = f"'{target}' value has no attribute '{name}'"
             else:
-                msg = f"undefined name '{name}'"
+                msg = f"undefined name '{name}'{_suggestion(str(name), render.context)}"
             render.problems.error(render.where(str(name) if name else None), msg)
 
         def __str__(self) -> str:  # type: ignore[override]
@@ -301,7 +304,7 @@ class Expressions:
         if self.context is None or "{{" not in text and "{%" not in text and "{#" not in text:
             return text
         name = f"<reportgen:{loc.file}:{loc.line}>"
-        render = _Render(loc, text, problems, name)
+        render = _Render(loc, text, problems, name, self.context)
         before = len(problems.items)
         self.env.undefined = _make_undefined(render)
         try:
@@ -336,6 +339,20 @@ class Expressions:
                 fresh.append(p)
         problems.items[before:] = fresh
         return text
+
+
+def _suggestion(name: str, context: Mapping[str, Any]) -> str:
+    """'; did you mean 'indicators.studies_published'?' for a name that is a key one level down
+    (or close to one, or to a name of the context); '' when nothing is close."""
+    paths: dict[str, str] = {}
+    for top, value in context.items():
+        if isinstance(value, Mapping):
+            for key in value:
+                paths.setdefault(str(key), f"{top}.{key}")
+    if name in paths:
+        return f"; did you mean '{paths[name]}'?"
+    close = difflib.get_close_matches(name, [*context, *paths], n=1, cutoff=0.6)
+    return f"; did you mean '{paths.get(close[0], close[0])}'?" if close else ""
 
 
 _ADDRESS = re.compile(r"<([^<>]*?) at 0x[0-9a-fA-F]+>")
