@@ -5,16 +5,26 @@ carousel slides, front-matter covers, video posters) and draws an honest
 placeholder for each missing one: a grey card that says it stands in for the
 named original. Deterministic: the same names give the same bytes.
 
+Every picture it draws carries the comment ``reportgen:placeholder`` in its
+metadata (a JPEG COM segment, a PNG text chunk), which ``reportgen check``
+reports and ``reportgen release`` refuses (docs/project-format.md, "Release
+gate"). ``--mark`` adds that comment to existing JPEG or PNG files without
+re-encoding them: an organization's own stand-in pictures can be marked so.
+
     python tools/make_placeholders.py [PROJECT]
+    python tools/make_placeholders.py --mark FILE...
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import sys
+import zlib
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+from PIL.PngImagePlugin import PngInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT = ROOT / "fonts" / "ReportSans-Regular.ttf"
@@ -26,6 +36,9 @@ REFS = [
 ]
 VIDEO = re.compile(r'<source src="([^"#]+)')
 PALETTE = [(214, 222, 230), (222, 216, 204), (210, 224, 214), (226, 214, 218)]
+#: The comment that marks a picture as a stand-in (reportgen/check/placeholders.py reads it).
+MARKER = "reportgen:placeholder"
+COMMENT = f"{MARKER} (a stand-in picture: put the real one in its place before the release)"
 
 
 def size_for(name: str) -> tuple[int, int]:
@@ -57,10 +70,40 @@ def draw(path: Path, label: str) -> None:
         d.text(((w - tw) / 2, y), text, font=font, fill=(40, 52, 64))
         y += font.size + 14
     path.parent.mkdir(parents=True, exist_ok=True)
+    save(img, path)
+
+
+def save(img: Image.Image, path: Path) -> None:
+    """Write ``img`` with the placeholder comment in its metadata."""
     if path.suffix.lower() == ".png":
-        img.save(path, optimize=True)
+        info = PngInfo()
+        info.add_text("Comment", COMMENT)
+        img.save(path, optimize=True, pnginfo=info)
     else:
-        img.save(path, quality=60, optimize=True)
+        img.save(path, quality=60, optimize=True, comment=COMMENT)
+
+
+def mark(path: Path) -> bool:
+    """Add the placeholder comment to a JPEG or PNG file, its pixels' bytes untouched;
+    False if it has one already."""
+    data = path.read_bytes()
+    if MARKER.encode() in data:
+        return False
+    text = COMMENT.encode("latin-1")
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        end = 8 + 8 + struct.unpack(">I", data[8:12])[0] + 4  # after the IHDR chunk
+        body = b"tEXt" + b"Comment\0" + text
+        chunk = struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+        path.write_bytes(data[:end] + chunk + data[end:])
+    elif data.startswith(b"\xff\xd8"):
+        at = 2  # after SOI, and after the JFIF header that must follow it
+        if data[2:4] == b"\xff\xe0":
+            at = 4 + struct.unpack(">H", data[4:6])[0]
+        segment = b"\xff\xfe" + struct.pack(">H", len(text) + 2) + text
+        path.write_bytes(data[:at] + segment + data[at:])
+    else:
+        raise SystemExit(f"{path}: not a JPEG or PNG file")
+    return True
 
 
 def logo(path: Path) -> None:
@@ -72,7 +115,7 @@ def logo(path: Path) -> None:
     text = "ЛОГО"
     tw = d.textlength(text, font=font)
     d.text(((400 - tw) / 2, 170), text, font=font, fill=(31, 78, 121))
-    img.save(path, optimize=True)
+    save(img, path)
 
 
 def main(project: Path) -> None:
@@ -94,4 +137,8 @@ def main(project: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "data"))
+    if sys.argv[1:2] == ["--mark"]:
+        for name in sys.argv[2:]:
+            print("marked" if mark(Path(name)) else "already marked", name)
+    else:
+        main(Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "data"))
