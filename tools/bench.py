@@ -319,11 +319,17 @@ def _browser() -> Any:
                             options=options)
 
 
-def _page_of(server: PreviewServer, lang: str, phrase: str) -> int:
+def _page_of(server: PreviewServer, lang: str, phrase: str, section: Path) -> int:
+    """The page of ``section`` (its title in the PDF's outline, then the pages from there)
+    that shows ``phrase``."""
     import urllib.request
 
     edition = next(e for e in server.state()["editions"] if e["lang"] == lang)
-    for n, version in enumerate(edition["versions"], 1):
+    title = next(line.split(":", 1)[1].strip().strip("'\"") for line in
+                 section.read_text(encoding="utf-8").splitlines() if line.startswith("title:"))
+    start = next((o["page"] for o in edition["outline"]
+                  if o["title"].split() == title.split()), 1)
+    for n, version in list(enumerate(edition["versions"], 1))[start - 1:]:
         with urllib.request.urlopen(f"{server.url}text/{lang}/{n}.txt?v={version}", timeout=30) as r:
             if phrase in " ".join(r.read().decode("utf-8").split()):
                 return n
@@ -347,7 +353,7 @@ def bench_preview(name: str, project: Path, edit: Path, edits: int, lang: str,
         lines.append(f"| {name}: first preview / cold `reportgen build --format pdf` | "
                      f"{first:.2f} s / {cold.seconds:.2f} s |")
         driver.get(f"{server.url}#{lang}")
-        page = _page_of(server, lang, PREVIEW_MARK)
+        page = _page_of(server, lang, PREVIEW_MARK, edit)
         driver.execute_script(f"document.getElementById('page-{page}').scrollIntoView()")
         time.sleep(1.0)
         latencies = []
@@ -446,7 +452,7 @@ def preview_cases(args: argparse.Namespace, base: Path, tmp: Path) -> None:
     """``--cases preview``: the sample (its Russian edition's about.md edited) and the large
     project (a copy of about.md in the middle), each against ``typst watch``."""
     rows = ["| preview case | figure |", "| --- | ---: |"]
-    for name in ("sample", "large"):
+    for name in args.preview_projects.split(","):
         project = base / f"preview-{name}"
         shutil.rmtree(project, ignore_errors=True)
         if name == "sample":
@@ -497,6 +503,8 @@ def main() -> None:
                         "chromium), against typst watch")
     parser.add_argument("--preview-edits", type=int, default=15,
                         help="saves timed per project in --cases preview")
+    parser.add_argument("--preview-projects", default="sample,large",
+                        help="the projects of --cases preview")
     parser.add_argument("--memory-edits", type=int, default=200,
                         help="saves of the sample after which the preview's memory is read")
     parser.add_argument("--keep", type=Path, help="make the projects here and keep them")

@@ -26,6 +26,7 @@ import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +121,7 @@ class Hub:
     status: str = "starting"  # starting, building, ready
     generation: int = 0
     seconds: float = 0.0
+    timings: list[tuple[str, float]] = field(default_factory=list)  # the last rebuild's steps
     #: What the browsers see of each edition: lang -> 0-based pages (drawn first on a change).
     visible: dict[str, set[int]] = field(default_factory=dict)
     sockets: set[WebSocket] = field(default_factory=set)
@@ -134,6 +136,7 @@ class Hub:
                 "status": self.status,
                 "title": self.title,
                 "seconds": round(self.seconds, 3),
+                "timings": [[name, round(s, 4)] for name, s in self.timings],
                 "problems": self.problems,
                 "failure": self.failure,
                 "changed": changed or {},
@@ -251,7 +254,10 @@ class Preview:
         except Exception as exc:  # a bug, or a worker that died: keep serving the last pages
             log.exception("the preview's rebuild failed")
             outcome = Outcome(failure=f"{type(exc).__name__}: {exc}")
+        mark = time.perf_counter()
         changed = self._show(outcome)
+        with hub.lock:
+            hub.timings = [*outcome.timings, ("pages", time.perf_counter() - mark)]
         hub.publish(hub.snapshot(changed))
         hub.ready.set()
         for listener in self.listeners:
