@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 with warnings.catch_warnings():  # Starlette's TestClient would rather have httpx2 than httpx
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 from reportgen.build import build, check
