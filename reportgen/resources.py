@@ -9,11 +9,12 @@ Installed from a wheel, layouts and fonts sit inside the package (``reportgen/la
 repository. Nothing here renders anything.
 
 It is also the one definition of what a build may read (``World``): the report
-project's files once every symlink is resolved, the installation's layouts and
-fonts, the caches (the project's own ``.reportgen-cache`` and the user's signing
-key) and the files the person running the build named on the command line.
-Every reader asks it (the project loader, the pictures, the caches, the chart
-drawing, WeasyPrint's URL fetcher); nothing else decides. See docs/security.md.
+project's files once every symlink is resolved (its ``.reportgen-cache`` among
+them), the installation's layouts and fonts, and the files the person running the
+build named on the command line; besides, only the user's signing key is read, from
+``user_cache_dir``. Every reader asks it (the project loader, the pictures, the
+caches, the chart drawing, WeasyPrint's URL fetcher); nothing else decides. See
+docs/security.md.
 """
 
 from __future__ import annotations
@@ -69,9 +70,8 @@ def layout_dir(name: str) -> Path:
 
 
 def chart_style(layout: str) -> Path:
-    """The layout's matplotlib style file for the charts (a link leading out of the
-    installation is refused: ``OutsideWorld``)."""
-    return installation_file(layout_dir(layout) / "chart.mplstyle")
+    """The layout's matplotlib style file for the charts (read through ``installation_file``)."""
+    return layout_dir(layout) / "chart.mplstyle"
 
 
 def font_files() -> list[Path]:
@@ -128,7 +128,8 @@ class OutsideWorld(ValueError):
 
 
 def user_cache_dir() -> Path:
-    """reportgen's folder in the user's cache (``$XDG_CACHE_HOME/reportgen``): the signing key."""
+    """reportgen's folder in the user's cache (``$XDG_CACHE_HOME/reportgen``): the signing key
+    (``cache.signed``), read by no one else."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportgen"
 
 
@@ -164,8 +165,9 @@ class World:
     """What one build may read: files under ``roots`` once every symlink is resolved.
 
     ``roots`` are the report project (its ``.reportgen-cache`` included), the installation's
-    layouts and fonts, the user's reportgen cache (the signing key) and ``named``: files the
-    person running the build gave on the command line (a reference DOCX). Made by ``of``.
+    layouts and fonts, and ``named``: files the person running the build gave on the command
+    line (a reference DOCX). Made by ``of``. (The user's signing key, the one other file a
+    build reads, is read by ``cache.signed.user_key`` from ``user_cache_dir`` only.)
     """
 
     project: Path
@@ -174,8 +176,7 @@ class World:
     @classmethod
     def of(cls, project_root: Path, named: tuple[Path, ...] = ()) -> World:
         project = project_root.resolve()
-        return cls(project, (project, *installation_dirs(), user_cache_dir().resolve(),
-                             *(p.resolve() for p in named)))
+        return cls(project, (project, *installation_dirs(), *(p.resolve() for p in named)))
 
     def allows(self, path: Path) -> bool:
         """Whether the file ``path`` may be read (``path`` absolute; symlinks are followed)."""

@@ -18,6 +18,7 @@ from reportgen.cache.charts import cache_dir
 from reportgen.errors import InputError
 from reportgen.model import nodes as m
 from reportgen.model.walk import charts as charts_of
+from reportgen.render.chartfiles import check_files
 
 from .conftest import REPO, REPORT_YAML, SAMPLE, Project, need, problems_of
 
@@ -366,21 +367,30 @@ def test_the_sample_has_the_charts_the_seeds_suggest() -> None:
     assert sum(charts["memoranda-by-country"].series[0][1]) == 12
 
 
-def test_chart_svg_has_no_doctype_and_a_crafted_cache_file_is_refused(project: Project,
-                                                                        tmp_path: Path) -> None:
-    """The cache lives in the project, so a project can ship crafted chart files: they pass the
-    same checks as any picture before WeasyPrint or Word sees them."""
+def test_chart_svg_has_no_doctype_and_a_crafted_cache_file_is_drawn_again(
+        project: Project, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The cache lives in the project, so a project can ship crafted chart files: a file that
+    does not match the record this user's build signed is drawn again, with a warning at the
+    chart (issue 23); and a chart file passes the same checks as any picture before WeasyPrint
+    or Word sees it."""
     chart_project(project)
     charts = _charts(build(project.root, tmp_path / "a").edition().document)
     for chart in charts:
         assert b"<!DOCTYPE" not in chart.svg.read_bytes()
     first = charts[0]
+    drawn = first.svg.read_bytes()
     first.svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/>'
                          "</svg>", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        build(project.root, tmp_path / "b")
+        check_files(first)
     (problem,) = info.value.problems
     assert problem.loc == first.loc
     assert problem.message.startswith(f"chart file in .reportgen-cache refused: SVG '{first.svg.name}': "
                                       "<image href='file:///etc/passwd'> refers to something outside")
-    assert not (tmp_path / "b").exists()
+    caplog.clear()
+    result = build(project.root, tmp_path / "b")
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        f"{first.loc}: warning: chart file {first.svg.name} in .reportgen-cache was not drawn by "
+        "this user's builds or was changed since: drawn again"]
+    assert first.svg.read_bytes() == drawn
+    assert result.charts is not None and result.charts.drawn == 1

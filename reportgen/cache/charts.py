@@ -4,7 +4,12 @@ A chart's file names carry the digest of everything that draws it (what it shows
 layout's chart style, the drawing code, matplotlib's version and the fonts), so a chart
 is drawn again exactly when one of those changes (Sphinx's graphviz extension does the
 same). Deciding what to draw and checking the files is the render stage's
-(``render.chartfiles``); this module only names and writes them.
+(``render.chartfiles``); this module only names, writes and verifies them.
+
+The cache is in the project, so a chart file there could have been crafted (a project
+received with its ``.reportgen-cache``, a number changed in an SVG): each file is
+written with a record of its digest signed with this user's key (``signed.Seal``, in
+``.reportgen-cache/seals``), and ``verified`` tells whether a file still matches it.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reportgen.atomic import write_atomic
-from reportgen.cache.root import CACHE_DIR, cache_folder, code_digest, library_versions
-from reportgen.resources import font_files
+from reportgen.cache.root import CACHE_DIR, cache_folder, code_digest, library_versions, read_cached
+from reportgen.cache.signed import Seal, file_digest
+from reportgen.errors import InputError, SourceLoc
+from reportgen.resources import OutsideWorld, font_files, installation_file
 
-__all__ = ["CACHE_DIR", "cache_dir", "chart_digest", "store"]
+__all__ = ["CACHE_DIR", "cache_dir", "chart_digest", "store", "verified"]
 
 
 def cache_dir(project_root: Path) -> Path:
@@ -31,9 +38,13 @@ def chart_digest(drawing: Mapping[str, object], style: Path) -> str:
     """The digest a chart's files are named by."""
     h = hashlib.sha256()
     h.update(json.dumps(drawing, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-    h.update(style.read_bytes())
+    try:
+        h.update(installation_file(style).read_bytes())
+        fonts = font_files()
+    except OutsideWorld as exc:
+        raise InputError.single(SourceLoc(Path(exc.path)), str(exc)) from None
     h.update(_drawing_code())
-    for font in font_files():
+    for font in fonts:
         h.update(f"{font.name}:{font.stat().st_size}".encode())
     return h.hexdigest()
 
@@ -47,10 +58,31 @@ def _drawing_code() -> bytes:
 
 
 
+def _seal_file(path: Path) -> Path:
+    """Where the signed record of the chart file ``path`` is kept (beside the charts' folder)."""
+    return path.parent.parent / "seals" / f"{path.name}.seal"
+
+
 def store(path: Path, data: bytes) -> None:
-    """Write a chart file atomically (a killed build never leaves half a picture behind)."""
+    """Write a chart file atomically (a killed build never leaves half a picture behind), then
+    its signed record (a file without one is never used)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     ignore = path.parent.parent / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# reportgen's cache of drawn charts: safe to delete.\n*\n", encoding="utf-8")
     write_atomic(path, data)
+    signature = Seal.for_user().sign("chart", path.name, file_digest(data))
+    if signature is not None:
+        _seal_file(path).parent.mkdir(exist_ok=True)
+        write_atomic(_seal_file(path), signature.encode())
+
+
+def verified(path: Path) -> bool | None:
+    """Whether the chart file ``path`` is one this user's builds drew, unchanged since (its
+    bytes match its signed record); None when that cannot be told (no key to sign with)."""
+    seal = Seal.for_user()
+    if seal.key is None:
+        return None
+    data, record = read_cached(path), read_cached(_seal_file(path))
+    return (data is not None and record is not None
+            and seal.verifies(record.decode("ascii", "replace"), "chart", path.name, file_digest(data)))

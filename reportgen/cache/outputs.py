@@ -11,33 +11,44 @@ a rebuild with nothing changed) is copied from the cache, and anything that does
 change misses it: never a stale output. Entries live in the project's
 ``.reportgen-cache/outputs`` (safe to delete); one per output name is kept. ``PartCache`` does the same for the
 parts of a split PDF render, so editing one section re-typesets that section only.
+
+The cache is in the project, so it could have been crafted (a project received with
+its ``.reportgen-cache``): an entry is used only if its record (what it was made for,
+and the digest of its bytes) carries this user's signature (``signed.Seal``) and its
+bytes still match that digest; a signed entry whose bytes changed is made again, with
+a warning. A key covers only files the document or the layout refers to: a string in
+the text, ``file:///dev/zero`` or any other, is never a path that is read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
-import os
+import logging
 import re
-import urllib.parse
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
+
 from reportgen.atomic import write_atomic
-from reportgen.cache.root import CACHE_VERSION, cache_folder, code_digest, library_versions
+from reportgen.cache.root import (
+    CACHE_DIR,
+    CACHE_VERSION,
+    cache_folder,
+    code_digest,
+    library_versions,
+    read_cached,
+)
+from reportgen.cache.signed import Seal, file_digest
+from reportgen.errors import InputError, Problem, SourceLoc
 from reportgen.model import nodes as m
 from reportgen.model.walk import paths
-from reportgen.resources import font_files, layout_dir
+from reportgen.resources import OutsideWorld, World, font_files, installation_files, layout_dir
 
-
-def _url2pathname(path: str) -> str:
-    """urllib.request.url2pathname, without importing http, ssl and email for it."""
-    if os.name == "nt":  # pragma: no cover
-        from nturl2path import url2pathname
-
-        return url2pathname(path)
-    return urllib.parse.unquote(path)
-
+log = logging.getLogger(__name__)
 
 _LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-docx", "lxml", "Pillow", "markupsafe")
 #: What typesets a part: the PDF writer's package and the fonts' and layouts' locator.
@@ -47,6 +58,16 @@ _PART_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pikepdf", "Pillow")
 
 def cache_dir(project_root: Path) -> Path:
     return cache_folder(project_root, "outputs")
+
+
+def installed_files(layout: str) -> list[tuple[str, Path]]:
+    """The layout's files and the bundled fonts, as a key names them; a link among them that
+    leads out of the installation is an error at the link (``resources.installation_files``)."""
+    try:
+        return ([("layout", p) for p in installation_files(layout_dir(layout), recursive=True)]
+                + [("font", p) for p in font_files()])
+    except OutsideWorld as exc:
+        raise InputError.single(SourceLoc(Path(exc.path)), str(exc)) from None
 
 
 def output_key(fmt: str, doc: m.Document, layout: str, reference_docx: Path | None,
@@ -71,10 +92,8 @@ def output_keys(fmts: tuple[str, ...], doc: m.Document, layout: str,
 def _inputs_digest(doc: m.Document, layout: str, reference_docx: Path | None) -> bytes:
     """The hash of the document and of every file and library its outputs depend on."""
     h = hashlib.sha256(repr(doc).encode("utf-8"))
-    files = set(paths(doc))
-    layout_files = sorted(p for p in layout_dir(layout).rglob("*") if p.is_file())
-    named = [("model", p) for p in sorted(files)] + [("layout", p) for p in layout_files]
-    named += [("font", p) for p in font_files()]
+    # The model's own files: each was resolved and checked where the document names it.
+    named = [("model", p) for p in sorted(set(paths(doc)))] + installed_files(layout)
     if reference_docx is not None:
         named.append(("reference", reference_docx))
     for kind, path in named:
@@ -86,118 +105,180 @@ def _inputs_digest(doc: m.Document, layout: str, reference_docx: Path | None) ->
     return h.digest()
 
 
+def _record(path: Path, seal: Seal, *made_for: str) -> dict[str, Any] | None:
+    """The description ``path`` holds of a cached file, if this user's builds signed it for
+    ``made_for`` (what it was made for, the key first); None otherwise."""
+    raw = read_cached(path)
+    try:
+        info = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+    if not isinstance(info, dict) or not seal.verifies(
+            info.get("seal"), *made_for, str(info.get("sha256")), _canonical(info.get("info"))):
+        return None
+    return info
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _signed(seal: Seal, data: bytes, info: Any, *made_for: str) -> bytes:
+    digest = file_digest(data)
+    return json.dumps({"info": info, "sha256": digest,
+                       "seal": seal.sign(*made_for, digest, _canonical(info))}).encode()
+
+
+def _matching(path: Path, record: dict[str, Any]) -> bytes | None:
+    """The bytes of the cached file ``path`` if they match its signed record; a warning and
+    None if they do not (changed since this user's build made them)."""
+    data = read_cached(path)
+    if data is not None and file_digest(data) == record["sha256"]:
+        return data
+    log.warning("%s", Problem(SourceLoc(path), f"the file in {CACHE_DIR} does not match the "
+                              "digest recorded when it was made (changed since?): made again",
+                              "warning"))
+    return None
+
+
 def load(project_root: Path, name: str, key: str) -> tuple[bytes, int | None] | None:
     """The cached output ``name`` made from inputs with hash ``key``, with its page count."""
     folder = cache_dir(project_root)
-    data, info = folder / f"{key}.out", folder / f"{key}.json"
-    try:
-        meta = json.loads(info.read_text(encoding="utf-8"))
-        if meta.get("name") != name:
-            return None
-        return data.read_bytes(), meta.get("pages")
-    except (OSError, ValueError):
+    record = _record(folder / f"{key}.json", Seal.for_user(), "output", key)
+    if record is None or not isinstance(record.get("info"), dict) or record["info"].get(
+            "name") != name:
         return None
+    data = _matching(folder / f"{key}.out", record)
+    if data is None:
+        return None
+    pages = record["info"].get("pages")
+    return data, pages if isinstance(pages, int) else None
 
 
 def store(project_root: Path, name: str, key: str, data: bytes, pages: int | None) -> None:
     """Keep ``data`` as the output ``name`` for ``key``, replacing older entries of ``name``."""
     folder = cache_dir(project_root)
+    seal = Seal.for_user()
+    if seal.key is None:
+        return  # nothing this build could sign would ever be used
     folder.mkdir(parents=True, exist_ok=True)
     for info in folder.glob("*.json"):
+        raw = read_cached(info)
         try:
-            old = json.loads(info.read_text(encoding="utf-8")).get("name")
-        except (OSError, ValueError):
+            old = json.loads(raw).get("info", {}).get("name") if raw is not None else None
+        except (ValueError, AttributeError):
             old = None
         if old == name or old is None:
             info.unlink(missing_ok=True)
             info.with_suffix(".out").unlink(missing_ok=True)
     # The data first, its description last: an entry without its .json is never read.
     write_atomic(folder / f"{key}.out", data)
-    write_atomic(folder / f"{key}.json", json.dumps({"name": name, "pages": pages}).encode())
-
-
+    write_atomic(folder / f"{key}.json",
+                 _signed(seal, data, {"name": name, "pages": pages}, "output", key))
 
 
 # ------------------------------------------------------------ parts of a split PDF
 
 #: Parts and folio passes not used by a build are removed beyond this many entries.
 KEEP_PARTS = 400
-_FILE_URL = re.compile(r'file://[^"\')\s]+')
+#: A picture's URL as the HTML writer puts it in an attribute (text it escapes never makes one).
+_SRC = re.compile(r'\ssrc="(file:[^"]*)"')
 
 
 class PartCache:
     """Typeset parts of split PDF renders (``writers.pdfparts``), by a hash of their inputs.
 
     A part's key covers its HTML (its text, and the page numbers it shows), the content of
-    every file the HTML names (pictures, charts), the layout's stylesheets, the fonts, the
-    PDF variant, the code that typesets and the libraries' versions. Entries live in the
-    project's ``.reportgen-cache/parts``; ``numbers`` keeps, per output, the page numbers of
-    the last build, the first guess of the next one.
+    every file of ``files`` (the documents' own files: pictures, charts, covers, the logo)
+    that the HTML shows, the layout's files, the fonts, the PDF variant, the code that
+    typesets and the libraries' versions. Entries live in the project's
+    ``.reportgen-cache/parts``; ``numbers`` keeps, per output, the page numbers of the
+    last build, the first guess of the next one (a guess: the layout checks it).
     """
 
-    def __init__(self, project_root: Path, layout: str, variant: str) -> None:
+    def __init__(self, project_root: Path, layout: str, variant: str,
+                 files: Iterable[Path] | None = None) -> None:
         self.folder = cache_folder(project_root, "parts")
         self.variant = variant
         self.layout = layout
         self.used: set[str] = set()
-        self._files: dict[str, bytes] = {}
+        self._seal = Seal.for_user()
+        self._world = World.of(project_root)
+        #: The files a part may show, by the URL the HTML writer gives them (None: not told).
+        self._files = None if files is None else {str(escape(p.as_uri())): p for p in files}
+        self._digests: dict[Path, bytes] = {}
         h = hashlib.sha256(f"reportgen-part {CACHE_VERSION} {variant}\n".encode())
-        named = [("layout", p) for p in sorted(layout_dir(layout).rglob("*")) if p.is_file()]
-        named += [("font", p) for p in font_files()]
-        for kind, path in named:
+        for kind, path in installed_files(layout):
             h.update(f"\n{kind} {path}\n".encode())
             h.update(path.read_bytes())
         h.update(code_digest(*_PART_CODE))
         h.update(library_versions(*_PART_LIBRARIES))
         self._base = h.digest()
 
-    def _file_digest(self, url: str) -> bytes:
-        if url not in self._files:
-            path = Path(_url2pathname(urllib.parse.urlsplit(url).path))
+    def _shown(self, text: str) -> list[tuple[str, Path]]:
+        """The files the part ``text`` shows, by their URLs: those of ``files`` it names. Not
+        told ``files``, the pictures of its ``src`` attributes that the world allows (the
+        HTML writer's own: text it escapes never makes one). Nothing the text says is read."""
+        if self._files is not None:
+            return sorted((url, path) for url, path in self._files.items() if url in text)
+        shown = []
+        for url in sorted(set(_SRC.findall(text))):
             try:
-                self._files[url] = hashlib.sha256(path.read_bytes()).digest()
+                shown.append((url, self._world.resolve_url(html.unescape(url))))
+            except OutsideWorld:
+                continue
+        return shown
+
+    def _file_digest(self, path: Path) -> bytes:
+        if path not in self._digests:
+            try:
+                self._digests[path] = hashlib.sha256(path.read_bytes()).digest()
             except OSError:
-                self._files[url] = b"<missing>"
-        return self._files[url]
+                self._digests[path] = b"<missing>"
+        return self._digests[path]
 
     def key(self, kind: str, text: str) -> str:
         """The key of a part (``kind`` 'part', ``text`` its HTML) or a folio pass ('folios')."""
         h = hashlib.sha256(self._base)
         h.update(f"\n{kind}\n".encode())
         h.update(text.encode("utf-8"))
-        for url in sorted(set(_FILE_URL.findall(text))):
+        for url, path in self._shown(text):
             h.update(f"\nfile {url}\n".encode())
-            h.update(self._file_digest(url))
+            h.update(self._file_digest(path))
         return h.hexdigest()
 
     def load(self, key: str) -> tuple[Path, dict[str, Any]] | None:
         """The file of the bytes stored under ``key``, and their description."""
         data = self.folder / f"{key}.pdf"
-        try:
-            info = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        record = _record(self.folder / f"{key}.json", self._seal, "part", key)
+        if record is None or not isinstance(record.get("info"), dict):
             return None
-        if not data.is_file():
+        if _matching(data, record) is None:
             return None
         self.used.add(key)
-        return data, info
+        return data, record["info"]
 
     def store(self, key: str, data: bytes, info: dict[str, Any]) -> Path:
         """Keep ``data`` and its description under ``key``; the file that holds the data."""
         self.folder.mkdir(parents=True, exist_ok=True)
         # The data first, its description last: an entry without its .json is never read.
         write_atomic(self.folder / f"{key}.pdf", data)
-        write_atomic(self.folder / f"{key}.json", json.dumps(info).encode())
+        # Through JSON and back: the description as a later build will read it.
+        info = json.loads(json.dumps(info))
+        write_atomic(self.folder / f"{key}.json", _signed(self._seal, data, info, "part", key))
         self.used.add(key)
         return self.folder / f"{key}.pdf"
 
     def numbers(self, name: str) -> dict[str, str] | None:
         """The page numbers of the elements of output ``name`` at its last build."""
+        raw = read_cached(self.folder / f"numbers-{name}.json")
         try:
-            found = json.loads((self.folder / f"numbers-{name}.json").read_text("utf-8"))
-        except (OSError, ValueError):
+            found = json.loads(raw) if raw is not None else None
+        except ValueError:
             return None
-        return found if isinstance(found, dict) else None
+        if not isinstance(found, dict):
+            return None
+        return {str(k): str(v) for k, v in found.items()}
 
     def store_numbers(self, name: str, numbers: dict[str, str]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

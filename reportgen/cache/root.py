@@ -9,7 +9,10 @@ libraries hashes their versions through ``library_versions``. ``CACHE_VERSION`` 
 of every key: bumping it makes every old entry unusable at once.
 
 Nothing here reads a project's input or decides what is cached; the modules beside it
-(``outputs``, ``charts``, ``signed``) do.
+(``outputs``, ``charts``, ``signed``) do. They read a cache file through ``read_cached``
+only: the cache is in the project, so it could have been crafted, and a file there is
+read only where it really is inside the project (``resources.World``) and a regular file
+(a link to ``/dev/zero`` or out of the project is no cache entry).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import hashlib
 import importlib.metadata
 from pathlib import Path
 
-from reportgen.resources import package_files, package_root
+from reportgen.resources import OutsideWorld, World, package_files, package_root
 
 #: Part of every cache key; bumped when the package's layout or a key's meaning changes.
 CACHE_VERSION = "2"
@@ -34,6 +37,20 @@ def cache_root(project_root: Path) -> Path:
 def cache_folder(project_root: Path, name: str) -> Path:
     """One cache's folder inside the project's cache folder ('outputs', 'parts', ...)."""
     return cache_root(project_root) / name
+
+
+def read_cached(path: Path) -> bytes | None:
+    """The bytes of ``path``, a file of a project's cache (``cache_folder``), or None when it
+    is missing, is not a regular file, or is not really inside its project."""
+    parts = path.parts
+    if CACHE_DIR not in parts:
+        raise ValueError(f"{path} is not in a project's {CACHE_DIR}")  # pragma: no cover - a bug
+    project = Path(*parts[:len(parts) - 1 - parts[::-1].index(CACHE_DIR)])
+    try:
+        real = World.of(project).in_project(path)
+        return real.read_bytes() if real.is_file() else None
+    except (OutsideWorld, OSError):
+        return None
 
 
 @functools.cache

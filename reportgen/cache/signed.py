@@ -17,7 +17,9 @@ sandbox, so an upgrade never runs code compiled for another environment.
 
 ``SignedStore`` is that signed file for any values ``marshal`` writes; the check of
 typed numbers (``consistency``) keeps what it found in each section's text in one too,
-since a forged file could hide an error.
+since a forged file could hide an error. ``Seal`` signs the record of a cached file
+(its digest, with what it was made for): the drawn charts, the typeset parts and the
+outputs are used only while their bytes match a record this user's builds signed.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from typing import Any
 import jinja2
 
 from reportgen.atomic import write_atomic
-from reportgen.cache.root import cache_folder, code_digest
+from reportgen.cache.root import cache_folder, code_digest, read_cached
 from reportgen.resources import user_cache_dir
 
 _KEY_BYTES = 32
@@ -80,6 +82,38 @@ def _environment() -> bytes:
     return h.digest()
 
 
+class Seal:
+    """Signatures under this user's key (``user_key``, read once) of what a cache records
+    about a file; without a usable key nothing verifies (nothing cached is used)."""
+
+    def __init__(self, key: bytes | None) -> None:
+        self.key = key
+
+    @classmethod
+    def for_user(cls) -> Seal:
+        return cls(user_key())
+
+    def sign(self, *parts: str | bytes) -> str | None:
+        """The signature (hex) of ``parts``, or None without a key."""
+        if self.key is None:
+            return None
+        h = hmac.new(self.key, digestmod="sha256")
+        for part in parts:
+            data = part.encode("utf-8") if isinstance(part, str) else part
+            h.update(len(data).to_bytes(8, "big") + data)
+        return h.hexdigest()
+
+    def verifies(self, signature: object, *parts: str | bytes) -> bool:
+        """Whether ``signature`` is this user's signature of ``parts``."""
+        expected = self.sign(*parts)
+        return (expected is not None and isinstance(signature, str)
+                and hmac.compare_digest(signature, expected))
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 class SignedStore:
     """Values (what ``marshal`` writes) by a digest of what each was made from, kept between
     builds in one file signed with the user's key (see the module's description); ``save``
@@ -98,9 +132,8 @@ class SignedStore:
         return True
 
     def _read(self) -> dict[bytes, Any]:
-        try:
-            raw = self.file.read_bytes()
-        except OSError:
+        raw = read_cached(self.file)
+        if raw is None:
             return {}
         signature, payload = raw[:32], raw[32:]
         assert self._key is not None

@@ -4,17 +4,24 @@ The build draws the charts (in its own thread, while the workers typeset); a wor
 draws those of the parts it is given. Either way a chart's SVG and PNG are made by
 ``chartdraw`` once per digest, kept by ``cache.charts``, and checked like any picture
 before a writer uses them: the cache is in the project, so it could have been crafted.
+A file in the cache is used only while it matches the record this user's builds signed
+when they drew it (``cache.charts.verified``); one that does not (forged, or drawn by
+someone else's build) is drawn again, with a warning at the chart.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 
-from reportgen.cache.charts import CACHE_DIR, store
-from reportgen.errors import InputError
+from reportgen.cache.charts import CACHE_DIR, store, verified
+from reportgen.errors import InputError, Problem, SourceLoc
 from reportgen.model import nodes as m
 from reportgen.model import walk
-from reportgen.resources import chart_style
+from reportgen.resources import OutsideWorld, chart_style, installation_file
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +32,10 @@ class DrawStats:
 
 def draw_all(doc: m.Document, layout: str, elsewhere: frozenset[str] = frozenset()
              ) -> DrawStats:
-    """Draw every chart of ``doc`` whose files are not in the cache yet, and check the files
-    of the others; charts whose digest is in ``elsewhere`` are being drawn (and checked) by
-    someone else: counted as in the cache, left alone."""
+    """Draw every chart of ``doc`` whose files are not in the cache yet (or no longer match
+    their record), and check the files of the others; charts whose digest is in
+    ``elsewhere`` are being drawn (and checked) by someone else: counted as in the cache,
+    left alone."""
     drawn = cached = 0
     done: set[str] = set()
     for section in doc.sections:
@@ -35,12 +43,12 @@ def draw_all(doc: m.Document, layout: str, elsewhere: frozenset[str] = frozenset
             if chart.digest in elsewhere:
                 cached += 1
                 continue
-            if chart.digest in done or (chart.svg.is_file() and chart.png.is_file()):
+            if chart.digest in done or _usable(chart):
                 cached += 1
             else:
                 from reportgen.render.chartdraw import draw
 
-                svg, png = draw(chart, chart_style(layout))
+                svg, png = draw(chart, style_file(layout))
                 store(chart.svg, svg)
                 store(chart.png, png)
                 drawn += 1
@@ -48,6 +56,31 @@ def draw_all(doc: m.Document, layout: str, elsewhere: frozenset[str] = frozenset
                 check_files(chart)
                 done.add(chart.digest)
     return DrawStats(drawn, cached)
+
+
+def _usable(chart: m.Chart) -> bool:
+    """Whether the chart's files in the cache may be used as they are: this user's builds
+    drew them and they did not change since. A file that exists but does not verify is
+    reported (it is drawn again)."""
+    found = [p for p in (chart.svg, chart.png) if p.is_file() or p.is_symlink()]
+    if not found:
+        return False
+    checks = [verified(p) for p in (chart.svg, chart.png)]
+    if all(checks):
+        return True
+    if None not in checks:  # with no key nothing verifies, and nothing is said
+        log.warning("%s", Problem(chart.loc, f"chart file {found[0].name} in {CACHE_DIR} was "
+                                  "not drawn by this user's builds or was changed since: "
+                                  "drawn again", "warning"))
+    return False
+
+
+def style_file(layout: str) -> Path:
+    """The layout's chart style, refused if it is a link leading out of the installation."""
+    try:
+        return installation_file(chart_style(layout))
+    except OutsideWorld as exc:
+        raise InputError.single(SourceLoc(Path(exc.path)), str(exc)) from None
 
 
 def check_files(chart: m.Chart) -> None:
