@@ -2,12 +2,15 @@
 
 A reference is resolved against the file that makes it (``../assets/x.jpg``
 from a section) or against the project root (``/assets/x.jpg``, as on a
-Jekyll site). It must stay inside the project once symlinks are followed,
-exist, and be an image of an allowed format that decodes completely and is
-not a decompression bomb; the result is a model ``Image`` shared by every
-writer, so an image is validated once for the PDF and the DOCX. SVG (for
-charts) is checked by ``check_svg``: parsed without DTDs or entities, no
-scripts and no reference to anything outside the file.
+Jekyll site). It must stay inside the project once symlinks are followed
+(``resources.World``), exist, and be an image of an allowed format that
+decodes completely and is not a decompression bomb; the result is a model
+``Image`` shared by every writer, so an image is validated once for the PDF
+and the DOCX. SVG (for charts) is checked by ``check_svg``: parsed without
+DTDs or entities, no scripts and no reference to anything outside the file.
+A layout's stylesheets are checked by ``layout_problems`` before anything is
+typeset: every ``@import``, ``url()`` and ``@font-face src`` must name a file
+a build may read, or it is an error at its file, line and column.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
+from reportgen.errors import Problem, SourceLoc
 from reportgen.model.nodes import Image
+from reportgen.resources import OutsideWorld, World, data_dir, installation_files, layout_dir
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 #: Images with more pixels than this are refused (decompression bombs).
@@ -34,6 +39,7 @@ class Assets:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self.world = World.of(root)
         self._cache: dict[Path, Image] = {}
 
     def resolve(self, ref: str, base: Path) -> Path:
@@ -50,10 +56,10 @@ class Assets:
         if "\0" in rel or "\\" in rel:
             raise AssetError(f"'{ref}' is not a file name (it contains a NUL or a backslash)")
         target = self.root / rel.lstrip("/") if rel.startswith("/") else base / rel
-        resolved = target.resolve()
-        if not resolved.is_relative_to(self.root):
-            raise AssetError(f"'{ref}' points outside the report project ({self.root})")
-        return resolved
+        try:
+            return self.world.in_project(target)
+        except OutsideWorld:
+            raise AssetError(f"'{ref}' points outside the report project ({self.root})") from None
 
     def image(self, ref: str, base: Path, alt: str = "") -> Image:
         path = self.resolve(ref, base)
@@ -106,9 +112,11 @@ def check_svg(path: Path, max_bytes: int = 20_000_000) -> tuple[int, int]:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
-    data = path.read_bytes()
-    if len(data) > max_bytes:
+    if not path.is_file():  # a device or a pipe would never end
+        raise AssetError(f"SVG '{path.name}' is not a file")
+    if path.stat().st_size > max_bytes:
         raise AssetError(f"SVG '{path.name}' is larger than {max_bytes:,} bytes")
+    data = path.read_bytes()
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -149,3 +157,63 @@ def _svg_length(value: str | None, view_box: str | None, index: int) -> int:
     if len(parts) == 4:
         return max(1, round(float(parts[index])))
     return 300 if index == 2 else 150  # CSS's default size of a replaced element
+
+
+# ------------------------------------------------------------------ layouts
+
+
+def layout_problems(layout: str, project_root: Path) -> list[Problem]:
+    """What a build may not read among the files of ``layout`` and the bundled fonts: a file
+    that is a link leading out of the installation, and each ``@import``, ``url()`` or
+    ``@font-face src`` of a stylesheet that names something outside the world
+    (``resources.World``), at its file, line and column. Run before anything is typeset, so
+    that WeasyPrint's fetcher never has to refuse."""
+    world = World.of(project_root)
+    try:
+        installation_files(layout_dir(layout), recursive=True)
+        installation_files(data_dir("fonts"))
+        sheets = installation_files(layout_dir(layout), "*.css")
+    except OutsideWorld as exc:
+        return [Problem(SourceLoc(Path(exc.path)), str(exc))]
+    problems = []
+    for sheet in sheets:
+        for url, line, col in stylesheet_urls(sheet.read_text(encoding="utf-8")):
+            try:
+                world.resolve_url(urllib.parse.urljoin(sheet.as_uri(), url))
+            except OutsideWorld as exc:
+                problems.append(Problem(SourceLoc(sheet, line, col), f"url({url}) "
+                                        f"is refused: {exc} (a layout may use its own files "
+                                        "and the bundled fonts)"))
+    return problems
+
+
+def stylesheet_urls(css: str) -> list[tuple[str, int, int]]:
+    """Every URL a stylesheet loads (``@import``, ``url()``, ``src``), with its line and column."""
+    import tinycss2
+
+    found: list[tuple[str, int, int]] = []
+
+    def walk(tokens: object) -> None:
+        for token in tokens or ():  # type: ignore[attr-defined]
+            kind = getattr(token, "type", None)
+            if kind == "url":
+                found.append((token.value, token.source_line, token.source_column))
+            elif kind == "function" and token.lower_name in ("url", "src"):
+                for arg in token.arguments:
+                    if arg.type == "string":
+                        found.append((arg.value, token.source_line, token.source_column))
+                walk(token.arguments)
+            elif kind == "at-rule":
+                if token.lower_at_keyword == "import":
+                    found.extend((t.value, t.source_line, t.source_column)
+                                 for t in token.prelude if t.type == "string")
+                walk(token.prelude)
+                walk(token.content)
+            elif kind in ("qualified-rule",):
+                walk(token.prelude)
+                walk(token.content)
+            elif kind in ("() block", "[] block", "{} block", "function"):
+                walk(getattr(token, "content", None) or getattr(token, "arguments", None))
+
+    walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    return found

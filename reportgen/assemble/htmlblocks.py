@@ -7,8 +7,10 @@ from outside the project or change how other resources are found is refused
 here, with a reason, before the narrative reader looks at the element:
 script-like and embedding elements, ``<base>``/``<link>``/``<meta>``/
 ``<style>``, event handler attributes, ``style`` attributes that load a URL,
-``javascript:``/``data:`` URLs. ``html_events`` splits raw HTML into the start
-tags, end tags and text the readers walk. Nothing here renders or reads files.
+``javascript:``/``data:`` URLs, and what asks for a file to be attached
+(``<a rel="attachment">``, ``download``), which no output could hold.
+``html_events`` splits raw HTML into the start tags, end tags and text the
+readers walk. Nothing here renders or reads files.
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ def element_problems(tag: str, attrs: dict[str, str], style_url_allowed: bool = 
         elif name == "style" and _CSS_URL.search(value) and not style_url_allowed:
             problems.append(f"<{tag} style=...>: a style that loads a URL is not allowed "
                             f"({_short(value)})")
+        elif tag not in FORBIDDEN_ELEMENTS and (
+                name == "download" or name == "rel" and "attachment" in value.lower().split()):
+            problems.append(f"<{tag} {name}=...>: a report attaches no files (neither the PDF "
+                            "nor the DOCX would hold it); link to the file's https:// address")
         elif (name in URL_ATTRIBUTES and not (tag == "a" and name == "href")  # see link_problem
               and (scheme := _scheme(value)) in ("javascript", "vbscript", "data")):
             problems.append(f"<{tag} {name}=...>: {scheme}: URLs are not allowed "

@@ -5,6 +5,10 @@ keeps its text as text so the PDF can select and search it in the embedded
 font; PNG at print resolution for Word. Both are byte-identical for the same
 chart (no dates, no software tags, fixed SVG ids). matplotlib is imported
 only here, and only when a chart must actually be drawn.
+
+Chart text is plain text everywhere (labels, titles, values, the legend): matplotlib
+would read '$5 to $10' as mathematics and print '5to 10', so its math parsing is off
+(``text.parse_math``), and no style may hand the text to LaTeX (``text.usetex``).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from babel.numbers import format_percent
 
 from reportgen.errors import InputError, SourceLoc
 from reportgen.model import nodes as m
-from reportgen.resources import font_faces
+from reportgen.resources import OutsideWorld, font_faces, installation_file
 from reportgen.text.formats import format_number
 
 MM_PER_INCH = 25.4
@@ -59,8 +63,13 @@ def _style(path: Path) -> Any:
     family names ('Report Sans'), so that the SVG's text names the fonts the PDF embeds."""
     from matplotlib import font_manager, rc_params_from_file
 
+    try:
+        installation_file(path)
+        faces = font_faces()
+    except OutsideWorld as exc:
+        raise InputError.single(SourceLoc(Path(exc.path)), str(exc)) from None
     known = {(e.fname, e.name) for e in font_manager.fontManager.ttflist}
-    for face in font_faces():
+    for face in faces:
         if (str(face.path), face.family) not in known:
             font_manager.fontManager.ttflist.append(font_manager.FontEntry(
                 fname=str(face.path), name=face.family, style=face.style, weight=face.weight))
@@ -68,8 +77,11 @@ def _style(path: Path) -> Any:
     cached = getattr(font_manager.fontManager, "_findfont_cached", None)
     if cached is not None:
         cached.cache_clear()
-    families = {face.family for face in font_faces()}
+    families = {face.family for face in faces}
     rc = rc_params_from_file(str(path), use_default_template=False)
+    # Plain text, whatever the style says: '$5 to $10' is no formula, and no LaTeX runs.
+    rc["text.parse_math"] = False
+    rc["text.usetex"] = False
     missing = [f for f in rc["font.family"] if f not in families]
     if missing:
         raise InputError.single(
