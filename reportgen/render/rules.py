@@ -14,6 +14,8 @@ they copy, and tests/test_render_rules.py checks that the bundled layout says th
 
 from __future__ import annotations
 
+import re
+
 from reportgen.model import nodes as m
 from reportgen.model import walk
 
@@ -106,3 +108,39 @@ def cover_place(meta: m.Meta) -> str:
     either alone, or '' when it has neither."""
     year = str(meta.date.year) if meta.date else None
     return ", ".join(part for part in (meta.city, year) if part)
+
+
+def reference_here(ref: m.CrossRef, strings: dict[str, str], where: str) -> tuple[m.Inline, ...]:
+    """A resolved page reference that stands on its target's own page, spelled without the
+    page: the reference up to its target's number (with a word joined to it: «1-кесте»),
+    in the catalog's ``ref.above`` or ``ref.below`` pattern (``where``): 'таблица 1 на с. 5'
+    -> 'таблица 1 ниже', '1-кесте (5-бет)' -> 'төмендегі 1-кесте', 'Table 1 on p. 5' ->
+    'Table 1 below'. What comes between the number and the page ('на с.', '(с.', ', p.')
+    goes, and after the page its closing bracket or a suffix joined to it ('-бет'). A
+    reference of another shape (no number before its page), or a catalog without the
+    pattern, keeps its children."""
+    pattern = strings.get(f"ref.{where}")
+    children = ref.children
+    at = next((i for i, c in enumerate(children) if isinstance(c, m.PageRef)), None)
+    if not pattern or "{ref}" not in pattern or at is None or ref.number is None or at == 0:
+        return children
+    before = children[at - 1]
+    number = None if not isinstance(before, m.Text) else list(re.finditer(
+        rf"(?<!\d){ref.number}(?!\d)(?:-[^\W\d_]+)?", before.text))
+    if not number:
+        return children
+    cut = number[-1].end()
+    phrase = before.text[cut:]
+    rest = list(children[at + 1:])
+    if rest and isinstance(rest[0], m.Text):
+        after = rest[0].text
+        if "(" in phrase and ")" in after:
+            after = after[after.index(")") + 1:]
+        elif after.startswith("-"):
+            after = re.sub(r"^\S*", "", after)
+        rest[0] = m.Text(after)
+    head, _, tail = pattern.partition("{ref}")
+    head = head[:-1] + NBSP if head.endswith(" ") else head
+    tail = NBSP + tail[1:] if tail.startswith(" ") else tail
+    kept = [*children[:at - 1], m.Text(before.text[:cut])]
+    return m.merge_text([m.Text(head), *kept, m.Text(tail), *rest])
