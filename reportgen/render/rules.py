@@ -125,8 +125,9 @@ def reference_here(ref: m.CrossRef, strings: dict[str, str], where: str) -> tupl
     if not pattern or "{ref}" not in pattern or at is None or ref.number is None or at == 0:
         return children
     before = children[at - 1]
-    number = None if not isinstance(before, m.Text) else list(re.finditer(
-        rf"(?<!\d){ref.number}(?!\d)(?:-[^\W\d_]+)?", before.text))
+    if not isinstance(before, m.Text):
+        return children
+    number = list(re.finditer(rf"(?<!\d){ref.number}(?!\d)(?:-[^\W\d_]+)?", before.text))
     if not number:
         return children
     cut = number[-1].end()
