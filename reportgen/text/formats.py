@@ -14,6 +14,10 @@ here, each correction with its reason:
 - CLDR's dates abbreviate 'г.'/'ж.' ('21 сентября 2018 г.'); official texts
   write 'года' and 'жылғы' in full: the catalogs' patterns say so.
 
+A text of the data knows the language it is written in (``Said``), and so do a
+label's plural forms (``Forms``): a number agrees with a label by the rules of
+the label's language, whichever edition shows it.
+
 Nothing here knows about documents or writers.
 """
 
@@ -51,6 +55,38 @@ def format_number(value: float | int, lang: str, pattern: str | None = None) -> 
     return text
 
 
+# ------------------------------------------------------------ texts in a language
+
+
+class Said(str):
+    """A text as an edition shows it, with the language it is written in (``lang``) and a
+    ``key`` that is the same in every edition (the text in the report's main language): what
+    filters, highlights and comparisons match (``e.country.key != 'Казахстан'``)."""
+
+    lang: str
+    key: str
+
+    def __new__(cls, text: str, lang: str = "", key: str | None = None) -> Said:
+        said = super().__new__(cls, text)
+        said.lang = lang
+        said.key = str(text) if key is None else key
+        return said
+
+
+class Forms(dict[str, str]):
+    """A label's forms by plural category (one, few, many, other), in the language ``lang``:
+    the language whose rules decide which form a number takes."""
+
+    def __init__(self, forms: Mapping[str, str], lang: str) -> None:
+        super().__init__(forms)
+        self.lang = lang
+
+
+def same(value: object, wanted: object) -> bool:
+    """Whether a value of the data is ``wanted``: equal to it, or a text whose key is."""
+    return value == wanted or isinstance(value, Said) and value.key == wanted
+
+
 # ------------------------------------------------------------------ plurals
 
 
@@ -68,11 +104,14 @@ def plural_categories(lang: str) -> list[str]:
 def choose_form(forms: str | Mapping[str, str], value: float | int, lang: str) -> str:
     """The form of a label that agrees with ``value``; a plain string agrees with anything.
 
+    ``Forms`` agree by the rules of their own language, other mappings by those of ``lang``.
     A missing category falls back to 'other' (CLDR's catch-all), and in languages that keep
     the singular after numerals, to 'one'. Anything else is an error naming what to add.
     """
     if isinstance(forms, str):
         return forms
+    if isinstance(forms, Forms) and forms.lang:
+        lang = forms.lang
     category = plural_category(value, lang)
     fallbacks = [category, "other"]
     if lang in SINGULAR_AFTER_NUMERALS:
@@ -80,10 +119,9 @@ def choose_form(forms: str | Mapping[str, str], value: float | int, lang: str) -
     for key in fallbacks:
         if key in forms:
             return forms[key]
-    raise ValueError(
-        f"no form for plural category '{category}' (value {value}, language {lang}); "
-        f"give '{category}' or 'other' among: {', '.join(forms)}"
-    )
+    wanted = f"{category}: …" + (" or other: …" if category != "other" else "")
+    raise ValueError(f"no {lang} form for {value} (plural category '{category}'): add "
+                     f"{wanted} (given: {', '.join(forms) or 'none'})")
 
 
 # -------------------------------------------------------------------- dates
@@ -99,8 +137,8 @@ def _months(lang: str, context: Literal["format", "stand-alone"]) -> dict[int, s
 
 def _bind(text: str) -> str:
     """No line break next to a number inside a date ('21 сентября', '2018 года'), nor before
-    a dash."""
-    return re.sub(r"(?<=\d) | (?=\d)| (?=[–—])", NBSP, text)
+    a dash; a range may break after its dash, between its two dates."""
+    return re.sub(r"(?<=\d) |(?<![–—]) (?=\d)| (?=[–—])", NBSP, text)
 
 
 def _fill(lang: str, key: str, **fields: object) -> str:
