@@ -120,12 +120,23 @@ def _table(node: dict[str, Any], defs: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _data_text(options: list[dict[str, Any]]) -> str | None:
+    """A text of the data (``datatext``), in words: what its union of shapes allows."""
+    refs = {n.get("$ref", "").rsplit("/", 1)[-1] for n in options}
+    patterns = [p for n in options for p in n.get("patternProperties", {})]
+    if "TextIn" not in refs or _LANGUAGE not in patterns:
+        return None
+    forms = " or plural forms" if _PLURAL in patterns else ""
+    return f"text{forms}: one, per edition (ru: …, kk: …) or [TextIn](#textin)"
+
+
 def _type(node: dict[str, Any]) -> str:
     if "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[-1]
         return f"[{name}](#{name.lower()})"
     if "anyOf" in node:
-        return " or ".join(_type(n) for n in node["anyOf"] if n.get("type") != "null")
+        return _data_text(node["anyOf"]) or " or ".join(
+            _type(n) for n in node["anyOf"] if n.get("type") != "null")
     kind = node.get("type")
     if "enum" in node:
         return "one of " + ", ".join(f"`{v}`" for v in node["enum"])
@@ -152,5 +163,7 @@ def _type(node: dict[str, Any]) -> str:
             return f"{_type(patterns[_PLURAL])} by plural category (one, few, many, other, …)"
         if _IDENT in patterns:
             return f"mapping of identifier → {_type(patterns[_IDENT])}"
+        if _LANGUAGE in patterns:
+            return f"per edition: language → {_type(patterns[_LANGUAGE])}"
         return "mapping"
     return "any value"

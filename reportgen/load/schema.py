@@ -3,7 +3,9 @@
 The classes here are the single source of the project format: validation,
 error messages and (later) the JSON Schema and field documentation all come
 from them. They hold input as the user wrote it; nothing here reads files or
-formats text for output.
+formats text for output. The texts of the data (labels, titles, places, names)
+are written in one of the ways ``datatext`` checks: one text, one per edition,
+or one in a language of its own.
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from pydantic import (
     model_validator,
 )
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from reportgen.load.datatext import DataText, Label, Lang, Text
+
 Ident = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Count = Annotated[int, Field(ge=0)]
-Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 #: A text of the report: one text, or one per edition ({ru: ..., kk: ..., en: ...}).
 Localized = Text | dict[Lang, Text]
 
@@ -66,9 +68,10 @@ class ChartData(Strict):
     periods: list[Ident] | None = Field(
         None, min_length=1,
         description="Periods of the trend; default: all periods up to the one being built.")
-    labels: dict[str, Text] = Field(
+    labels: dict[str, DataText] = Field(
         default_factory=dict,
-        description="Display names of categories or series by key (indicator, part, period id, group).")
+        description="Display names of categories or series by key (indicator, part, period id, "
+        "group: a group's key is its text in the main language).")
 
     @model_validator(mode="after")
     def _one_source(self) -> ChartData:
@@ -90,19 +93,22 @@ class ChartSpec(Strict):
     """One chart: its type, title and data, and how to show them."""
 
     type: ChartType = Field(description="bar, hbar, stacked_bar, donut, pie, line or tiles.")
-    title: Text = Field(description="What the chart shows; also its caption unless caption is given.")
+    title: DataText = Field(
+        description="What the chart shows; also its caption unless caption is given.")
     data: ChartData = Field(description="Which values the chart shows, and across what.")
     id: Ident | None = Field(None, description="Id of an inline chart (for cross-references).")
-    caption: Text | None = Field(None, description="Caption under the chart; default: the title.")
-    alt: Text | None = Field(
+    caption: DataText | None = Field(
+        None, description="Caption under the chart; default: the title.")
+    alt: DataText | None = Field(
         None, description="Alternative text; default: made from the title and the data.")
-    x_label: Text | None = Field(None, description="Label of the category axis.")
-    y_label: Text | None = Field(None, description="Label of the value axis.")
+    x_label: DataText | None = Field(None, description="Label of the category axis.")
+    y_label: DataText | None = Field(None, description="Label of the value axis.")
     sort: Literal["none", "ascending", "descending"] = Field(
         "none", description="Order of the categories by value; 'none' keeps the data's order.")
     highlight: Text | list[Text] = Field(
         default_factory=list,
-        description="Categories drawn in the accent colour (by key or by display name).")
+        description="Categories drawn in the accent colour (by key, the main language's text, or "
+        "by display name); one a period lacks is a warning.")
     height: Annotated[float, Field(gt=20, le=230)] | None = Field(
         None, description="Height of the drawing in millimetres; default depends on the type.")
 
@@ -237,7 +243,6 @@ class Report(Strict):
 
 # ------------------------------------------------------------- activity data
 
-PluralForms = dict[Annotated[str, StringConstraints(pattern="^(zero|one|two|few|many|other)$")], Text]
 #: Whether a value may go into a release: 'estimate' marks a stand-in (a guessed or invented
 #: value, to be replaced by the real one), which 'reportgen release' refuses.
 Status = Literal["final", "estimate"]
@@ -266,11 +271,11 @@ class Indicator(Strict):
     """A named figure of the period: ``{{ indicators.<name> }}`` in the narrative."""
 
     value: Count | Annotated[float, Field(ge=0)] = Field(description="The figure, e.g. 23.")
-    label: Text | PluralForms = Field(
+    label: Label = Field(
         description="What is counted. Either one text, or its forms by plural category "
-        "(one/few/many/other) so that the label agrees with any value."
+        "(one/few/many/other) so that the label agrees with any value; per edition too."
     )
-    unit: Text | None = Field(None, description="Unit shown after the value, e.g. '%'.")
+    unit: DataText | None = Field(None, description="Unit shown after the value, e.g. '%'.")
     status: Status = Field("final", description="The value's status; " + _STATUS + ".")
 
 
@@ -278,8 +283,9 @@ class Part(Strict):
     """One part of a breakdown: ``{{ breakdowns.<name>.parts.<part> }}``."""
 
     value: Count = Field(description="This part's share of the total.")
-    label: Text | PluralForms = Field(
-        description="What this part counts, e.g. 'в зарубежных СМИ': one text or its plural forms."
+    label: Label = Field(
+        description="What this part counts, e.g. 'в зарубежных СМИ': one text or its plural "
+        "forms; per edition too."
     )
     status: Status = Field("final", description="The part's status; " + _STATUS + ".")
 
@@ -287,8 +293,8 @@ class Part(Strict):
 class Breakdown(Strict):
     """A total and the parts it is made of: ``{{ breakdowns.<name> }}`` is the total."""
 
-    label: Text | PluralForms = Field(
-        description="What the total counts: one text or its plural forms."
+    label: Label = Field(
+        description="What the total counts: one text or its plural forms; per edition too."
     )
     total: Count = Field(description="The total; the parts must add up to it.")
     parts: dict[Ident, Part] = Field(min_length=1, description="Parts that add up to the total.")
@@ -299,12 +305,15 @@ class Event(Strict):
     """An event held or attended in the period."""
 
     kind: Ident = Field(description="conference, round_table, forum, meeting, presentation, ...")
-    title: Text = Field(description="The event's name, as printed.")
+    title: DataText = Field(description="The event's name, as printed.")
     date: dt.date | None = Field(None, description="(First) day of the event.")
     end: dt.date | None = Field(None, description="Last day, for events of several days.")
-    city: Text | None = Field(None, description="Where it took place.")
-    country: Text | None = Field(None, description="Country of the city.")
-    partners: list[Text] = Field(default_factory=list, description="Co-organizers.")
+    city: DataText | None = Field(None, description="Where it took place.")
+    country: DataText | None = Field(None, description="Country of the city.")
+    online: bool = Field(
+        False, description="true: held online, in no city; tables show the edition's word for "
+        "it («онлайн», 'online'), charts and tables by city leave it out of the cities.")
+    partners: list[DataText] = Field(default_factory=list, description="Co-organizers.")
     participants: Count | None = Field(None, description="Number of participants.")
     participants_over: bool = Field(
         False, description="True when the number is a lower bound ('более 100')."
@@ -320,10 +329,10 @@ class Event(Strict):
 class Memorandum(Strict):
     """A memorandum of cooperation signed in the period."""
 
-    partner: Text = Field(description="The other party, as printed.")
-    country: Text | None = Field(None, description="The partner's country.")
+    partner: DataText = Field(description="The other party, as printed.")
+    country: DataText | None = Field(None, description="The partner's country.")
     date: dt.date | None = Field(None, description="Day of signing.")
-    title: Text | None = Field(None, description="The memorandum's title, if it has one.")
+    title: DataText | None = Field(None, description="The memorandum's title, if it has one.")
     unit: Ident | None = Field(None, description="Which part of the organization signed it.")
     status: ItemStatus = Field(
         "final", description="The memorandum's status; " + _STATUS + ". Or by field: "
@@ -385,7 +394,8 @@ SortKey = Annotated[str, StringConstraints(pattern=r"^-?[A-Za-z0-9_]+$")]
 
 class Column(Strict):
     field: FieldPath = Field(description="The field shown: 'title', 'date', ... or 'n' (row number).")
-    title: Text | None = Field(None, description="Column title; default: the field's usual title.")
+    title: DataText | None = Field(
+        None, description="Column title; default: the field's usual title.")
     align: Literal["left", "right", "center"] | None = None
     width: Annotated[float, Field(gt=0)] | None = Field(
         None, description="Relative width (the widths of all columns are shares of the table).")
@@ -394,7 +404,7 @@ class Column(Strict):
 class IndicatorRow(Strict):
     name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")] = Field(
         description="An indicator, a breakdown, or a breakdown's part ('media.foreign').")
-    title: Text | None = Field(None, description="Row title; default: the label's plural form.")
+    title: DataText | None = Field(None, description="Row title; default: the label's plural form.")
 
 
 class TableSpec(Strict):
@@ -412,7 +422,7 @@ class TableSpec(Strict):
         None, description="'month', or a field ('country', 'kind'): a heading row per group.")
     sort: SortKey | list[SortKey] | None = Field(
         None, description="Sort by these fields ('-date': descending); default: as in the data.")
-    labels: dict[Ident, Text] = Field(
+    labels: dict[Ident, DataText] = Field(
         default_factory=dict,
         description="Names of identifier values ('round_table': 'Круглые столы'), in group order.")
     compare: Ident | None = Field(
@@ -420,6 +430,6 @@ class TableSpec(Strict):
     rows: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$")]
                | IndicatorRow] | None = Field(
         None, min_length=1, description="indicators: the rows; default: every indicator.")
-    caption: Text | None = None
+    caption: DataText | None = None
     id: Ident | None = Field(None, description="Id for cross-references; default: 'tab-<number>'.")
     landscape: bool = Field(False, description="Put the table on a page of its own, turned.")

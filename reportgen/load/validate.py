@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from reportgen.errors import Problems, did_you_mean
+from reportgen.load import datatext
 from reportgen.load.yamlsrc import Located, Path_, dotted
 
 M = TypeVar("M", bound=BaseModel)
@@ -130,11 +131,21 @@ def _report(
 ) -> None:
     grouped: dict[Path_, list[dict[str, Any]]] = defaultdict(list)
     for err in exc.errors(include_url=False):
-        grouped[_data_path(data, tuple(err["loc"]))].append(dict(err))
+        loc = tuple(err["loc"])
+        if err["type"] == datatext.ERROR:  # a text's own check knows the path under it
+            loc += tuple(err["ctx"]["path"])
+        grouped[_data_path(data, loc)].append(dict(err))
     for path, errs in grouped.items():
         full = (*prefix, *path)
         name = dotted(full)
         types_ = {e["type"] for e in errs}
+        if datatext.ERROR in types_:
+            ctx = next(e for e in errs if e["type"] == datatext.ERROR)["ctx"]
+            msg = f"{name}: {ctx['message']}"
+            if "value" in ctx:
+                msg += f", got {_describe(ctx['value'])}{_typed(doc, full, ctx['value'])}"
+            problems.error(doc.loc(full), msg)
+            continue
         if "extra_forbidden" in types_:
             key = str(path[-1])
             known = _known_keys(model, path[:-1])
@@ -155,16 +166,23 @@ def _report(
         if expected and not others or expected and len(expected) >= len(others):
             wanted = " or ".join(dict.fromkeys(expected))
             msg = f"{name}: expected {wanted}, got {_describe(value)}"
-            plain = doc.plain_text.get(full)
-            if plain is not None and "text" in wanted:
-                typed = f"the number {value}" if isinstance(value, int | float) \
-                    and not isinstance(value, bool) else _describe(value)
-                msg += f" (YAML reads the unquoted {plain!r} as {typed}; quote it: \"{plain}\")"
+            if "text" in wanted:
+                msg += _typed(doc, full, value)
             problems.error(doc.loc(full), msg)
             continue
         prefix_ = f"{name}: " if name else ""
         for message in dict.fromkeys(_message(err) for err in others or errs):
             problems.error(doc.loc(full), f"{prefix_}{message}")
+
+
+def _typed(doc: Located, path: Path_, value: Any) -> str:
+    """Where text was expected: how YAML read an unquoted value that looks like text."""
+    plain = doc.plain_text.get(path)
+    if plain is None:
+        return ""
+    typed = f"the number {value}" if isinstance(value, int | float) \
+        and not isinstance(value, bool) else _describe(value)
+    return f" (YAML reads the unquoted {plain!r} as {typed}; quote it: \"{plain}\")"
 
 
 def _message(err: dict[str, Any]) -> str:
