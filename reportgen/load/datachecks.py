@@ -2,9 +2,10 @@
 
 The schema (``schema.py``) checks each value on its own; this module checks
 values against each other and against the period: breakdown parts against
-their total, dates against the period, repeated events and memoranda, and
-YAML's implicit typing in the free-form ``extra`` values, where no schema says
-that text was meant. It only records problems; it never changes the data.
+their total, dates against the period, repeated events and memoranda, online
+events against their city, and YAML's implicit typing in the free-form
+``extra`` values, where no schema says that text was meant. It only records
+problems; it never changes the data.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from reportgen.load.yamlsrc import Located, Path_, dotted
 
 #: Words YAML 1.1 (PyYAML) reads as booleans although people mean text by them.
 _BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
+#: What people write as the city of an event held online.
+_ONLINE_WORDS = {"online", "on-line", "онлайн", "он-лайн", "онлайн-формат", "virtual",
+                 "виртуально", "дистанционно", "zoom"}
 
 
 def check_activity(data: ActivityData, doc: Located, period: Period, problems: Problems) -> None:
@@ -25,6 +29,7 @@ def check_activity(data: ActivityData, doc: Located, period: Period, problems: P
     _check_breakdowns(data, doc, problems)
     _check_dates(data, doc, period, problems)
     _check_repeats(data, doc, problems)
+    _check_online(data, doc, problems)
 
 
 def _check_breakdowns(data: ActivityData, doc: Located, problems: Problems) -> None:
@@ -59,8 +64,9 @@ def _check_dates(data: ActivityData, doc: Located, period: Period, problems: Pro
 def _check_repeats(data: ActivityData, doc: Located, problems: Problems) -> None:
     """The same event or memorandum twice would be counted twice by ``| length``."""
     keys: dict[str, list[tuple[Any, ...]]] = {
-        "events": [(e.kind, e.title.casefold(), e.date, e.end, e.city) for e in data.events],
-        "memoranda": [(mo.partner.casefold(), mo.date, mo.title) for mo in data.memoranda],
+        "events": [(e.kind, _same(e.title), e.date, e.end, _same(e.city), e.online)
+                   for e in data.events],
+        "memoranda": [(_same(mo.partner), mo.date, _same(mo.title)) for mo in data.memoranda],
     }
     what = {"events": "kind, title, dates and city", "memoranda": "partner, date and title"}
     for kind, rows in keys.items():
@@ -75,6 +81,36 @@ def _check_repeats(data: ActivityData, doc: Located, problems: Problems) -> None
                 f"{kind}[{i}] repeats {kind}[{j}] (line {doc.loc((kind, j)).line}): the same "
                 f"{what[kind]}; remove one, or tell them apart (e.g. by their dates)",
             )
+
+
+def _same(text: str | dict[str, Any] | None) -> Any:
+    """A text of the data as compared for repeats: case aside, in every language given."""
+    if isinstance(text, dict):
+        return tuple(sorted((k, _same(v)) for k, v in text.items()))
+    return text.casefold() if isinstance(text, str) else text
+
+
+def _texts(text: str | dict[str, Any] | None) -> list[str]:
+    """Every language's text of a text of the data."""
+    if isinstance(text, dict):
+        return [t for v in text.values() for t in _texts(v)]
+    return [text] if isinstance(text, str) else []
+
+
+def _check_online(data: ActivityData, doc: Located, problems: Problems) -> None:
+    """An online event has no city, and a city is not 'online'."""
+    for i, event in enumerate(data.events):
+        if event.online and event.city is not None:
+            problems.error(doc.loc(("events", i, "city")),
+                           f"events[{i}].city: an online event (online: true) has no city; leave "
+                           "city out, or leave out online: true for an event held there")
+            continue
+        word = next((t for t in _texts(event.city) if t.casefold() in _ONLINE_WORDS), None)
+        if word is not None:
+            problems.error(doc.loc(("events", i, "city")),
+                           f"events[{i}].city: '{word}' is not a city; write online: true "
+                           "instead (tables show the edition's word for it, charts and tables "
+                           "by city leave it out of the cities)")
 
 
 def check_yaml_traps(doc: Located, problems: Problems) -> None:

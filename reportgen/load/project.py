@@ -2,10 +2,11 @@
 
 Reads YAML with locations and checks it against ``schema``; every problem is
 collected and raised together. What the schema cannot express (sums, dates
-against the period, duplicates) is checked by ``datachecks``. The periods a
-report compares with the one being built (charts over periods, tables of the
-change) are read here as well (``load_data``, ``PeriodData``). Nothing here
-reads the sections (``sections``) or assembles anything.
+against the period, duplicates) is checked by ``datachecks``; the texts of the
+data are resolved for an edition by ``texts``. The periods a report compares
+with the one being built (charts over periods, tables of the change) are read
+here as well (``load_data``, ``PeriodData``). Nothing here reads the sections
+(``sections``) or assembles anything.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from reportgen.errors import InputError, Problems, SourceLoc
 from reportgen.load.datachecks import check_activity, check_yaml_traps
 from reportgen.load.editions import check_editions
 from reportgen.load.schema import ActivityData, Period, Report
+from reportgen.load.texts import Texts, localized
 from reportgen.load.validate import validate
 from reportgen.load.yamlsrc import Located, load_yaml
 from reportgen.resources import layout_dir
@@ -89,8 +91,10 @@ class Activity:
     source: Located
 
 
-def load_activity(project: Project, period: Period, problems: Problems) -> Activity | None:
-    """The activity data of one period, or None (with the problems recorded)."""
+def load_activity(project: Project, period: Period, problems: Problems,
+                  texts: Texts | None = None) -> Activity | None:
+    """The activity data of one period, or None (with the problems recorded); with ``texts``,
+    as the edition of ``texts`` shows it."""
     file = project.data_file(period).resolve()
     if not file.is_relative_to(project.root):
         where = project.source.loc(("periods", project.report.periods.index(period), "data"))
@@ -116,24 +120,36 @@ def load_activity(project: Project, period: Period, problems: Problems) -> Activ
     if data is None:
         return None
     check_activity(data, doc, period, problems)
+    if texts is not None:
+        data = localized(data, doc, texts)
     return Activity(data, doc)
 
 
-def load_data(project: Project, period: Period, problems: Problems) -> ActivityData | None:
-    """The activity data of one period, or None (with the problems recorded)."""
-    activity = load_activity(project, period, problems)
+def load_data(project: Project, period: Period, problems: Problems,
+              texts: Texts | None = None) -> ActivityData | None:
+    """The activity data of one period, or None (with the problems recorded); with ``texts``,
+    as the edition of ``texts`` shows it."""
+    activity = load_activity(project, period, problems, texts)
     return activity.data if activity else None
 
 
 class PeriodData:
-    """The activity data of a project's periods, each read once: call it with a period."""
+    """The activity data of a project's periods, each read once (with ``texts``, as the edition
+    of ``texts`` shows it): call it with a period."""
 
-    def __init__(self, project: Project, problems: Problems) -> None:
+    def __init__(self, project: Project, problems: Problems, texts: Texts | None = None) -> None:
         self.project = project
         self.problems = problems
-        self._loaded: dict[str, ActivityData | None] = {}
+        self.texts = texts
+        self._loaded: dict[str, Activity | None] = {}
+
+    def activity(self, period: Period) -> Activity | None:
+        """The period's data and the located file it came from."""
+        if period.id not in self._loaded:
+            self._loaded[period.id] = load_activity(self.project, period, self.problems,
+                                                    self.texts)
+        return self._loaded[period.id]
 
     def __call__(self, period: Period) -> ActivityData | None:
-        if period.id not in self._loaded:
-            self._loaded[period.id] = load_data(self.project, period, self.problems)
-        return self._loaded[period.id]
+        activity = self.activity(period)
+        return activity.data if activity else None
