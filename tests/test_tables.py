@@ -311,7 +311,9 @@ def test_change_columns_are_computed_from_both_periods(big: Built) -> None:
         assert change == f"{sign}{abs(n - b)}", title
         assert percent == (f"{sign}{abs(n - b) / b * 100:.1f}".replace(".", ",")), title
     assert cells[1][1:] == ["60", "45", "\u221215", "\u221225,0"]
-    assert table.head[0].cells[1].children == (m.Text("январь–июнь 2018\u00a0года"),)
+    # a period is a date: never hyphenated (its span's role)
+    assert table.head[0].cells[1].children == (
+        m.Span((m.Text("январь–июнь 2018\u00a0года"),), role="date"),)
     # Both writers show the same figures.
     pdf_text = flat("".join(page_texts(big.pdf)))
     assert "Мероприятий 60 45 \u221215 \u221225,0" in pdf_text
@@ -414,14 +416,14 @@ BAD_TABLES = [
       "mean 'events'? (known: events, memoranda, indicators)"]),
     ("unknown column", "data: events\ncolumns: [title, citty]\n",
      ["sections/a.md:9:18: error: columns.1: events have no field 'citty'; did you mean "
-      "'city'? (fields: kind, title, date, end, city, country, partners, participants, "
-      "participants_over, unit, n)"]),
+      "'city'? (fields: kind, title, date, end, city, country, online, partners, participants, "
+      "participants_over, unit, status, n)"]),
     ("unknown key of the block", "data: events\ncolums: [title]\n",
      ["sections/a.md:9:1: error: colums: unknown key 'colums'; did you mean 'columns'?"]),
     ("bad filter field", "data: events\ncolumns: [title]\nfilter: {contry: Россия}\n",
      ["sections/a.md:10:10: error: filter.contry: events have no field 'contry'; did you "
-      "mean 'country'? (fields: kind, title, date, end, city, country, partners, "
-      "participants, participants_over, unit, n)"]),
+      "mean 'country'? (fields: kind, title, date, end, city, country, online, partners, "
+      "participants, participants_over, unit, status, n)"]),
     ("bad filter value", "data: events\ncolumns: [title]\nfilter: {country: {nt: x}}\n",
      ["sections/a.md:10:20: error: filter.country: unknown key 'nt'; did you mean 'not'? (a "
       "filter is a value, a list of values, or {not: value or list})"]),

@@ -2,8 +2,12 @@
 
 Resolves what a spec names (indicators, breakdown parts, list items grouped by
 a field, a mapping under ``extra``), per period for trends, into categories
-and series of numbers. Every problem is reported at the spec's or the data's
-file:line. Nothing here draws or knows about matplotlib.
+and series of numbers. A category or series is named by the chart's own
+``labels:`` first, by the data's label (in the form its value takes) only
+where the chart names none. List items are grouped by their key (a text's
+main-language text, the same in every edition) and shown by the edition's text;
+an online event is in no city. Every problem is reported at the spec's or the
+data's file:line. Nothing here draws or knows about matplotlib.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ from typing import Any
 
 from babel.dates import format_date
 
-from reportgen.assemble.expressions import choose_form
 from reportgen.errors import Problems, SourceLoc, did_you_mean
 from reportgen.load.editions import period_text
 from reportgen.load.schema import ActivityData, ChartData, ChartSpec, Event, Memorandum, Period
-from reportgen.load.yamlsrc import Path_
+from reportgen.load.yamlsrc import Path_, dotted
+from reportgen.text.formats import Said, choose_form, same
 
 #: Fields of the built-in lists that can group items.
 LIST_FIELDS = {
@@ -31,8 +35,10 @@ LIST_FIELDS = {
 @dataclass(frozen=True, slots=True)
 class Point:
     key: str
-    label: str
+    label: str | Mapping[str, str]  # a text, or a label's forms (the one ``value`` takes)
     value: float | int
+    #: Where a label with forms is written: its period and path in the period's data.
+    source: tuple[Period, Path_] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,38 +73,45 @@ class Resolver:
         self.source = source
         self.problems = problems
 
-    def table(self, spec: ChartSpec, loc: Callable[[Path_], SourceLoc]) -> Table | None:
-        """The resolved table of ``spec``; None (with problems recorded) if it cannot be made."""
+    def table(self, spec: ChartSpec, loc: Callable[[Path_], SourceLoc],
+              labels: Mapping[str, str]) -> Table | None:
+        """The resolved table of ``spec``, its categories and series named by ``labels`` (the
+        chart's own, as the edition shows them) where they say; None (with problems recorded)
+        if it cannot be made."""
         try:
-            table = self._table(spec.data, loc)
+            table = self._table(spec.data, loc, labels)
             table = _sorted(table, spec.sort)
             return self._highlight(table, spec, loc)
         except Failed:
             return None
 
     # ----------------------------------------------------------------- shapes
-    def _table(self, data: ChartData, loc: Callable[[Path_], SourceLoc]) -> Table:
-        labels = data.labels
+    def _table(self, data: ChartData, loc: Callable[[Path_], SourceLoc],
+               labels: Mapping[str, str]) -> Table:
+        def named(point: Point) -> str:
+            return labels.get(point.key) or self._label(point)
+
         if not data.across:
             points = self._points(data, self.source.current, loc)
             if not points:
                 raise self._fail(loc(("data",)), "the chart's data has no values in period "
                                  f"'{self.source.current.id}'")
-            name = points[0].label if len(points) == 1 else ""
-            return Table(tuple(p.key for p in points),
-                         tuple(labels.get(p.key, p.label) for p in points),
+            categories = tuple(named(p) for p in points)
+            name = categories[0] if len(points) == 1 else ""
+            return Table(tuple(p.key for p in points), categories,
                          ((name, tuple(p.value for p in points)),))
         periods = self._trend_periods(data, loc)
         per_period = [self._points(data, p, loc) for p in periods]
         keys = tuple(p.id for p in periods)
-        categories = tuple(labels.get(p.id, period_text(p, self.source.lang)) for p in periods)
+        categories = tuple(labels.get(p.id) or period_text(p, self.source.lang) for p in periods)
         if data.indicator:
-            label = labels.get(data.indicator, per_period[-1][0].label)
+            label = named(per_period[-1][0])
             return Table(keys, categories, ((label, tuple(pts[0].value for pts in per_period)),))
         series_keys: dict[str, str] = {}
         for pts in per_period:
             for point in pts:
-                series_keys.setdefault(point.key, labels.get(point.key, point.label))
+                if point.key not in series_keys:
+                    series_keys[point.key] = named(point)
         series = tuple(
             (name, tuple(next((p.value for p in pts if p.key == key), 0) for pts in per_period))
             for key, name in series_keys.items()
@@ -129,7 +142,6 @@ class Resolver:
         activity = self.source.data_of(period)
         if activity is None:  # its own problems are recorded by the loader
             raise Failed
-        lang = self.source.lang
         where = f"in the data of period '{period.id}'"
         if data.indicator or data.indicators:
             names = [data.indicator] if data.indicator else list(data.indicators or [])
@@ -141,7 +153,8 @@ class Resolver:
                     known = list(activity.indicators)
                     raise self._fail(loc(path), f"no indicator '{name}' {where}"
                                      f"{did_you_mean(str(name), known)} (known: {_known(known)})")
-                points.append(Point(str(name), choose_form(ind.label, ind.value, lang), ind.value))
+                points.append(Point(str(name), ind.label, ind.value,
+                                    (period, ("indicators", str(name), "label"))))
             return points
         if data.breakdown:
             breakdown = activity.breakdowns.get(data.breakdown)
@@ -150,7 +163,8 @@ class Resolver:
                 raise self._fail(loc(("data", "breakdown")), f"no breakdown '{data.breakdown}' "
                                  f"{where}{did_you_mean(data.breakdown, known)} (known: {_known(known)})")
             # Parts that do not add up to the total are the data loader's error already.
-            return [Point(k, choose_form(p.label, p.value, lang), p.value)
+            return [Point(k, p.label, p.value,
+                          (period, ("breakdowns", data.breakdown, "parts", k, "label")))
                     for k, p in breakdown.parts.items()]
         if data.values:
             return self._values(data.values, activity, period, loc)
@@ -183,8 +197,10 @@ class Resolver:
                                  f"{did_you_mean(key, fields)} (fields: {_known(fields)})")
         groups: dict[str, list[Any]] = {}  # key -> [label, value]
         for index, item in enumerate(items):
-            if any(_field(item, k) != v for k, v in data.where.items()):
+            if not all(same(_field(item, k), v) for k, v in data.where.items()):
                 continue
+            if data.group_by == "city" and _field(item, "online") is True:
+                continue  # held online: in no city
             key, label = self._group_of(item, data.group_by)
             amount: Any = 1
             if data.sum:
@@ -225,10 +241,25 @@ class Resolver:
             return "~", self.source.unspecified
         if isinstance(value, list):  # partners: group by the first one
             value = value[0]
+        if isinstance(value, Said):  # its key is the same in every edition
+            return value.key, str(value)
         return str(value), str(value)
 
     # --------------------------------------------------------------- helpers
+    def _label(self, point: Point) -> str:
+        """The data's label of ``point``, in the form its value takes."""
+        try:
+            return choose_form(point.label, point.value, self.source.lang)
+        except ValueError as exc:  # the loader names the form its own value lacks
+            if point.source is None:
+                raise
+            period, path = point.source
+            raise self._fail(self.source.data_loc(period, path), f"{dotted(path)}: {exc}") \
+                from None
+
     def _highlight(self, table: Table, spec: ChartSpec, loc: Callable[[Path_], SourceLoc]) -> Table:
+        """The categories to draw in the accent colour; one this period lacks is a warning (a
+        country with no conference in the first half year may have one later)."""
         wanted = [spec.highlight] if isinstance(spec.highlight, str) else spec.highlight
         found = []
         for i, name in enumerate(wanted):
@@ -239,8 +270,10 @@ class Resolver:
             else:
                 path: Path_ = ("highlight",) if isinstance(spec.highlight, str) else ("highlight", i)
                 known = list(dict.fromkeys([*table.keys, *table.categories]))
-                raise self._fail(loc(path), f"highlight: no category '{name}' in this chart"
-                                 f"{did_you_mean(name, known)} (categories: {_known(known)})")
+                self.problems.warning(
+                    loc(path), f"highlight: no category '{name}' in this chart in period "
+                    f"'{self.source.current.id}'{did_you_mean(name, known)} (categories: "
+                    f"{_known(known)}); it is drawn without a highlight")
         return Table(table.keys, table.categories, table.series, tuple(sorted(set(found))))
 
     def _missing_extra(self, name: str, activity: ActivityData, period: Period, kind: str) -> str:

@@ -1,33 +1,50 @@
 """Assemble stage: chart specs declared in the project -> ``model.Chart`` nodes.
 
 ``Charts.place``: a section's ```` ```{chart} ```` block names a chart of
-``report.yaml`` or holds one inline; its data is resolved and it becomes a numbered
-``Chart`` (or indicator tiles), named by the digest its cached files will carry
-(``cache.charts``). Drawing the files is the render stage's (``render.chartfiles``);
-nothing here draws or imports matplotlib.
+``report.yaml`` or holds one inline; its texts are resolved for the edition
+(``load.texts``: one text is the main language's, or the section's for an inline
+spec), its data is resolved and it becomes a numbered ``Chart`` (or indicator
+tiles), named by the digest its cached files will carry (``cache.charts``).
+Drawing the files is the render stage's (``render.chartfiles``); nothing here
+draws or imports matplotlib.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportgen.assemble.chartdata import Resolver, Source, Table
 from reportgen.assemble.narrative import Counters
 from reportgen.cache.charts import cache_dir, chart_digest
 from reportgen.errors import InputError, Problems, SourceLoc, did_you_mean
-from reportgen.load.schema import ActivityData, ChartSpec, Period
+from reportgen.load.project import PeriodData
+from reportgen.load.schema import ChartSpec, Period
+from reportgen.load.texts import Place, Texts
 from reportgen.load.validate import validate
-from reportgen.load.yamlsrc import Located, Path_, load_yaml, parse_yaml
+from reportgen.load.yamlsrc import Located, Path_, parse_yaml
 from reportgen.model import nodes as m
 from reportgen.resources import chart_style
-from reportgen.text.formats import format_number
+from reportgen.text.formats import Said, format_number
 
 #: Bump to invalidate every cached chart (the drawing code's own text is hashed as well).
 DRAW_VERSION = "1"
 WIDTH_MM = 160.0
 HEIGHTS_MM = {"bar": 78.0, "stacked_bar": 82.0, "line": 72.0, "donut": 70.0, "pie": 70.0}
+
+
+@dataclass(frozen=True, slots=True)
+class ChartWords:
+    """The texts of a chart as one edition shows them."""
+
+    title: Said
+    caption: Said | None
+    alt: Said | None
+    x_label: Said | None
+    y_label: Said | None
+    labels: dict[str, Said]
 
 
 @dataclass
@@ -43,10 +60,13 @@ class Charts:
     strings: dict[str, str]
     layout: str
     caption_inlines: Callable[[str, SourceLoc], tuple[m.Inline, ...]]
+    texts: Texts
     placed: dict[str, SourceLoc] = field(default_factory=dict)
 
-    def place(self, text: str, loc: SourceLoc) -> list[m.Block]:
-        """The blocks of one ```` ```{chart} ```` block: an id of report.yaml, or an inline spec."""
+    def place(self, text: str, loc: SourceLoc, lang: str | None = None) -> list[m.Block]:
+        """The blocks of one ```` ```{chart} ```` block: an id of report.yaml, or an inline spec.
+        ``lang``: the language of the section it stands in (default: the edition's)."""
+        lang = lang or self.source.lang
         body = text.strip()
         if body and "\n" not in body and ":" not in body:
             spec = self.specs.get(body)
@@ -59,8 +79,8 @@ class Charts:
                 self.problems.error(loc, f"chart '{body}' is placed twice (also at {self.placed[body]})")
                 return []
             self.placed[body] = loc
-            return self._blocks(spec, body, loc,
-                                lambda path: self.report_source.loc(("charts", body, *path)))
+            return self._blocks(spec, body, loc, Place(self.report_source, ("charts", body)),
+                                None, lang)
         try:
             located = parse_yaml("\n" * ((loc.line or 1) - 1) + text, loc.file)
         except InputError as exc:
@@ -74,16 +94,35 @@ class Charts:
         if spec is None:
             return []
         chart_id = spec.id or f"chart-{self.counters.figure + 1}"
-        return self._blocks(spec, chart_id, loc, lambda path: located.loc(path))
+        return self._blocks(spec, chart_id, loc, Place(located, ()), lang, lang)
 
     def unplaced(self) -> Iterator[tuple[str, SourceLoc]]:
         for chart_id in self.specs:
             if chart_id not in self.placed:
                 yield chart_id, self.report_source.loc(("charts", chart_id), key=True)
 
-    def _blocks(self, spec: ChartSpec, chart_id: str, loc: SourceLoc,
-                where: Callable[[Path_], SourceLoc]) -> list[m.Block]:
-        table = Resolver(self.source, self.problems).table(spec, where)
+    def words(self, spec: ChartSpec, at: Place, own: str | None) -> ChartWords:
+        """The texts of ``spec`` for the edition (``own``: the language of a text given once,
+        when not the main language's)."""
+        def text(value: str | Mapping[str, Any] | None, *path: str) -> Said | None:
+            return self.texts.text(value, Place(at.doc, (*at.path, *path)), own)
+
+        title = text(spec.title, "title")
+        assert title is not None
+        labels = {k: text(v, "data", "labels", k) for k, v in spec.data.labels.items()}
+        return ChartWords(title, text(spec.caption, "caption"), text(spec.alt, "alt"),
+                          text(spec.x_label, "x_label"), text(spec.y_label, "y_label"),
+                          {k: v for k, v in labels.items() if v is not None})
+
+    def _blocks(self, spec: ChartSpec, chart_id: str, loc: SourceLoc, at: Place,
+                own: str | None, lang: str) -> list[m.Block]:
+        """The blocks of ``spec``, written at ``at`` and placed in a section in ``lang``."""
+        words = self.words(spec, at, own)
+
+        def where(path: Path_) -> SourceLoc:
+            return at.loc(*path)
+
+        table = Resolver(self.source, self.problems).table(spec, where, words.labels)
         if table is None:
             return []
         if spec.type == "tiles":
@@ -98,25 +137,33 @@ class Charts:
                 self.problems.error(where(("data",)), f"a {spec.type} needs values that are not "
                                     "negative and not all zero")
                 return []
-        lang = self.source.lang
         height = spec.height or HEIGHTS_MM.get(spec.type, 12.0 + 9.0 * len(table.categories))
         if spec.type == "hbar" and spec.height is None:
             height = max(40.0, 14.0 + 8.5 * len(table.categories) * max(1, len(table.series)) ** 0.5)
+        edition = self.source.lang  # the language numbers on the chart are written in
+        categories = tuple(map(str, table.categories))
+        series = tuple((str(name), values) for name, values in table.series)
+        x_label = str(words.x_label) if words.x_label else None
+        y_label = str(words.y_label) if words.y_label else None
         drawing = {
-            "v": DRAW_VERSION, "kind": spec.type, "categories": table.categories,
-            "series": table.series, "highlight": table.highlight, "x": spec.x_label,
-            "y": spec.y_label, "size": [WIDTH_MM, height], "lang": lang,
+            "v": DRAW_VERSION, "kind": spec.type, "categories": categories,
+            "series": series, "highlight": table.highlight, "x": x_label,
+            "y": y_label, "size": [WIDTH_MM, height], "lang": edition,
         }
         digest = chart_digest(drawing, chart_style(self.layout))
         folder = cache_dir(self.root)
         self.counters.figure += 1
-        caption_text = spec.caption or spec.title
+        caption_text = words.caption or words.title
+        caption = self.caption_inlines(caption_text, where(("caption",) if spec.caption
+                                                           else ("title",)))
+        if caption_text.lang and caption_text.lang != lang:
+            caption = (m.Span(caption, lang=caption_text.lang),)
         return [m.Chart(
-            kind=spec.type, categories=table.categories, series=table.series,
-            highlight=table.highlight, x_label=spec.x_label, y_label=spec.y_label,
-            width_mm=WIDTH_MM, height_mm=height, lang=lang,
-            caption=self.caption_inlines(caption_text, where(("caption",) if spec.caption else ("title",))),
-            alt=spec.alt or self._alt(spec, table), number=self.counters.figure, id=chart_id,
+            kind=spec.type, categories=categories, series=series,
+            highlight=table.highlight, x_label=x_label, y_label=y_label,
+            width_mm=WIDTH_MM, height_mm=height, lang=edition, caption=caption,
+            alt=str(words.alt) if words.alt else self._alt(words.title, spec, table),
+            number=self.counters.figure, id=chart_id,
             loc=loc, digest=digest, svg=folder / f"chart-{digest[:20]}.svg",
             png=folder / f"chart-{digest[:20]}.png",
         )]
@@ -129,10 +176,10 @@ class Charts:
             return []
         (_, values), = table.series
         lang = self.source.lang
-        return [m.MetricGrid(tuple(m.Metric(format_number(v, lang), label)
+        return [m.MetricGrid(tuple(m.Metric(format_number(v, lang), str(label))
                                    for label, v in zip(table.categories, values, strict=True)), loc)]
 
-    def _alt(self, spec: ChartSpec, table: Table) -> str:
+    def _alt(self, title: str, spec: ChartSpec, table: Table) -> str:
         """Alternative text from the title and the data: what a reader of the picture gets."""
         lang = self.source.lang
         kind = self.strings.get(f"chart_{spec.type}", spec.type)
@@ -141,24 +188,17 @@ class Charts:
             pairs = ", ".join(f"{c} — {format_number(v, lang)}"
                               for c, v in zip(table.categories, values, strict=True))
             parts.append(f"{name}: {pairs}" if name and len(table.series) > 1 else pairs)
-        return f"{kind}. {spec.title}. " + "; ".join(parts) + "."
+        return f"{kind}. {title}. " + "; ".join(parts) + "."
 
 
-def make_source(periods: list[Period], current: Period, data: ActivityData,
-                load: Callable[[Period], ActivityData | None], data_file: Callable[[Period], Path],
-                lang: str, unspecified: str) -> Source:
-    """A chart data source over the report's periods; other periods' data is read on demand."""
-    loaded: dict[str, ActivityData | None] = {current.id: data}
-    located: dict[str, Located] = {}
-
-    def data_of(period: Period) -> ActivityData | None:
-        if period.id not in loaded:
-            loaded[period.id] = load(period)
-        return loaded[period.id]
+def make_source(periods: list[Period], current: Period, data: PeriodData, lang: str,
+                unspecified: str) -> Source:
+    """A chart data source over the report's periods (``data``: their activity data as the
+    edition shows it, each read when first needed)."""
 
     def data_loc(period: Period, path: Path_) -> SourceLoc:
-        if period.id not in located:  # only read again when an error must be placed
-            located[period.id] = load_yaml(data_file(period))
-        return located[period.id].loc(path)
+        activity = data.activity(period)
+        assert activity is not None  # its data was drawn on
+        return activity.source.loc(path)
 
-    return Source(periods, current, data_of, data_loc, lang, unspecified)
+    return Source(periods, current, data, data_loc, lang, unspecified)

@@ -3,14 +3,14 @@
 Parses everything once; writers only ever see the resulting model. All input
 problems of every file are collected together (``collect``), so that ``check``
 and ``build`` report them at once; ``assemble`` raises them as ``InputError``.
-The files are read by the load stage (``load.project``, ``load.sections``); each
-section is assembled by ``section``. Nothing here reads a file itself or knows
+The files are read by the load stage (``load.project``, ``load.sections``), the
+data's texts as the edition shows them (``load.texts``); each section is
+assembled by ``section``. Nothing here reads a file itself or knows
 about HTML output, PDF or Word.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,9 +27,10 @@ from reportgen.assemble.typography import typeset, typeset_section
 from reportgen.cache.signed import CodeCache
 from reportgen.errors import InputError, Problems, SourceLoc
 from reportgen.load.editions import period_text, section_sources, text_in
-from reportgen.load.project import Activity, PeriodData, Project, load_activity, load_data
-from reportgen.load.schema import ActivityData, Period, Report
+from reportgen.load.project import Activity, PeriodData, Project
+from reportgen.load.schema import Period, Report
 from reportgen.load.sections import read_section
+from reportgen.load.texts import Texts
 from reportgen.load.yamlsrc import Located
 from reportgen.model import nodes as m
 from reportgen.text.strings import strings_for
@@ -89,7 +90,10 @@ def collect(project: Project, period: Period, problems: Problems, lang: str | No
     strings = strings_for(lang)
     assets = Assets(project.root)
 
-    result.activity = load_activity(project, period, problems)
+    texts = Texts(lang, report.language, problems, draft)
+    # Every period's data as this edition shows it, each read once (charts, comparisons).
+    periods = PeriodData(project, problems, texts)
+    result.activity = periods.activity(period)
     # Without valid data the sections are still read, for every problem that needs no data.
     data = result.activity.data if result.activity else None
     label = period_text(period, lang)
@@ -98,9 +102,9 @@ def collect(project: Project, period: Period, problems: Problems, lang: str | No
     logo = _logo(project, assets, lang, problems)
     ctx = SectionContext(lang, assets, Counters(), strings, problems, views)
     if data is not None:
-        ctx.charts = _charts(project, period, data, ctx)
+        ctx.charts = _charts(project, period, periods, ctx, texts)
         ctx.tables = TableContext(data, lang, strings, ctx.counters, problems, Comparison(
-            project, period, data, lang, strings, problems, PeriodData(project, problems)))
+            project, period, data, lang, strings, problems, periods, texts), texts)
     sections = _sections(project, draft, ctx, result.sections)
 
     if ctx.charts is None:  # no valid data: no document
@@ -129,16 +133,15 @@ def _logo(project: Project, assets: Assets, lang: str, problems: Problems) -> m.
         return None
 
 
-def _charts(project: Project, period: Period, data: ActivityData, ctx: SectionContext) -> Charts:
+def _charts(project: Project, period: Period, periods: PeriodData, ctx: SectionContext,
+            texts: Texts) -> Charts:
     """The charts of the edition; other periods' data is read (by the load stage) on demand."""
     report = project.report
-    load_other = functools.partial(load_data, project, problems=ctx.problems)
     return Charts(
         root=project.root, report_source=project.source, specs=report.charts,
-        source=make_source(report.periods, period, data, load_other, project.data_file,
-                           ctx.lang, ctx.strings["unspecified"]),
+        source=make_source(report.periods, period, periods, ctx.lang, ctx.strings["unspecified"]),
         counters=ctx.counters, problems=ctx.problems, strings=ctx.strings, layout=report.layout,
-        caption_inlines=ctx.caption_inlines,
+        caption_inlines=ctx.caption_inlines, texts=texts,
     )
 
 

@@ -138,8 +138,9 @@ def _directives(ctx: SectionContext, context: dict[str, object] | None,
     return {
         "indicators": lambda text, loc: _indicators(text, loc, context, problems, lang),
         # without valid data a chart or table cannot be made; the data's problems are reported
-        "chart": charts.place if charts else lambda text, loc: [],
-        "table": (lambda text, loc: table_block(text, loc, tables)) if tables
+        "chart": (lambda text, loc: charts.place(text, loc, lang)) if charts
+        else lambda text, loc: [],
+        "table": (lambda text, loc: table_block(text, loc, tables, lang)) if tables
         else lambda text, loc: [],
     }
 

@@ -5,7 +5,12 @@ Markdown file. A list table picks items of ``events``, ``memoranda`` or a list
 under ``extra``, filters, sorts and groups them, and formats each value for the
 edition's language with ``formats`` (the same dates and numbers as in the
 text); ``data: indicators`` is the comparison table of ``comparison``. Values
-are never typed by hand here: every cell comes from the data. Knows nothing
+are never typed by hand here: every cell comes from the data. A text in another
+language than the section's is a span in its language (hyphenation,
+spell-check); a date is a span of role ``date``, never hyphenated; an online
+event's city is the edition's word for it, and it is in no city's group. The
+block's own texts (titles, labels, caption) are written like the data's
+(``load.texts``), a text given once in the section's language. Knows nothing
 about HTML or Word.
 """
 
@@ -22,10 +27,18 @@ from pydantic import BaseModel
 from reportgen.assemble.narrative import Counters
 from reportgen.errors import InputError, Problems, SourceLoc, did_you_mean
 from reportgen.load.schema import ActivityData, Column, Event, Memorandum, TableSpec
+from reportgen.load.texts import Place, Texts
 from reportgen.load.validate import validate
 from reportgen.load.yamlsrc import Located, parse_yaml
 from reportgen.model import nodes as m
-from reportgen.text.formats import format_date, format_date_range, format_month, format_number
+from reportgen.text.formats import (
+    Said,
+    format_date,
+    format_date_range,
+    format_month,
+    format_number,
+    same,
+)
 
 #: Lists of the activity data that a table can show, and the fields of their items.
 LISTS: dict[str, type[BaseModel]] = {"events": Event, "memoranda": Memorandum}
@@ -35,6 +48,8 @@ IDENT_FIELDS = {"kind", "unit"}
 COLUMN_ROOM = 90.0
 #: Where a line of a cell may break: ordinary spaces, and after a dash or hyphen.
 _BREAKS = re.compile(r"[ \t\n]+|(?<=[-–—])")
+#: The group of the events held online in a table grouped by city.
+_ONLINE = ("online",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +61,22 @@ class TableContext:
     strings: dict[str, str]
     counters: Counters
     problems: Problems
-    #: Builds the table of ``data: indicators`` (see ``comparison``).
-    indicators: Callable[[TableSpec, Located, int, str, SourceLoc], m.Table | None]
+    #: Builds the table of ``data: indicators`` (see ``comparison``), for a section in a language.
+    indicators: Callable[[TableSpec, Located, int, str, SourceLoc, str], m.Table | None]
+    texts: Texts  # the block's own texts, as the edition shows them
+
+
+def said(text: str, lang: str) -> tuple[m.Inline, ...]:
+    """A text as inlines of a section in ``lang``: a span in its own language if it has
+    another one (a ``Said`` of the data)."""
+    if isinstance(text, Said) and text.lang and text.lang != lang:
+        return (m.Span((m.Text(str(text)),), lang=text.lang),)
+    return (m.Text(str(text)),)
+
+
+def date_inlines(text: str) -> tuple[m.Inline, ...]:
+    """A date or a period as inlines: a span that is never hyphenated («30 сентя-бря»)."""
+    return (m.Span((m.Text(text),), role="date"),)
 
 
 def read_spec(text: str, loc: SourceLoc, problems: Problems) -> tuple[TableSpec, Located] | None:
@@ -66,8 +95,11 @@ def read_spec(text: str, loc: SourceLoc, problems: Problems) -> tuple[TableSpec,
     return None if spec is None else (spec, doc)
 
 
-def table_block(text: str, loc: SourceLoc, ctx: TableContext) -> list[m.Block]:
-    """The blocks of one ```{table} (a table, or nothing when its spec has problems)."""
+def table_block(text: str, loc: SourceLoc, ctx: TableContext,
+                lang: str | None = None) -> list[m.Block]:
+    """The blocks of one ```{table} (a table, or nothing when its spec has problems), in a
+    section written in ``lang`` (default: the edition's language)."""
+    lang = lang or ctx.lang
     read = read_spec(text, loc, ctx.problems)
     if read is None:
         return []
@@ -76,9 +108,9 @@ def table_block(text: str, loc: SourceLoc, ctx: TableContext) -> list[m.Block]:
     number = ctx.counters.table + 1
     anchor = spec.id or f"tab-{number}"
     if spec.data == "indicators":
-        table = ctx.indicators(spec, doc, number, anchor, loc)
+        table = ctx.indicators(spec, doc, number, anchor, loc, lang)
     else:
-        table = _list_table(spec, doc, ctx, number, anchor, loc)
+        table = _list_table(spec, doc, ctx, number, anchor, loc, lang)
     if table is None or len(ctx.problems.errors) > before:
         return []
     ctx.counters.table = number
@@ -114,7 +146,7 @@ def _get(item: Any, field: str) -> Any:
 
 
 def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, anchor: str,
-                loc: SourceLoc) -> m.Table | None:
+                loc: SourceLoc, lang: str) -> m.Table | None:
     problems = ctx.problems
     for key in ("compare", "rows"):
         if getattr(spec, key) is not None:
@@ -135,7 +167,8 @@ def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, a
 
     titles: list[str] = []
     for i, col in enumerate(columns):
-        title = col.title or ctx.strings.get(f"field.{col.field}")
+        written = ctx.texts.text(col.title, Place(doc, ("columns", i, "title")), lang)
+        title = written or ctx.strings.get(f"field.{col.field}")
         if title is None:
             problems.error(doc.loc(("columns", i)), f"columns[{i}]: the field '{col.field}' has "
                            f"no usual title; give one: {{field: {col.field}, title: ...}}")
@@ -144,25 +177,26 @@ def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, a
     kept = _selected(items, spec, sort_keys, doc, problems)
     if kept is None:
         return None
-    fmt = _Formatter(ctx, spec, doc)
+    fmt = _Formatter(ctx, spec, doc, lang)
     groups = _groups(kept, spec, fmt) if spec.group_by else [(None, kept)]
     body: list[m.Row] = []
     n = 0
     for heading, members in groups:
         if heading is not None:
-            body.append(m.Row((m.Cell((m.Text(heading),)),), role="group"))
+            body.append(m.Row((m.Cell(heading),), role="group"))
         for item in members:
             n += 1
             body.append(m.Row(tuple(
-                m.Cell((m.Text(str(n) if c.field == "n" else fmt.value(item, c.field)),))
+                m.Cell((m.Text(str(n)),) if c.field == "n" else fmt.value(item, c.field))
                 for c in columns)))
     if fmt.failed:
         return None
-    head = (m.Row(tuple(m.Cell((m.Text(t),)) for t in titles)),)
+    head = (m.Row(tuple(m.Cell(said(t, lang)) for t in titles)),)
     align = tuple(c.align or ("right" if c.field == "n" or _numeric(items, c.field) else "left")
                   for c in columns)
+    caption = ctx.texts.text(spec.caption, Place(doc, ("caption",)), lang)
     return m.Table(
-        caption=(m.Text(spec.caption),) if spec.caption else (),
+        caption=said(caption, lang) if caption else (),
         number=number, id=anchor, loc=loc, head=head, body=tuple(body), align=align,
         widths=column_widths(head, tuple(r for r in body if r.role is None),
                              [c.width for c in columns],
@@ -254,8 +288,8 @@ def _condition(value: Any, path: tuple[str, ...], doc: Located, problems: Proble
 
 def _matches(value: Any, condition: Condition) -> bool:
     keep, wanted = condition
-    # partners: [..] matches when one of them is wanted
-    hit = any(v in wanted for v in value) if isinstance(value, list) else value in wanted
+    values = value if isinstance(value, list) else [value]  # partners: when one is wanted
+    hit = any(same(v, w) for v in values for w in wanted)
     return hit == keep
 
 
@@ -272,7 +306,8 @@ def _numeric(items: list[Any], field: str) -> bool:
                                 for v in values)
 
 
-def _groups(items: list[Any], spec: TableSpec, fmt: _Formatter) -> list[tuple[str, list[Any]]]:
+def _groups(items: list[Any], spec: TableSpec, fmt: _Formatter
+            ) -> list[tuple[tuple[m.Inline, ...], list[Any]]]:
     field = spec.group_by
     assert field is not None
     groups: dict[Any, list[Any]] = {}
@@ -280,6 +315,8 @@ def _groups(items: list[Any], spec: TableSpec, fmt: _Formatter) -> list[tuple[st
         value = _get(item, "date" if field == "month" else field)
         if field == "month" and isinstance(value, dt.date):
             value = (value.year, value.month)
+        if field == "city" and _get(item, "online") is True:
+            value = _ONLINE  # held online: in no city's group
         key = tuple(value) if isinstance(value, list) else value
         groups.setdefault(key, []).append(item)
     keys = list(groups)
@@ -288,63 +325,81 @@ def _groups(items: list[Any], spec: TableSpec, fmt: _Formatter) -> list[tuple[st
     elif field in IDENT_FIELDS and spec.labels:
         order = list(spec.labels)
         keys.sort(key=lambda k: order.index(k) if k in order else len(order))
-    else:
-        keys.sort(key=lambda k: k is None)  # first appearance, the ones without a value last
+    else:  # first appearance; online ones after the cities, the ones without a value last
+        keys.sort(key=lambda k: (k is None, k == _ONLINE))
     out = []
     for key in keys:
+        heading: tuple[m.Inline, ...]
         if key is None:
-            heading = fmt.strings["undated"] if field == "month" else fmt.strings["no_value"]
+            heading = (m.Text(fmt.strings["undated"] if field == "month"
+                              else fmt.strings["no_value"]),)
+        elif key == _ONLINE:
+            heading = (m.Text(_capital(fmt.strings["online"])),)
         elif field == "month":
-            month = format_month(dt.date(key[0], key[1], 1), fmt.lang)
-            heading = month[:1].upper() + month[1:]
+            heading = date_inlines(_capital(format_month(dt.date(key[0], key[1], 1),
+                                                         fmt.edition)))
         else:
             heading = fmt.format(field, list(key) if isinstance(key, tuple) else key, None)
         out.append((heading, groups[key]))
     return out
 
 
-class _Formatter:
-    """Cell text of a value, for the edition's language; identifiers through 'labels'."""
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
-    def __init__(self, ctx: TableContext, spec: TableSpec, doc: Located) -> None:
-        self.lang = ctx.lang
+
+class _Formatter:
+    """Cell inlines of a value, for the edition's language; identifiers through 'labels'."""
+
+    def __init__(self, ctx: TableContext, spec: TableSpec, doc: Located, lang: str) -> None:
+        self.edition = ctx.lang  # the language values are formatted in
+        self.lang = lang  # the section's: a text in another language is a span in its own
         self.strings = ctx.strings
-        self.labels = spec.labels
+        self.labels = {k: ctx.texts.text(v, Place(doc, ("labels", k)), lang)
+                       for k, v in spec.labels.items()}
         self.problems = ctx.problems
         self.where = doc.loc(("labels",), key=True) if spec.labels else doc.loc(("data",))
         self.failed = False
         self.missing: set[str] = set()
 
-    def value(self, item: Any, field: str) -> str:
+    def value(self, item: Any, field: str) -> tuple[m.Inline, ...]:
+        if field == "city" and _get(item, "online") is True:
+            return (m.Text(self.strings["online"]),)
         return self.format(field, _get(item, field), item)
 
-    def format(self, field: str, value: Any, item: Any) -> str:
+    def format(self, field: str, value: Any, item: Any) -> tuple[m.Inline, ...]:
         if value is None or value == []:
-            return self.strings["no_value"]
+            return (m.Text(self.strings["no_value"]),)
         if isinstance(value, list):
-            return ", ".join(self.format(field, v, None) for v in value)
+            out: list[m.Inline] = []
+            for i, v in enumerate(value):
+                out += [m.Text(", ")] if i else []
+                out += self.format(field, v, None)
+            return m.merge_text(out)
         if isinstance(value, bool):
-            return self.strings["yes" if value else "no"]
+            return (m.Text(self.strings["yes" if value else "no"]),)
         if isinstance(value, dt.date):
             end = _get(item, "end") if item is not None and field == "date" else None
             if isinstance(end, dt.date) and end != value:
-                return format_date_range(value, end, self.lang)
-            return format_date(value, self.lang)
+                return date_inlines(format_date_range(value, end, self.edition))
+            return date_inlines(format_date(value, self.edition))
         if isinstance(value, int | float):
-            text = format_number(value, self.lang)
+            text = format_number(value, self.edition)
             if item is not None and _get(item, f"{field}_over") is True:
                 text = self.strings["over"].format(n=text)
-            return text
-        text = str(value)
+            return (m.Text(text),)
         if field in IDENT_FIELDS:
-            if text in self.labels:
-                return self.labels[text]
+            text = str(value)
+            name = self.labels.get(text)
+            if name is not None:
+                return said(name, self.lang)
             if text not in self.missing:
                 self.missing.add(text)
                 self.problems.error(self.where, f"labels: no name for the {field} '{text}'; "
                                     f"add it: labels: {{{text}: ...}}")
             self.failed = True
-        return text
+            return (m.Text(text),)
+        return said(value if isinstance(value, str) else str(value), self.lang)
 
 
 def column_widths(head: tuple[m.Row, ...], rows: tuple[m.Row, ...],
