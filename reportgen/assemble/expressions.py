@@ -33,6 +33,7 @@ from reportgen.text.formats import (
     format_date_range,
     format_number,
     plural_categories,
+    same,
 )
 
 
@@ -168,8 +169,9 @@ def _plural(value: Any, lang: str, *forms: str, **by_category: str) -> str:
 
 
 def _where(items: Iterable[Any], **conditions: Any) -> list[Any]:
-    """``{{ events | where(kind='conference') | length }}``."""
-    return [i for i in items if all(getattr(i, k, None) == v for k, v in conditions.items())]
+    """``{{ events | where(kind='conference') | length }}``; a text of the data matches by its
+    key too (``where(country='Казахстан')`` in every edition)."""
+    return [i for i in items if all(same(getattr(i, k, None), v) for k, v in conditions.items())]
 
 
 # -------------------------------------------------------------- rendering
