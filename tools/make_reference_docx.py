@@ -16,6 +16,7 @@ Usage: python tools/make_reference_docx.py [OUT]   (default: layouts/default/ref
 
 from __future__ import annotations
 
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -25,8 +26,9 @@ from xml.sax.saxutils import escape, quoteattr
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "layouts" / "default" / "reference.docx"
 
-SERIF = "PT Serif"
-SANS = "PT Sans"
+# The bundled fonts' families (fonts/, docs/fonts.md), which the DOCX embeds.
+SERIF = "Report Serif"
+SANS = "Report Sans"
 # Colours of the print layout (layouts/default/report.css).
 INK, BLUE, DARK, GREY, CAPTION, RULE, GOLD, TILE = (
     "1D2327", "1F4E79", "2C3E50", "5B6770", "3D4A55", "9AA8B4", "C8A951", "EEF3F8")
@@ -88,7 +90,7 @@ def ppr(keep_next: bool = False, keep_lines: bool = False, page_break: bool = Fa
         num_id: int | None = None, borders: str = "", tab_right: int | None = None,
         leader: str | None = None, no_hyphens: bool = False, before: int | None = None,
         after: int | None = None, line: float | None = None, left: int | None = None,
-        hanging: int | None = None, jc: str | None = None,
+        hanging: int | None = None, right: int | None = None, jc: str | None = None,
         outline: int | None = None) -> str:
     """Paragraph properties in the order CT_PPrBase requires (spacing in twips)."""
     out = []
@@ -116,8 +118,9 @@ def ppr(keep_next: bool = False, keep_lines: bool = False, page_break: bool = Fa
         if line is not None:
             attrs += f' w:line="{round(line * 240)}" w:lineRule="auto"'
         out.append(f"<w:spacing{attrs}/>")
-    if left is not None or hanging is not None:
-        attrs = f' w:left="{left or 0}"' + (f' w:hanging="{hanging}"' if hanging else "")
+    if left is not None or hanging is not None or right is not None:
+        attrs = f' w:left="{left or 0}"' + (f' w:right="{right}"' if right else "") \
+            + (f' w:hanging="{hanging}"' if hanging else "")
         out.append(f"<w:ind{attrs}/>")
     if jc:
         out.append(f'<w:jc w:val="{jc}"/>')
@@ -148,10 +151,32 @@ def style(kind: str, style_id: str, name: str, *, based_on: str | None = None,
     return f'<w:style {attrs} w:styleId="{style_id}">{body}{p}{r}{extra}</w:style>'
 
 
+#: The sizes (pt) of the text the paragraph styles set, by style id (docDefaults: 11 pt).
+BASE_SIZE = 11.0
+#: Paragraphs that hold a picture keep a line height relative to it ('auto').
+PICTURE_STYLES = ("CoverLogo", "Figure", "SectionCover", "GalleryImage")
+
+
+def exact_lines(p: str, size: float) -> str:
+    """``p`` with its relative line height made exact (points, as CSS's line-height is a
+    multiple of the font size): Word's and LibreOffice's 'auto' multiply the font's own
+    line height, a fifth taller than its size for these fonts, so that the DOCX ran three
+    pages longer than the PDF and the two office suites did not agree."""
+    def exact(match: re.Match[str]) -> str:
+        return f'w:line="{round(int(match.group(1)) / 240 * size * 20)}" w:lineRule="exact"'
+    return re.sub(r'w:line="(\d+)" w:lineRule="auto"', exact, p)
+
+
 def paragraph_styles() -> list[str]:
     s = []
+    sizes: dict[str, float] = {}
 
     def para(style_id: str, name: str, based_on: str | None = "Normal", **kw: Any) -> None:
+        found = re.search(r'<w:sz w:val="(\d+)"/>', kw.get("r", ""))
+        size = int(found.group(1)) / 2 if found else sizes.get(based_on or "", BASE_SIZE)
+        sizes[style_id] = size
+        if style_id not in PICTURE_STYLES and style_id not in ("Header", "Footer"):
+            kw["p"] = exact_lines(kw.get("p", ""), size)
         s.append(style("paragraph", style_id, name, based_on=based_on, **kw))
 
     # Body: serif, justified and hyphenated, as in print.
@@ -203,6 +228,8 @@ def paragraph_styles() -> list[str]:
          p=ppr(keep_next=True, page_break=True, no_hyphens=True, after=mm(8), line=1.2,
                jc="left"),
          r=rpr(SANS, 20, bold=True, color=BLUE))
+    # The page number right-aligned at the margin after a dotted leader (a right indent
+    # that wrapped long titles short of it would hide the number in LibreOffice).
     toc: dict[str, Any] = {"tab_right": TEXT_W, "leader": "dot", "no_hyphens": True, "jc": "left"}
     para("TOC1", "toc 1", next_id="BodyText", ui_priority=39,
          p=ppr(before=mm(3), after=0, line=1.25, **toc),
@@ -213,7 +240,11 @@ def paragraph_styles() -> list[str]:
     para("TOC3", "toc 3", next_id="BodyText", ui_priority=39,
          p=ppr(before=mm(0.8), after=0, line=1.25, left=mm(14), **toc),
          r=rpr(SERIF, 10))
-    # The list of figures (Word's TOC field with \\c "Figure" styles its entries with this).
+    # The list of figures' heading: the contents' look, but an outline level, so that the
+    # contents lists it (as the PDF's does) when Word updates the TOC field.
+    para("ListofFiguresHeading", "List of Figures Heading", based_on="TOCHeading",
+         next_id="TableofFigures", ui_priority=39, p=ppr(outline=0))
+    # The list of figures (Word's TOC field with \\c "<label>" styles its entries with this).
     para("TableofFigures", "table of figures", next_id="BodyText", ui_priority=99,
          p=ppr(before=0, after=mm(2), line=1.25, **toc),
          r=rpr(SERIF, 10.5))
@@ -262,20 +293,20 @@ def paragraph_styles() -> list[str]:
          p=ppr(keep_next=True, keep_lines=True, no_hyphens=True, before=mm(4), after=mm(1.5),
                line=1.25, jc="left"),
          r=rpr(SANS, 9, color=CAPTION))
-    para("TableText", "Table Text", p=ppr(after=0, line=1.15, jc="left"), r=rpr(SANS, 9))
+    para("TableText", "Table Text", p=ppr(after=0, line=1.3, jc="left"), r=rpr(SANS, 9))
     para("TableHeading", "Table Heading", based_on="TableText",
-         p=ppr(keep_next=True, no_hyphens=True, after=0, line=1.15, jc="left"),
+         p=ppr(keep_next=True, no_hyphens=True, after=0, line=1.3, jc="left"),
          r=rpr(bold=True, color=BLUE))
     for side in ("Right", "Center"):
         for base in ("TableText", "TableHeading"):
             para(f"{base}{side}", f"{base[:5]} {base[5:]} {side}", based_on=base,
                  p=ppr(jc=side.lower()))
     para("TableGroup", "Table Group", based_on="TableText",
-         p=ppr(keep_next=True, no_hyphens=True, after=0, line=1.15, jc="left"),
+         p=ppr(keep_next=True, no_hyphens=True, after=0, line=1.3, jc="left"),
          r=rpr(bold=True, color=BLUE))
     # Footnotes (Word's built-in names, so Word's own footnote commands use them too).
     para("FootnoteText", "footnote text", ui_priority=99,
-         p=ppr(no_hyphens=True, after=0, line=1.15, jc="left"), r=rpr(SERIF, 8.5))
+         p=ppr(no_hyphens=True, after=0, line=1.3, jc="left"), r=rpr(SERIF, 8.5))
     # Running header and footer.
     para("Header", "header", p=ppr(tab_right=TEXT_W, no_hyphens=True, after=0, line=1.0,
                                    jc="left"),
@@ -444,6 +475,7 @@ def sample_body() -> str:
         p("TOC1", t("TOC 1: a section title\t3")),
         p("TOC2", t("TOC 2: a heading inside the section\t4")),
         p("TOC3", t("TOC 3: a heading of the third level\t5")),
+        p("ListofFiguresHeading", t("List of Figures Heading")),
         p("TableofFigures", t("Table of Figures: Figure 1. A chart\t6")),
         p("Heading1", t("Heading 1: a section title")),
         p("SummaryHeading", t("Summary Heading: a section on the summary page")),

@@ -7,11 +7,20 @@ keeps its styles, numbering, settings and page setup, drops its body, and
 applies styles by name only, never direct formatting, so that changing the
 template restyles the whole report. Writes no files: the build orchestrator
 writes the returned bytes.
+
+What an editor gets (docs/docx.md): nothing to answer on opening (no field asks to be
+updated); the contents and the list of figures with the DOCX's own page numbers, when
+the page-number pass runs (``paginate``: LibreOffice lays the written DOCX out, the
+numbers are written, and it is laid out again until they stand, ``pagination``); the
+bundled fonts embedded (``fonts``); captions, references and running heads as Word's own
+(SEQ and REF fields, a Word section per part); the edition's language settings; native
+charts with their data (``charts``).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -20,42 +29,91 @@ from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from reportgen import resources
 from reportgen.errors import RenderError
 from reportgen.model import nodes as m
+from reportgen.render.docx import captions, settings
 from reportgen.render.docx.body import BodyWriter
+from reportgen.render.docx.charts import chart_style
+from reportgen.render.docx.chartxml import ChartStyle
+from reportgen.render.docx.context import Pages
+from reportgen.render.docx.fonts import embed_fonts
 from reportgen.render.docx.ooxml import lang_tag
-from reportgen.render.docx.package import reproducible_zip, request_field_update, set_properties, timestamp
+from reportgen.render.docx.package import reproducible_zip, set_properties, timestamp
 from reportgen.render.docx.page import furnish
+from reportgen.render.docx.pagination import LayoutError, find_soffice, lay_out
 from reportgen.render.docx.pictures import Pictures
 from reportgen.render.docx.styles import REQUIRED_STYLES, complete_styles, set_default_language
-from reportgen.resources import layout_dir
 
 __all__ = ["REQUIRED_STYLES", "default_reference", "render_docx"]
+
+log = logging.getLogger(__name__)
+#: How often the DOCX is written again with the numbers of a new layout before the pass
+#: gives up (the numbers changed the layout, which then changed the numbers).
+REWRITES = 2
 
 
 def default_reference() -> Path:
     """The reference document shipped with reportgen (every style the writer uses)."""
-    return layout_dir("default") / "reference.docx"
+    return resources.layout_dir("default") / "reference.docx"
 
 
 def render_docx(doc: m.Document, project_root: Path, reference: Path | None = None,
-                pages: Mapping[str, int] | None = None) -> bytes:
+                pages: Mapping[str, int] | None = None, paginate: bool = False,
+                layout: str = "default") -> bytes:
     """The DOCX of ``doc`` as bytes, styled by ``reference`` (default: the bundled one).
 
-    ``pages`` (the page of each link target in the print layout, when known) fills the
-    cached results of the PAGEREF fields of cross-references, which Word and LibreOffice
-    recompute for the DOCX's own pagination.
+    With ``paginate``, the page-number pass: the DOCX is laid out by LibreOffice and its
+    contents, list of figures and page references show the pages it lays them on (without
+    LibreOffice, or when it fails, a warning, and the contents and list of figures have
+    no numbers). Without it, they have none either, and ``pages`` (the page of each link
+    target in the print layout, when known) fills the cached results of the page
+    references' PAGEREF fields, which Word and LibreOffice recompute. The native charts
+    are styled by ``layout``'s chart style.
     """
+    print_pages = pages or {}
+    style = chart_style(resources.chart_style(layout))
+    if not paginate:
+        return _write(doc, project_root, reference, style, Pages(print_pages))
+    soffice = find_soffice()
+    what = f"the {doc.meta.lang} DOCX"
+    if soffice is None:
+        log.warning("%s: no LibreOffice (soffice) to lay it out: its contents and list of "
+                    "figures have no page numbers", what)
+        return _write(doc, project_root, reference, style, Pages(print_pages))
+    data = _write(doc, project_root, reference, style, Pages(print_pages, probe=True))
+    try:
+        found = lay_out(data, soffice)
+        for _ in range(REWRITES):
+            data = _write(doc, project_root, reference, style, Pages(print_pages, found))
+            again = lay_out(data, soffice)
+            if again == found:
+                return data
+            found = again
+    except LayoutError as exc:
+        log.warning("%s: %s: its contents and list of figures have no page numbers", what, exc)
+        return _write(doc, project_root, reference, style, Pages(print_pages))
+    log.warning("%s: its page numbers changed its layout %d times: they may be a page off "
+                "until Word updates the fields", what, REWRITES)
+    return _write(doc, project_root, reference, style, Pages(print_pages, found))
+
+
+def _write(doc: m.Document, project_root: Path, reference: Path | None, style: ChartStyle,
+           pages: Pages) -> bytes:
     default = _open(default_reference())
     document = default if reference is None else _open(reference)
     styles = complete_styles(document, default)
-    set_default_language(styles, lang_tag(doc.meta.lang))
+    word_lang = lang_tag(doc.meta.lang)
+    set_default_language(styles, word_lang)
+    settings.prepare(document.settings.element, doc.meta.lang, word_lang,
+                     captions.word_captions(doc.meta.strings))
     _clear_body(document)
     pictures = Pictures(document.part, project_root)
-    BodyWriter(document, styles, doc, pictures, pages).write()
-    furnish(document, styles, doc.meta.title)
+    writer = BodyWriter(document, styles, doc, pictures, pages, style)
+    writer.write()
+    furnish(document, styles, doc.meta.title, writer.running)
     set_properties(document, doc.meta)
-    request_field_update(document)
+    embed_fonts(document, writer.chart_fonts)
     buffer = io.BytesIO()
     document.save(buffer)
     return reproducible_zip(buffer.getvalue(), timestamp(doc.meta))

@@ -8,8 +8,12 @@ direct properties are those no style can carry: languages, list restarts,
 table geometry, picture sizes, and bold or italic on a
 run whose one character-style slot another style took (a bold word in inline
 code). Unknown model nodes are bugs (TypeError). Reads no other writer's
-output; the pages of link targets, if given, are only the cached results of
-PAGEREF fields, which Word and LibreOffice recompute.
+output; the pages it writes are the cached results of fields (``context.Pages``).
+
+Each part of the report (the cover and contents, the list of figures, the summary, each
+section) is a Word section of its own, so that its running head can show its title, as
+the print layout's does: ``start_part`` ends the Word section before it, and
+``running`` lists each Word section's running head for ``page.furnish``.
 
 ``BodyWriter`` keeps what the whole body shares (the end of the body, bookmarks,
 link targets, the text column) and writes the blocks; the cover, contents and
@@ -19,7 +23,8 @@ summary pages are ``front``'s, figures ``figures``', tables ``tabular``'s and ru
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import copy
+from collections.abc import Sequence
 from dataclasses import replace
 
 from docx.document import Document as DocxDocument
@@ -29,13 +34,23 @@ from lxml import etree
 from reportgen.errors import RenderError
 from reportgen.model import nodes as m
 from reportgen.render import rules
-from reportgen.render.docx import figures, front
-from reportgen.render.docx.context import Context
+from reportgen.render.docx import captions, figures, front
+from reportgen.render.docx.charts import Charts
+from reportgen.render.docx.chartxml import ChartStyle
+from reportgen.render.docx.context import Context, Pages
 from reportgen.render.docx.inlines import InlineWriter
 from reportgen.render.docx.notes import Footnotes
-from reportgen.render.docx.ooxml import bookmark, el, lang_tag, paragraph, set_numbering, text_runs
+from reportgen.render.docx.ooxml import (
+    bookmark,
+    bookmark_runs,
+    el,
+    lang_tag,
+    paragraph,
+    set_numbering,
+    text_runs,
+)
 from reportgen.render.docx.ooxml import field as make_field
-from reportgen.render.docx.page import page_setup, section_break, turned
+from reportgen.render.docx.page import LINKED, Running, page_setup, section_break, turned
 from reportgen.render.docx.pictures import EMU_PER_MM, EMU_PER_TWIP, Pictures
 from reportgen.render.docx.styles import StyleMap
 from reportgen.render.docx.tabular import caption as table_caption
@@ -49,7 +64,8 @@ class BodyWriter:
     """Appends the report to the body of ``document``, in reading order."""
 
     def __init__(self, document: DocxDocument, styles: StyleMap, doc: m.Document,
-                 pictures: Pictures, pages: Mapping[str, int] | None = None) -> None:
+                 pictures: Pictures, pages: Pages | None = None,
+                 chart_style: ChartStyle | None = None) -> None:
         self.document = document
         self.styles = styles
         self.doc = doc
@@ -68,9 +84,16 @@ class BodyWriter:
         self.landscape_twips = int((height or page) - left - right) // EMU_PER_TWIP
         self.page_setup = page_setup(self._end)
         self._bookmarks = 0
+        self.pages = pages or Pages()
         self.targets = plan(doc, self.lang)
         self._inlines = InlineWriter(document.part, styles, self.targets,
-                                     Footnotes(document, styles), pages or {}, self.lang)
+                                     Footnotes(document, styles), self.pages, self.lang)
+        #: The running head of each Word section written so far, and of the current one.
+        self.running: list[Running] = []
+        self._current: Running = ""  # the cover and contents: the title alone
+        self.charts = Charts(document.part, chart_style or ChartStyle())
+        #: The font families the native charts use (embedded like the styles' fonts).
+        self.chart_fonts: set[str] = set()
 
     # ------------------------------------------------------------ the parts
     def write(self) -> None:
@@ -85,25 +108,64 @@ class BodyWriter:
             self.section(section)
         if place == rules.AT_END:
             front.list_of_figures(self)
-        self._end_with_last_section()
+        if not self._end_with_last_section():
+            self.running.append(self._current)
 
-    def _end_with_last_section(self) -> None:
+    # ------------------------------------------------------------ Word sections
+    def start_part(self, running: str) -> None:
+        last = self._end.getprevious()
+        if last is None:
+            self._current = running
+            return
+        ppr = last.find(qn("w:pPr")) if last.tag == qn("w:p") else None
+        if ppr is None or ppr.find(qn("w:sectPr")) is not None or \
+                last.find(f".//{qn('w:fldChar')}") is not None:
+            # After a table, a landscape section's end or a field (LibreOffice loses the
+            # footer's fields when a section ends in the contents' last entry, which ends
+            # its TOC field): a paragraph of its own holds the break.
+            last = self.new("Normal")
+            ppr = last.find(qn("w:pPr"))
+        if not self.running:
+            # The first Word section (the cover's) takes the reference's heads and feet and
+            # its first-page flag; the later ones, the last included, have their own.
+            ppr.append(copy.deepcopy(self._end))  # CT_PPr: sectPr after rPr
+            for tag in ("w:headerReference", "w:footerReference", "w:titlePg"):
+                for node in self._end.findall(qn(tag)):
+                    self._end.remove(node)
+        else:
+            ppr.append(copy.deepcopy(self.page_setup))
+        self.running.append(self._current)
+        self._current = running
+
+    def _break(self, sect_pr: etree._Element) -> None:
+        """End a Word section with ``sect_pr`` (a landscape table's), its head the previous
+        one's."""
+        self.append(section_break(sect_pr, self.styles.para("Normal")))
+        self.running.append(self._current)
+        self._current = LINKED
+
+    def layout_page(self, bookmark: str) -> str | None:
+        return self.pages.of_entry(bookmark)
+
+    def _end_with_last_section(self) -> bool:
         """A landscape table at the very end: its page setup becomes the document's last one
-        (else the break after it would open an empty portrait page)."""
+        (else the break after it would open an empty portrait page); whether it did."""
         last = self._end.getprevious()
         sect_pr = last.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if last is not None else None
-        if sect_pr is None:
-            return
+        if sect_pr is None or last.find(qn("w:r")) is not None:
+            return False
         for tag in ("w:pgSz", "w:pgMar"):
             mine, theirs = self._end.find(qn(tag)), sect_pr.find(qn(tag))
             if mine is not None and theirs is not None:
                 mine.getparent().replace(mine, theirs)
         last.getparent().remove(last)
+        return True
 
     def section(self, section: m.Section) -> None:
         ctx = self.section_context(section)
         title = rules.section_title(section, self.strings)
-        heading = self.text_paragraph("Heading 1", title, ctx)
+        self.start_part(title)
+        heading = self._section_heading(section, title, ctx)
         self.bookmark(heading, self.targets.by_node[id(section)])
         if section.cover is not None:
             p = self.new("Section Cover")
@@ -113,6 +175,28 @@ class BodyWriter:
         if section.lead:
             self.paragraph("Lead", section.lead, ctx)
         self.blocks(section.blocks, ctx)
+
+    def _section_heading(self, section: m.Section, title: str, ctx: Context) -> etree._Element:
+        """The section's Heading 1; an appendix's number is a SEQ field (its label's
+        sequence, so that references to it follow), bookmarked with its title apart."""
+        number = section.appendix
+        if number is None:
+            return self.text_paragraph("Heading 1", title, ctx)
+        label = captions.label("appendix", self.strings)
+        prefix = f"{label.before}{number}{label.after}"
+        plain = title.replace("\u00a0", " ")
+        if not plain.startswith(prefix.replace("\u00a0", " ")) or not title.endswith(section.title):
+            return self.text_paragraph("Heading 1", title, ctx)
+        p = self.new("Heading 1", ctx.lang)
+        p.extend(self.runs(title[:len(label.before)], ctx))
+        seq = make_field(f"SEQ {label.seq} \\* ARABIC", self.runs(str(number), ctx))
+        p.extend(seq)
+        self.bookmark_runs(seq, self.targets.number_of(section))
+        p.extend(self.runs(title[len(label.before) + len(str(number)):-len(section.title)], ctx))
+        runs = self.runs(section.title, ctx)
+        p.extend(runs)
+        self.bookmark_runs(runs, self.targets.title_of(section))
+        return p
 
     # --------------------------------------------------------------- blocks
     def blocks(self, blocks: Sequence[m.Block], ctx: Context, depth: int = 0) -> None:
@@ -154,11 +238,10 @@ class BodyWriter:
             self.append(data_table(self, table, ctx, self.column_twips))
             return
         # A section of its own, turned: the break before ends the portrait pages.
-        normal = self.styles.para("Normal")
-        self.append(section_break(self.page_setup, normal))
+        self._break(self.page_setup)
         table_caption(self, table, ctx)
         self.append(data_table(self, table, ctx, self.landscape_twips))
-        self.append(section_break(turned(self.page_setup), normal))
+        self._break(turned(self.page_setup))
 
     def list_block(self, block: m.ListBlock, ctx: Context, depth: int) -> None:
         suffix = "" if depth == 0 else " 2"  # deeper lists share the second level's look
@@ -174,19 +257,27 @@ class BodyWriter:
                 set_numbering(p, *num)
             self.blocks(rest, inner, depth + 1)
 
-    def numbered_caption(self, style: str, word: str, seq: str,
+    def numbered_caption(self, style: str, kind: str,
                          node: m.Figure | m.Gallery | m.Chart | m.Table,
                          ctx: Context) -> etree._Element:
-        """'Рисунок N. caption' / 'Таблица N. caption', N a SEQ field whose cached value is the
-        model's number (so Word's lists of figures and tables find it)."""
-        label = self.styles.char("Caption Label")
+        """'Рисунок N. caption' / 'Таблица N. caption' as Word's Insert Caption writes it:
+        N a SEQ field of the label's sequence, its cached value the model's number (so that
+        Word's list of figures finds it), bookmarked alone (what references show), the
+        caption's text bookmarked too, and the whole paragraph (what the lists link to)."""
+        label = captions.label(kind, self.strings)
+        char = self.styles.char("Caption Label")
         p = self.new(style, ctx.lang)
-        p.extend(text_runs(f"{word}\u00a0", label))
-        p.extend(make_field(f"SEQ {seq} \\* ARABIC", text_runs(str(node.number), label), label))
-        p.extend(text_runs(".", label))
+        p.extend(text_runs(label.before, char))
+        seq = make_field(f"SEQ {label.seq} \\* ARABIC", text_runs(str(node.number), char), char)
+        p.extend(seq)
+        self.bookmark_runs(seq, self.targets.number_of(node))
+        p.extend(text_runs(label.after, char))
         if node.caption:
             p.extend(text_runs(" ", None, ctx.lang))
-            p.extend(self.inlines(node.caption, ctx))
+            runs = self.inlines(node.caption, ctx)
+            p.extend(runs)
+            if runs:
+                self.bookmark_runs(runs, self.targets.title_of(node))
         self.bookmark(p, self.targets.by_node[id(node)])
         return p
 
@@ -216,9 +307,18 @@ class BodyWriter:
         self._bookmarks += 1
         bookmark(p, name, self._bookmarks)
 
+    def bookmark_runs(self, runs: Sequence[etree._Element], name: str) -> None:
+        self._bookmarks += 1
+        bookmark_runs(runs, name, self._bookmarks)
+
     # -------------------------------------------------------------- helpers
     def section_context(self, section: m.Section) -> Context:
         return Context(lang=self.lang(section.lang))
+
+    def hyphenated(self, ctx: Context) -> Context:
+        """``ctx`` whose text gets soft hyphens in its language (for narrow cells)."""
+        tag = ctx.lang or self.default_lang
+        return replace(ctx, hyphens=tag.split("-")[0].lower())
 
     def lang(self, lang: str) -> str | None:
         """The Word tag of ``lang``, None for the document's own language."""

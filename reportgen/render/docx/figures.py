@@ -16,6 +16,7 @@ from lxml import etree
 
 from reportgen.model import nodes as m
 from reportgen.render import rules
+from reportgen.render.docx.chartxml import KINDS
 from reportgen.render.docx.context import Context, Writer
 from reportgen.render.docx.ooxml import el, paragraph
 from reportgen.render.docx.pictures import EMU_PER_MM, EMU_PER_TWIP, fit
@@ -34,13 +35,18 @@ def figure(w: Writer, figure: m.Figure, ctx: Context) -> None:
 
 
 def chart(w: Writer, chart: m.Chart, ctx: Context) -> None:
-    """The chart's print-resolution PNG at its drawn size, with the chart's alt text."""
+    """The chart at its drawn size: Word's own chart with its data (``charts``), the print
+    picture (PNG) as its fallback; both with the chart's alt text."""
     width = min(round(chart.width_mm * EMU_PER_MM), w.column)
     height = round(width * chart.height_mm / chart.width_mm)
     image = m.Image(chart.png, round(chart.width_mm / 25.4 * 96),
                     round(chart.height_mm / 25.4 * 96), chart.alt)
+    content = w.pictures.drawing(image, width, height, chart.alt)
+    if chart.kind in KINDS:
+        content = w.charts.drawing(chart, width, height, w.pictures.new_id(), content)
+        w.chart_fonts.add(w.charts.style.font)
     p = w.new("Figure")
-    p.append(el("w:r", None, w.pictures.drawing(image, width, height, chart.alt)))
+    p.append(el("w:r", None, content))
     caption(w, chart, ctx)
 
 
@@ -60,6 +66,7 @@ def gallery(w: Writer, gallery: m.Gallery, ctx: Context) -> None:
 
 
 def metrics(w: Writer, grid: m.MetricGrid, ctx: Context) -> None:
+    ctx = w.hyphenated(ctx)
     cells = []
     for metric in grid.metrics:
         content = [_text_p(w, "Metric Value", metric.value, ctx),
@@ -73,8 +80,9 @@ def metrics(w: Writer, grid: m.MetricGrid, ctx: Context) -> None:
 
 
 def caption(w: Writer, figure: m.Figure | m.Gallery | m.Chart, ctx: Context) -> None:
-    """'Рисунок N. caption' below the figure (a SEQ Figure field: the list of figures')."""
-    w.numbered_caption("Caption", w.strings["figure"], "Figure", figure, ctx)
+    """«Рисунок N. caption» below the figure (a SEQ field of the label's sequence, which the
+    list of figures lists)."""
+    w.numbered_caption("Caption", "figure", figure, ctx)
 
 
 def _text_p(w: Writer, style: str, text: str, ctx: Context) -> etree._Element:

@@ -2,10 +2,14 @@
 figures (after the contents or at the end) and the summary page.
 
 Part of the render stage, written through the body writer's face (``context.Writer``).
-The contents and the list of figures are real Word fields (TOC), their results filled
-in so that they are never empty before Word updates them, which the document asks for
-when it is opened. What they list, and where the list of figures goes, is the print
-writer's rule too (``rules``).
+The contents and the list of figures are real Word fields (TOC), their results filled in
+as Word itself fills them: each entry a link to its bookmark, its title, a tab (the
+style's dotted leader) and a PAGEREF field showing its page, when the page-number pass
+(``pagination``) has laid the DOCX out; without that pass the entries have no numbers
+rather than wrong ones (the PDF's pages are not the DOCX's). The fields are not marked
+dirty and the document does not ask to update them: Word and LibreOffice show them as
+written. What they list, and where the list of figures goes, is the print writer's rule
+too (``rules``).
 """
 
 from __future__ import annotations
@@ -15,14 +19,16 @@ from lxml import etree
 
 from reportgen.model import nodes as m
 from reportgen.render import rules
+from reportgen.render.docx import captions
 from reportgen.render.docx.context import Context, Writer
 from reportgen.render.docx.ooxml import el, field_end, hyperlink, text_runs
 from reportgen.render.docx.ooxml import field as make_field
 from reportgen.render.docx.pictures import EMU_PER_MM
+from reportgen.render.docx.targets import TOC_LEVELS
 
-#: The contents field: levels 1-3 of the outline, as links, hiding page numbers on the web.
-TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
-LOF_FIELD = 'TOC \\h \\z \\c "Figure"'  # the captions' SEQ Figure fields
+#: The contents field: the outline's levels 1-2 (the PDF's contents), as links, hiding page
+#: numbers on the web.
+TOC_FIELD = f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u'
 LOGO_WIDTH = rules.LOGO_WIDTH_MM * EMU_PER_MM
 
 
@@ -50,15 +56,13 @@ def cover(w: Writer) -> None:
 
 
 def contents(w: Writer) -> None:
-    """The contents as a real TOC field, its result filled in so it is never empty."""
+    """The contents as a real TOC field, its result filled in as Word fills it (on the
+    cover's Word section: the running head shows the report's title alone)."""
     w.text_paragraph("TOC Heading", w.strings["contents"], Context())
     entries: list[etree._Element] = []
     for entry in w.targets.toc:
-        # Titles without page numbers: this writer cannot know Word's pagination
-        # (LibreOffice shows a cached TOC as is, and leaders to nothing look broken).
-        # Word fills the numbers in when it updates the field, which the document asks.
         p = w.new(f"TOC {entry.level}")
-        p.append(hyperlink(text_runs(entry.text, None, entry.lang), anchor=entry.anchor))
+        p.append(_entry(w, text_runs(entry.text, None, entry.lang), entry.anchor, entry.lang))
         entries.append(p)
     if not entries:
         entries.append(w.new("TOC 1"))
@@ -66,21 +70,36 @@ def contents(w: Writer) -> None:
 
 
 def list_of_figures(w: Writer) -> None:
-    """Word's list of figures: a TOC field over the captions' SEQ Figure, pre-filled.
+    """Word's list of figures: a TOC field over the captions' SEQ fields, filled in.
     Written where ``rules.list_of_figures_place`` says, which is never for no figures."""
-    heading = w.text_paragraph("TOC Heading", w.strings["list_of_figures"], Context())
+    title = w.strings["list_of_figures"]
+    w.start_part(title)
+    heading = w.text_paragraph("List of Figures Heading", title, Context())
     w.bookmark(heading, w.targets.by_anchor["list-of-figures"])
+    label = captions.label("figure", w.strings)
     entries = []
     for figure in rules.listed_figures(w.doc):
         p = w.new("Table of Figures")
-        text = f"{w.strings['figure']} {figure.number}. {m.plain_text(figure.caption)}".rstrip()
-        p.append(hyperlink(text_runs(text), anchor=w.targets.by_node[id(figure)]))
+        text = f"{label.text(figure.number)} {m.plain_text(figure.caption)}".rstrip()
+        p.append(_entry(w, text_runs(text), w.targets.by_node[id(figure)], None))
         entries.append(p)
-    _field_over(LOF_FIELD, entries)
+    _field_over(f'TOC \\h \\z \\c "{label.seq}"', entries)
+
+
+def _entry(w: Writer, runs: list[etree._Element], bookmark: str,
+           lang: str | None) -> etree._Element:
+    """An entry of the contents or the list of figures: a link to ``bookmark`` around its
+    text, a tab and the PAGEREF field of its page (left out when the page is not known)."""
+    page = w.layout_page(bookmark)
+    if page is not None:
+        runs = [*runs, *text_runs("\t", None, lang),
+                *make_field(f"PAGEREF {bookmark} \\h", text_runs(page, None, lang))]
+    return hyperlink(runs, anchor=bookmark)
 
 
 def summary(w: Writer) -> None:
     """The summary page: each section's summary under its title."""
+    w.start_part(w.strings["summary"])
     heading = w.text_paragraph("Heading 1", w.strings["summary"], Context())
     w.bookmark(heading, w.targets.by_anchor["summary"])
     for section in w.doc.sections:
@@ -93,7 +112,7 @@ def summary(w: Writer) -> None:
 def _field_over(instruction: str, entries: list[etree._Element]) -> None:
     """Make the paragraphs ``entries`` the cached result of a field ``instruction``: the
     field begins in the first (after its properties) and ends in the last."""
-    begin = make_field(instruction, [], dirty=True)[:-1]  # the end closes the last entry
+    begin = make_field(instruction, [])[:-1]  # the end closes the last entry
     ppr = entries[0].find(qn("w:pPr"))
     for run in reversed(begin):
         ppr.addnext(run)

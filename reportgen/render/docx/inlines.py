@@ -5,13 +5,21 @@ Part of the render stage, called by the body writer for every paragraph's conten
 A run has one character style: when several apply (a bold word in inline code), the
 first of ``_CHAR_PRIORITY`` takes it and bold or italic stay as direct toggles, the
 only direct formatting the writer makes. A page reference is a PAGEREF field whose
-cached result is the print layout's page, if known; Word and LibreOffice recompute it.
-Unknown inline nodes are bugs (TypeError).
+cached result is the DOCX's page where the page-number pass laid it out (else the print
+layout's); Word and LibreOffice recompute it. A cross-reference is a link to its target
+whose number and title, where its text shows them, are REF fields to the bookmarks around
+the target's number and title (``targets``), as Word's Insert Cross-reference makes them:
+they follow when an editor inserts, moves or renames a figure, a table or an appendix and
+updates the fields. In a narrow table cell the words get their soft hyphens
+(``Context.hyphens``: ``text.hyphenation``), Word's optional hyphens, where Word and
+LibreOffice may break a word too long for its column. Unknown inline nodes are bugs
+(TypeError).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -19,12 +27,13 @@ from docx.parts.document import DocumentPart
 from lxml import etree
 
 from reportgen.model import nodes as m
-from reportgen.render.docx.context import Context
+from reportgen.render.docx.context import Context, Pages
 from reportgen.render.docx.notes import Footnotes
-from reportgen.render.docx.ooxml import break_run, hyperlink, text_runs
+from reportgen.render.docx.ooxml import break_run, hyperlink, soft_hyphen_runs, text_runs
 from reportgen.render.docx.ooxml import field as make_field
 from reportgen.render.docx.styles import StyleMap
 from reportgen.render.docx.targets import Targets
+from reportgen.text.hyphenation import soft_hyphens_text
 
 #: Span roles (HTML tags or classes) that have a character style of their own.
 SPAN_STYLES = {"sup": "Superscript", "sub": "Subscript", "u": "Underlined", "mark": "Marked",
@@ -44,8 +53,8 @@ class InlineWriter:
     styles: StyleMap
     targets: Targets
     footnotes: Footnotes
-    #: The print layout's page of each link target: the PAGEREF fields' cached results.
-    pages: Mapping[str, int]
+    #: The pages the PAGEREF fields' cached results show.
+    pages: Pages
     #: The Word tag of a language, None for the document's own.
     lang_of: Callable[[str], str | None]
 
@@ -78,16 +87,50 @@ class InlineWriter:
                         number, [self.inlines(p, plain) for p in paragraphs], ctx.lang))
                 case m.PageRef(target=target):
                     bookmark_name = self.targets.by_anchor[target]
-                    cached = str(self.pages.get(target, "?"))
+                    cached = self.pages.of_reference(target, bookmark_name)
                     out.extend(make_field(f"PAGEREF {bookmark_name} \\h",
                                           self.runs(cached, ctx)))
-                case m.CrossRef(target=target, children=children):
-                    runs = self.inlines(children, ctx)
+                case m.CrossRef(target=target):
+                    runs = self.reference(node, ctx)
                     if runs:
                         out.append(hyperlink(runs, anchor=self.targets.by_anchor[target]))
                 case _:
                     raise TypeError(f"unknown inline node {node!r}")
         return out
+
+    def reference(self, ref: m.CrossRef, ctx: Context) -> list[etree._Element]:
+        """The runs of a cross-reference: its number and title (the first place its text
+        shows each) REF fields to the bookmarks around the target's, the rest as it is."""
+        wanted: list[tuple[re.Pattern[str], str]] = []
+        number = self.targets.numbers.get(ref.target)
+        if ref.number is not None and number is not None:
+            wanted.append((re.compile(rf"(?<!\d){ref.number}(?!\d)"), number))
+        title = self.targets.titles.get(ref.target)
+        if title is not None and title[1].strip():
+            words = (re.escape(w) for w in title[1].split())
+            wanted.append((re.compile(r"[\s\u00a0\u202f]+".join(words)), title[0]))
+        out: list[etree._Element] = []
+        for child in ref.children:
+            if not isinstance(child, m.Text) or not wanted:
+                out.extend(self.inlines((child,), ctx))
+                continue
+            out.extend(self._fields_in(child.text, wanted, ctx))
+        return out
+
+    def _fields_in(self, text: str, wanted: list[tuple[re.Pattern[str], str]],
+                   ctx: Context) -> list[etree._Element]:
+        """``text`` as runs, each match of a ``wanted`` pattern (removed from the list once
+        found) a REF field to its bookmark showing the matched text."""
+        found = [(match, bookmark, pattern) for pattern, bookmark in wanted
+                 if (match := pattern.search(text)) is not None]
+        if not found:
+            return self.runs(text, ctx)
+        match, bookmark, pattern = min(found, key=lambda f: f[0].start())
+        wanted.remove((pattern, bookmark))
+        return [*self.runs(text[:match.start()], ctx),
+                *make_field(f"REF {bookmark} \\h \\* MERGEFORMAT",
+                            self.runs(match.group(), ctx)),
+                *self._fields_in(text[match.end():], wanted, ctx)]
 
     def runs(self, text: str, ctx: Context) -> list[etree._Element]:
         """``text`` as runs in the context's language and character styles."""
@@ -99,7 +142,11 @@ class InlineWriter:
         style = ranked[0] if ranked else None
         # A run has one character style; bold or italic that lost the slot stay as toggles.
         toggles = {t for s in ranked[1:] for t in _TOGGLES.get(s, ())}
-        return text_runs(text, self.styles.char(style) if style else None, ctx.lang, toggles)
+        style_id = self.styles.char(style) if style else None
+        if ctx.hyphens and "Code" not in styles:
+            return soft_hyphen_runs(soft_hyphens_text(text, ctx.hyphens), style_id, ctx.lang,
+                                    toggles)
+        return text_runs(text, style_id, ctx.lang, toggles)
 
     def _link(self, url: str, runs: list[etree._Element]) -> etree._Element:
         if url.startswith("#"):

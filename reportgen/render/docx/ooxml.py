@@ -115,14 +115,15 @@ def break_run(lang: str | None = None) -> etree._Element:
     return _with_props(el("w:r", None, el("w:br")), run_props(None, lang))
 
 
-def field(instruction: str, result: Sequence[etree._Element], style_id: str | None = None,
-          dirty: bool = False) -> list[etree._Element]:
+def field(instruction: str, result: Sequence[etree._Element],
+          style_id: str | None = None) -> list[etree._Element]:
     """A complex field: begin, instruction, separate, the cached ``result`` runs, end.
 
     The cached result is what a reader shows before (or without) updating fields,
-    so callers fill it with the right value; ``dirty`` asks Word to recompute.
+    so callers fill it with the right value (no field is marked dirty: Word would ask
+    to update the document's fields on opening).
     """
-    begin = {"w:fldCharType": "begin"} | ({"w:dirty": "true"} if dirty else {})
+    begin = {"w:fldCharType": "begin"}
     instr = el("w:instrText")
     instr.text = f" {instruction} "
     instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
@@ -139,6 +140,40 @@ def field(instruction: str, result: Sequence[etree._Element], style_id: str | No
 
 def field_end() -> etree._Element:
     return el("w:r", None, el("w:fldChar", {"w:fldCharType": "end"}))
+
+
+def bookmark_runs(runs: Sequence[etree._Element], name: str, bookmark_id: int) -> None:
+    """Put the bookmark ``name`` around ``runs`` (already in their paragraph, in a row)."""
+    runs[0].addprevious(el("w:bookmarkStart", {"w:id": str(bookmark_id), "w:name": name}))
+    runs[-1].addnext(el("w:bookmarkEnd", {"w:id": str(bookmark_id)}))
+
+
+def soft_hyphen_runs(text: str, style_id: str | None = None, lang: str | None = None,
+                     toggles: Iterable[str] = ()) -> list[etree._Element]:
+    """``text_runs``, with each soft hyphen (U+00AD) a ``w:softHyphen``: Word's optional
+    hyphen, which Word and LibreOffice break at (a U+00AD in ``w:t`` is only a character)."""
+    runs = text_runs(text, style_id, lang, toggles)
+    for run in runs:
+        for t in list(run.iter(qn("w:t"))):
+            value = t.text or ""
+            if "\u00ad" not in value:
+                continue
+            pieces = value.split("\u00ad")
+            at = t
+            for i, piece in enumerate(pieces):
+                if i:
+                    hyphen = el("w:softHyphen")
+                    at.addnext(hyphen)
+                    at = hyphen
+                if piece:
+                    new = el("w:t")
+                    new.text = piece
+                    if piece != piece.strip() or "  " in piece:
+                        new.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                    at.addnext(new)
+                    at = new
+            run.remove(t)
+    return runs
 
 
 def bookmark(p: etree._Element, name: str, bookmark_id: int) -> None:

@@ -1,4 +1,4 @@
-"""The DOCX package around the body: metadata, settings, and reproducible zip bytes.
+"""The DOCX package around the body: metadata and reproducible zip bytes.
 
 Part of the render stage. Core properties come from the report's metadata
 with dates fixed to the report's date, and the zip entries get fixed dates
@@ -12,23 +12,12 @@ import io
 import zipfile
 
 from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
 
 from reportgen.model import nodes as m
-from reportgen.render.docx.ooxml import el, lang_tag
+from reportgen.render.docx.ooxml import lang_tag
 
 #: The date used when the report has none (core properties and zip entries).
 FALLBACK_DATE = dt.date(2000, 1, 1)
-
-#: CT_Settings children that come after w:updateFields (ECMA-376 part 1, 17.15.1.78).
-_AFTER_UPDATE_FIELDS = (
-    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
-    "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
-    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
-    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
-    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
-)
-
 
 def set_properties(document: DocxDocument, meta: m.Meta) -> None:
     """Title, author, subject, language and fixed dates, mirroring the PDF's metadata."""
@@ -58,21 +47,6 @@ def timestamp(meta: m.Meta) -> dt.datetime:
     return dt.datetime(date.year, date.month, date.day)
 
 
-def request_field_update(document: DocxDocument) -> None:
-    """Ask Word to update fields on opening (the contents' page numbers are not known here)."""
-    settings = document.settings.element
-    node = settings.find(qn("w:updateFields"))
-    if node is None:
-        node = el("w:updateFields")
-        later = [settings.find(qn(tag)) for tag in _AFTER_UPDATE_FIELDS]
-        first_later = next((x for x in later if x is not None), None)
-        if first_later is not None:
-            first_later.addprevious(node)
-        else:
-            settings.append(node)
-    node.set(qn("w:val"), "true")
-
-
 def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
     """``data`` (a zip) rewritten with fixed entry dates and attributes, entries in order."""
     # Zip dates start in 1980 and count seconds in steps of two.
@@ -84,8 +58,9 @@ def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
             info = zipfile.ZipInfo(entry.filename, date_time=stamp)
             info.create_system = 0
             info.external_attr = 0
-            # Pictures are compressed already; deflating them again only costs time.
-            media = entry.filename.startswith("word/media/")
+            # Pictures and the charts' workbooks are compressed already; deflating them
+            # again only costs time.
+            media = entry.filename.startswith("word/media/") or entry.filename.endswith(".xlsx")
             info.compress_type = zipfile.ZIP_STORED if media else zipfile.ZIP_DEFLATED
             dst.writestr(info, src.read(entry.filename))
     return out.getvalue()

@@ -1,24 +1,35 @@
-"""Page setup of the DOCX report: running header and footer, landscape sections.
+"""Page setup of the DOCX report: running heads and footer, Word sections, landscape pages.
 
-Part of the render stage. Uses the page setup of the reference document's
-section; the cover page gets an empty first-page header and footer, as in
-print. Header and footer text uses the 'Header' and 'Footer' styles only.
-A landscape table gets a Word section of its own (a copy of the reference's
-page setup, turned); every section after the first inherits the first one's
-header and footer, so the running title and page numbers continue.
+Part of the render stage. Uses the page setup of the reference document's section. Each
+part of the report is a Word section of its own (``body.BodyWriter.start_part``) with its
+own running head, as in print: the report's title, then (after the Header style's right
+tab) the part's title (a section's, an appendix's 'Приложение 1. Title', the list of
+figures', the summary's), nothing after the title on the contents' pages; the cover page
+gets an empty first-page head and foot. Plain text, not a STYLEREF field: STYLEREF names
+a style, which shows an error text in Word versions whose style names differ, and
+nothing in LibreOffice. A landscape table's Word section (a copy of the reference's page
+setup, turned) keeps the head of the section around it. The footer, 'N / M', is the first
+section's; every later one inherits it. Header and footer text uses the 'Header' and
+'Footer' styles only.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
-from docx.section import _Footer, _Header
+from docx.section import Section, _Footer, _Header
 from lxml import etree
 
 from reportgen.render.docx.ooxml import field, paragraph, text_runs
 from reportgen.render.docx.styles import StyleMap
+
+#: A Word section's running head: the part's title after the report's ('' for none), or
+#: LINKED: the previous section's head (a landscape table's section).
+Running = str | None
+LINKED: Running = None
 
 
 def page_setup(body_sect_pr: etree._Element) -> etree._Element:
@@ -50,45 +61,57 @@ def section_break(sect_pr: etree._Element, style_id: str) -> etree._Element:
     return p
 
 
-def furnish(document: DocxDocument, styles: StyleMap, title: str) -> None:
-    """Header with ``title``, footer 'N / M'; nothing on the cover."""
-    for later in document.sections[1:]:
-        # Landscape sections: the same header and footer as the first section.
-        later.different_first_page_header_footer = False
-        for story in (later.header, later.footer, later.first_page_header,
-                      later.first_page_footer, later.even_page_header, later.even_page_footer):
-            story.is_linked_to_previous = True
-    section = document.sections[0]
-    section.different_first_page_header_footer = True
+def furnish(document: DocxDocument, styles: StyleMap, title: str,
+            running: Sequence[Running]) -> None:
+    """Each Word section's running head (``running``: one per section, in order), the
+    footer 'N / M' of the first, inherited by the others; nothing on the cover."""
+    sections = list(document.sections)
+    if len(sections) != len(running):  # pragma: no cover - the body writer's bookkeeping
+        raise AssertionError(f"{len(sections)} Word sections, {len(running)} running heads")
     header_style, footer_style = styles.para("Header"), styles.para("Footer")
-
-    # Only the title: a STYLEREF field for the section title (as in print) shows an
-    # error text in Word versions whose style names differ, and nothing in LibreOffice.
-    header = paragraph(header_style)
-    header.extend(text_runs(title))
+    even = document.settings.odd_and_even_pages_header_footer
 
     footer = paragraph(footer_style)
     footer.extend(field("PAGE", text_runs("1")))
     footer.extend(text_runs(" / "))
     footer.extend(field("NUMPAGES", text_runs("1")))
 
-    pairs: list[tuple[_Header | _Footer, etree._Element]] = [
-        (section.header, header), (section.footer, footer),
-        (section.first_page_header, paragraph(header_style)),
-        (section.first_page_footer, paragraph(footer_style)),
-    ]
-    if document.settings.odd_and_even_pages_header_footer:
-        pairs += [(section.even_page_header, header), (section.even_page_footer, footer)]
-    for story, content in pairs:
-        story.is_linked_to_previous = False
-        root = story.part.element
-        for child in list(root):
-            root.remove(child)
-        root.append(copy.deepcopy(content))  # even pages share the odd pages' content
-    _drop_unused_relationships(section)
+    first = sections[0]
+    first.different_first_page_header_footer = True
+    _fill(first.first_page_header, paragraph(header_style))
+    _fill(first.first_page_footer, paragraph(footer_style))
+    _fill(first.footer, footer)
+    if even:
+        _fill(first.even_page_footer, footer)
+    for index, (section, head) in enumerate(zip(sections, running, strict=True)):
+        if index:
+            section.different_first_page_header_footer = False
+            for foot in (section.footer, section.even_page_footer):
+                foot.is_linked_to_previous = True
+        if head is LINKED and index:
+            for head_story in (section.header, section.even_page_header):
+                head_story.is_linked_to_previous = True
+            continue
+        header = paragraph(header_style)
+        header.extend(text_runs(title))
+        if head:
+            header.extend(text_runs("\t" + head))
+        _fill(section.header, header)
+        if even:
+            _fill(section.even_page_header, header)
+    _drop_unused_relationships(first)
 
 
-def _drop_unused_relationships(section: object) -> None:
+def _fill(story: _Header | _Footer, content: etree._Element) -> None:
+    """``story`` (a header or footer of its own) holding a copy of ``content`` alone."""
+    story.is_linked_to_previous = False
+    root = story.part.element
+    for child in list(root):
+        root.remove(child)
+    root.append(copy.deepcopy(content))
+
+
+def _drop_unused_relationships(section: Section) -> None:
     """Reference headers may have held pictures; their parts go once no text refers to them."""
     for story in ("header", "footer", "first_page_header", "first_page_footer",
                   "even_page_header", "even_page_footer"):

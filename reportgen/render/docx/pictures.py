@@ -62,6 +62,12 @@ class Pictures:
             self.embedded[key] = self.part.get_or_add_image(source)
         return self.embedded[key]
 
+    def new_id(self) -> int:
+        """A drawing id no other drawing of the part has (a native chart's)."""
+        shape_id = self.next_id
+        self.next_id += 1
+        return shape_id
+
     def drawing(self, image: m.Image, width: int, height: int, alt: str,
                 crop: bool = False) -> etree._Element:
         """A ``w:drawing`` showing ``image`` at ``width`` x ``height`` EMU."""

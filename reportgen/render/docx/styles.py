@@ -24,7 +24,7 @@ REQUIRED_STYLES: dict[str, tuple[str, ...]] = {
         "Normal", "Body Text", "Lead", "Heading 1", "Heading 2", "Heading 3", "Heading 4",
         "Cover Org", "Cover Logo", "Cover Title", "Cover Subtitle", "Cover Period",
         "Cover Addressee", "Cover Place", "TOC Heading", "TOC 1", "TOC 2", "TOC 3",
-        "Table of Figures",
+        "List of Figures Heading", "Table of Figures",
         "Summary Heading", "List Bullet", "List Bullet 2", "List Number", "List Number 2",
         "List Continue", "List Continue 2", "Quote", "Thematic Break", "Figure", "Caption",
         "Section Cover", "Gallery Image", "Metric Value", "Metric Label", "Metric Detail",

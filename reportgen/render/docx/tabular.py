@@ -7,7 +7,10 @@ and LibreOffice repeat them on every page) and whose rows are all
 ``w:cantSplit``. Column widths are the model's shares, so the columns match
 the PDF; a column's alignment picks the cell style ('Table Text Right' for
 numbers). Landscape tables are put in a section of their own (see
-``page.section_break``).
+``page.section_break``). A cell's words carry their soft hyphens (``text.hyphenation``),
+so that a word longer than its column is hyphenated, never cut anywhere: Word and
+LibreOffice break a word at a soft hyphen whatever their own hyphenation knows (Kazakh:
+nothing), and the header's style turns automatic hyphenation off.
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ from reportgen.render.docx.ooxml import el, paragraph
 
 def caption(writer: Writer, table: m.Table, ctx: Context) -> etree._Element:
     """'Таблица N. caption' above the table."""
-    return writer.numbered_caption("Table Caption", writer.strings["table"], "Table", table, ctx)
+    return writer.numbered_caption("Table Caption", "table", table, ctx)
 
 
 def data_table(writer: Writer, table: m.Table, ctx: Context, width: int) -> etree._Element:
     """The table itself, ``width`` twips wide."""
     styles = writer.styles
+    ctx = writer.hyphenated(ctx)
     grid = [round(share * width) for share in table.widths]
     look = {"w:val": "0020", "w:firstRow": "1", "w:lastRow": "0", "w:firstColumn": "0",
             "w:lastColumn": "0", "w:noHBand": "1", "w:noVBand": "1"}
