@@ -237,6 +237,7 @@ def build(
     use_cache: bool = True,
     split: bool = True,
     progress: Progress | None = None,
+    docx_pages: bool = False,
 ) -> BuildResult:
     """Build the editions ``langs`` (default: all the report's) of one period into ``out_dir``.
 
@@ -248,6 +249,8 @@ def build(
     With ``split`` (and a layout that allows it) each PDF is typeset in parts, in
     parallel, and joined (``render.pdf.plan``); without it, in one WeasyPrint pass.
     ``progress(task, done, total)`` is told how far each task is (the CLI shows it).
+    With ``docx_pages`` each DOCX gets its own page numbers from LibreOffice (the
+    page-number pass, docs/docx.md); without it, its contents has none.
     """
     result = BuildResult()
     report = progress or _silent
@@ -261,7 +264,7 @@ def build(
         project = checked.project
         assert project is not None and checked.period_id is not None
         settings = Settings(project.root, project.report.layout, reference_docx, pdf_variant,
-                            checked.period_id, len(project.report.editions) > 1)
+                            checked.period_id, len(project.report.editions) > 1, docx_pages)
         # 3. Each edition's document, dated by SOURCE_DATE_EPOCH or the report (not the clock).
         editions = _dated_editions(checked, result)
         # 4. An output whose inputs did not change comes from the cache; the rest is rendered.

@@ -98,8 +98,10 @@ def _release_one(root: Path, out_dir: Path, period_id: str, pdf_variant: str,
             # opens would be invisible to it), and a release never reuses an earlier output;
             # in one WeasyPrint pass (split=False): the reference a split render is tested
             # against, and without the parallelism and cache a split render is for.
+            # The DOCX with its own page numbers (LibreOffice lays it out: docs/docx.md).
             result = build(root, folder, period_id, strict=True, reference_docx=reference_docx,
-                           pdf_variant=pdf_variant, jobs=1, use_cache=False, split=False)
+                           pdf_variant=pdf_variant, jobs=1, use_cache=False, split=False,
+                           docx_pages=True)
     except InputError as exc:
         return Outcome(period_id, problems=tuple(exc.problems))
     except ReportgenError as exc:

@@ -21,6 +21,7 @@ plan and written by the build.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -68,6 +69,8 @@ class Settings:
     pdf_variant: str
     period_id: str
     several: bool  # several editions: their names carry the language
+    #: The DOCX's page-number pass (``render.docx.pagination``: LibreOffice lays it out).
+    docx_pages: bool = False
 
     def output_name(self, fmt: str, lang: str) -> str:
         return output_name(self.period_id, fmt, lang if self.several else None)
@@ -126,7 +129,7 @@ def plan_outputs(editions: list[Edition], formats: tuple[str, ...], out_dir: Pat
                 output_keys(wanted, doc, settings.layout, settings.reference_docx, settings.pdf_variant))
         for fmt in wanted:
             target = edition.outputs[fmt] = out_dir / settings.output_name(fmt, edition.lang)
-            key = keys.get(fmt, "")
+            key = docx_key(keys.get(fmt, ""), settings) if fmt == "docx" else keys.get(fmt, "")
             hit = outcache.load(settings.root, target.name, key) if key and use_cache else None
             if hit is not None:
                 plan.rendered[target] = hit[0]
@@ -142,6 +145,16 @@ def plan_outputs(editions: list[Edition], formats: tuple[str, ...], out_dir: Pat
             plan.pdfs.append(PdfOutput(edition, None, ""))
     plan.pdfs.sort(key=lambda pdf: -_size(pdf.edition.doc))
     return plan
+
+
+def docx_key(key: str, settings: Settings) -> str:
+    """A DOCX's output key, covering its page-number pass and the LibreOffice that made it
+    (another version may paginate differently)."""
+    if not key or not settings.docx_pages:
+        return key
+    from reportgen.render.docx.pagination import engine_version  # python-docx: only then
+
+    return hashlib.sha256(f"{key}\ndocx-pages\n{engine_version()}".encode()).hexdigest()
 
 
 def _size(doc: Document) -> int:
@@ -233,11 +246,12 @@ class RenderRun:
         def done(data: object) -> None:
             assert isinstance(data, bytes)
             self.plan.rendered[docx.target] = data
-            key = docx.key or output_key("docx", docx.edition.doc, s.layout, s.reference_docx,
-                                         s.pdf_variant)
+            key = docx.key or docx_key(output_key("docx", docx.edition.doc, s.layout,
+                                                  s.reference_docx, s.pdf_variant), s)
             self.plan.keep.append(CacheEntry(docx.target.name, key, data, None))
 
-        return Job(render_docx_job, (docx.edition.doc, s.root, s.reference_docx, pages), done)
+        return Job(render_docx_job, (docx.edition.doc, s.root, s.reference_docx, pages,
+                                     s.docx_pages, s.layout), done)
 
     def _pdf_task(self, edition: Edition) -> str:
         return f"PDF {edition.lang}" if self.settings.several else "PDF"

@@ -308,8 +308,10 @@ def draw_charts(charts: Sequence[m.Chart], layout: str, stop: threading.Event,
 # ------------------------------------------------------------------- outputs
 
 def render_docx_job(doc: m.Document, project_root: Path, reference_docx: Path | None,
-                    pages: dict[str, int]) -> bytes:
-    """One edition's DOCX; ``pages``: the print layout's page of each anchor (for PAGEREFs)."""
+                    pages: dict[str, int], paginate: bool = False,
+                    layout: str = "default") -> bytes:
+    """One edition's DOCX; ``pages``: the print layout's page of each anchor (for PAGEREFs);
+    ``paginate``: the page-number pass (LibreOffice lays the DOCX out, docs/docx.md)."""
     from reportgen.render.docx import render_docx
 
-    return render_docx(doc, project_root, reference_docx, pages)
+    return render_docx(doc, project_root, reference_docx, pages, paginate, layout)

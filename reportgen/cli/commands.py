@@ -25,7 +25,8 @@ def run_build(args: argparse.Namespace) -> int:
         result = build(args.project, args.out, args.period, formats=args.formats,
                        strict=args.strict, reference_docx=args.reference_docx, langs=langs,
                        draft=args.draft, pdf_variant=args.pdf_variant,
-                       jobs=args.jobs, progress=progress, use_cache=args.use_cache)
+                       jobs=args.jobs, progress=progress, use_cache=args.use_cache,
+                       docx_pages=args.docx_pages)
     for edition in result.editions.values():
         for fmt, path in edition.outputs.items():
             pages = f" ({edition.pages[fmt]} pages)" if fmt in edition.pages else ""

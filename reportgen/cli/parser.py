@@ -108,6 +108,9 @@ def _build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     b.add_argument("--format", metavar="LIST", dest="formats", type=_formats,
                    default=("pdf", "docx"),
                    help="comma-separated output formats: pdf, docx (default: pdf,docx)")
+    b.add_argument("--docx-pages", action="store_true",
+                   help="lay each DOCX out with LibreOffice (soffice) to write its contents' "
+                   "page numbers; without it they have none (release always does it)")
 
 
 def _release(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
