@@ -15,14 +15,21 @@ from pathlib import Path
 
 @dataclass(frozen=True, slots=True)
 class SourceLoc:
-    """Where a value or a node came from: a file and a 1-based line and column."""
+    """Where a value or a node came from: a file and a 1-based line and column.
+
+    A spreadsheet's cell also has a ``cell``, as spreadsheets name it ('Events!B12'), which
+    is what users read (``events.xlsx:Events!B12``); its line and column are the cell's row
+    and column number, so that problems sort by them."""
 
     file: Path
     line: int | None = None
     col: int | None = None
+    cell: str | None = None
 
     def __str__(self) -> str:
         text = display_path(self.file)
+        if self.cell is not None:
+            return f"{text}:{self.cell}"
         if self.line is not None:
             text += f":{self.line}"
             if self.col is not None:
@@ -33,7 +40,7 @@ class SourceLoc:
         """The same place, ``lines`` further down (for text cut out of a bigger file)."""
         if self.line is None:
             return self
-        return SourceLoc(self.file, self.line + lines, self.col)
+        return SourceLoc(self.file, self.line + lines, self.col, self.cell)
 
 
 def display_path(path: Path) -> str:

@@ -18,6 +18,7 @@ from reportgen.errors import InputError, Problems, SourceLoc
 from reportgen.load.datachecks import check_activity, check_yaml_traps
 from reportgen.load.editions import check_editions
 from reportgen.load.schema import ActivityData, Period, Report
+from reportgen.load.spreadsheets import read_lists
 from reportgen.load.texts import Texts, localized
 from reportgen.load.validate import validate
 from reportgen.load.yamlsrc import Located, load_yaml
@@ -115,6 +116,7 @@ def load_activity(project: Project, period: Period, problems: Problems,
     if not isinstance(doc.data, dict):
         problems.error(doc.loc(()), "expected a mapping of keys to values at the top")
         return None
+    doc = read_lists(doc, project.root, problems)  # lists given by a spreadsheet, located
     check_yaml_traps(doc, problems)
     data = validate(ActivityData, doc, problems)
     if data is None:
