@@ -245,7 +245,8 @@ def _make_undefined(render: _Render) -> type[jinja2.Undefined]:
                 target = type(self._undefined_obj).__name__
                 if isinstance(self._undefined_obj, dict):
                     known = ", ".join(sorted(self._undefined_obj)) or "none"
-                    msg = f"undefined name '{name}' (known here: {known})"
+                    hint = _key_suggestion(str(name), self._undefined_obj, render.context)
+                    msg = f"undefined name '{name}'{hint} (known here: {known})"
                 else:
                     msg = f"'{target}' value has no attribute '{name}'"
             else:
@@ -349,12 +350,26 @@ def _suggestion(name: str, context: Mapping[str, Any]) -> str:
     paths: dict[str, str] = {}
     for top, value in context.items():
         if isinstance(value, Mapping):
-            for key in value:
+            for key, item in value.items():
                 paths.setdefault(str(key), f"{top}.{key}")
+                parts = getattr(item, "parts", None)  # a breakdown's parts, two levels down
+                if isinstance(parts, Mapping):
+                    for part in parts:
+                        paths.setdefault(str(part), f"{top}.{key}.parts.{part}")
     if name in paths:
         return f"; did you mean '{paths[name]}'?"
     close = difflib.get_close_matches(name, [*context, *paths], n=1, cutoff=0.6)
     return f"; did you mean '{paths.get(close[0], close[0])}'?" if close else ""
+
+
+def _key_suggestion(name: str, mapping: Mapping[str, Any], context: Mapping[str, Any]) -> str:
+    """'; did you mean 'indicators.materials'?' for a misspelt key of ``mapping``, named by its
+    full path when ``mapping`` is a value of the context; '' when no key is close."""
+    close = difflib.get_close_matches(name, [str(k) for k in mapping], n=1, cutoff=0.6)
+    if not close:
+        return ""
+    top = next((key for key, value in context.items() if value is mapping), None)
+    return f"; did you mean '{top}.{close[0]}'?" if top else f"; did you mean '{close[0]}'?"
 
 
 _ADDRESS = re.compile(r"<([^<>]*?) at 0x[0-9a-fA-F]+>")

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from reportgen.errors import InputError, Problems, SourceLoc
+from reportgen.load.yamlsyntax import syntax_problems
 from reportgen.text.chars import character_problems, first_bad, message, read_text
 
 Path_ = tuple[str | int, ...]
@@ -155,7 +156,8 @@ def _compose(text: str) -> yaml.Node | None:
 def parse_yaml(text: str, file: Path) -> Located:
     """Parse ``text`` (the contents of ``file``) into a ``Located`` document.
 
-    Raises ``InputError`` with every duplicate key, or with the syntax error.
+    Raises ``InputError`` with every duplicate key, or with the syntax errors (``yamlsyntax``:
+    each one the parser can get past).
     An empty document gives ``{}``.
     """
     problems = Problems()
@@ -163,12 +165,8 @@ def parse_yaml(text: str, file: Path) -> Located:
         raise InputError(bad)
     try:
         node = _compose(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or "invalid YAML"
-        if exc.context:
-            what = f"{exc.context}, {what}"
-        raise InputError.single(_mark_loc(file, mark), f"YAML syntax error: {what}") from None
+    except yaml.MarkedYAMLError as exc:  # every error the parser can get past, at once
+        raise InputError(syntax_problems(text, file, exc, _compose)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML always marks its errors
         raise InputError.single(SourceLoc(file), f"YAML error: {exc}") from None
     converter = _Converter(file, problems)
