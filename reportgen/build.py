@@ -32,6 +32,7 @@ from reportgen.cache.outputs import PartCache
 from reportgen.cache.signed import CodeCache, SignedStore
 from reportgen.check.consistency import check_narrative, checks_cache
 from reportgen.check.glyphs import check_edition
+from reportgen.check.release_gate import check_release
 from reportgen.errors import InputError, Problem, Problems
 from reportgen.load.project import Project, load_project
 from reportgen.model.nodes import Chart, CrossRef, Document, PageRef
@@ -147,6 +148,8 @@ def check(
             if assembly.document is not None and not problems.errors:
                 check_edition(project, period, assembly.document, problems)
             check_narrative(assembly, problems, result.checks)
+    with result.stage("release gate"):  # placeholders, estimates, dates, names: warnings
+        check_release(project, period, result.assemblies.values(), problems)
     result.problems = _ordered(problems.items, strict)
     return result
 
