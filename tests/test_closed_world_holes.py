@@ -11,11 +11,13 @@ the user's cache, the libraries' temporary files) and opens no socket at all.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import types
 import zipfile
 from collections.abc import Callable, Iterator
@@ -26,13 +28,14 @@ import pytest
 from PIL import Image
 
 from reportgen import resources
-from reportgen.assemble.assets import layout_problems
+from reportgen.assemble.assets import AssetError, check_svg, layout_problems
 from reportgen.assemble.expressions import Expressions
 from reportgen.build import build
 from reportgen.cache import outputs as outcache
 from reportgen.cache import root as cacheroot
 from reportgen.cache.charts import verified
 from reportgen.errors import InputError, Problems, SourceLoc
+from reportgen.load.yamlsrc import parse_yaml
 from reportgen.model.walk import charts as charts_of
 from reportgen.render.pdf.variant import DEFAULT_VARIANT
 from reportgen.resources import OutsideWorld, World
@@ -46,7 +49,7 @@ SENTINEL = "SENTINEL-23-outside-the-project"
 #: The tests that need changes to files outside this helper's part (see the issue's report):
 #: until they are applied these fail, and the changes remove this mark.
 NEEDS_PATCH = pytest.mark.xfail(strict=True, reason="needs the issue 23 changes to build.py, "
-                                "load/project.py, assemble/document.py and render/")
+                                "load/project.py, load/sections.py and render/")
 
 
 # ------------------------------------------------------------------ audit hooks
@@ -225,9 +228,11 @@ REFUSED: list[tuple[str, Setup, list[str]]] = [
      [f"sections/a.md:7: error: {NOT_A_VALUE} a function (format)"]),
     ("a method made text by ~", _section("{{ 'x' ~ ''.format }}"),
      [f"sections/a.md:7: error: {NOT_A_VALUE} a function (format)"]),
+    ("a method made text inside a filter", _section("{{ ('x' ~ ''.format)|upper }}"),
+     [f"sections/a.md:7: error: {NOT_A_VALUE} a function (format)"]),
     ("a function made text by format()", _section("{{ '{}'.format(range) }}"),
      [f"sections/a.md:7: error: {NOT_A_VALUE} a function (range)"]),
-    ("a function made text by %", _section("{{ '%s' % dict }}"),
+    ("a type made text by percent-formatting", _section("{{ '%s' % dict }}"),
      [f"sections/a.md:7: error: {NOT_A_VALUE} a type (dict)"]),
     ("records", _section("{{ events }}"),
      [f"sections/a.md:7: error: {NOT_A_VALUE} an object (Event)"]),
@@ -398,8 +403,10 @@ def test_the_part_cache_hashes_the_documents_files_only(project: Project, tmp_pa
     picture = project.root / "img" / "pic.png"
     known = outcache.PartCache(project.root, "default", DEFAULT_VARIANT, files=[picture])
     told = outcache.PartCache(project.root, "default", DEFAULT_VARIANT)
-    html = (f'<p>file:///dev/zero file://{tmp_path}/x.txt &lt;img src="file:///dev/zero"&gt;</p>'
-            f'<img src="{picture.as_uri()}" alt="">')
+    (tmp_path / "x.txt").write_text(SENTINEL, encoding="utf-8")
+    # Text as the HTML writer escapes it; then a picture, and an img no writer would make.
+    html = (f"<p>file:///dev/zero file://{tmp_path}/x.txt &lt;img src=&#34;file:///dev/zero&#34;"
+            f'&gt;</p><img src="{picture.as_uri()}" alt=""><img src="file://{tmp_path}/x.txt">')
     with opened_files.recording() as opened:
         keys = [known.key("part", html), told.key("part", html)]
     assert {Path(p).resolve() for p in opened} == {picture.resolve()}
@@ -407,6 +414,14 @@ def test_the_part_cache_hashes_the_documents_files_only(project: Project, tmp_pa
     fresh = outcache.PartCache(project.root, "default", DEFAULT_VARIANT, files=[picture])
     assert fresh.key("part", html) != keys[0]
     assert outcache.PartCache(project.root, "default", DEFAULT_VARIANT).key("part", html) != keys[1]
+
+
+def test_yaml_text_from_anywhere_goes_through_the_same_check() -> None:
+    """Front matter is parsed from a section's text: the same check as a file's."""
+    with pytest.raises(InputError) as info:
+        parse_yaml("\ntitle: a\x1bb\n", Path("a.md"))
+    assert [str(p) for p in info.value.problems] == [
+        "a.md:2:9: error: expected text, got the control character U+001B ESC; remove it"]
 
 
 def test_a_bom_at_the_start_of_any_file_is_dropped() -> None:
@@ -439,6 +454,25 @@ def test_the_sandbox_prints_values(text: str, shown: str) -> None:
     problems = Problems()
     out = Expressions({"extra": {}}, "ru").render(text, SourceLoc(Path("a.md"), 7), problems)
     assert (out, problems.items) == (shown, [])
+
+
+@pytest.mark.parametrize(("error", "message"), [
+    (MemoryError(), "expression not allowed: it needs more memory than there is (a value that "
+                    "grows without end?)"),
+    (ValueError(), "expression failed: ValueError"),
+    (ValueError(f"{object()!r} is wrong"), "expression failed: <object object> is wrong"),
+])
+def test_a_failed_expression_says_what_failed(error: Exception, message: str) -> None:
+    """Never 'expression failed: ' with nothing after it, nor a memory address."""
+    expressions = Expressions({"extra": {}}, "ru")
+
+    def fail(value: object) -> None:
+        raise error
+
+    expressions.env.filters["fail"] = fail
+    problems = Problems()
+    expressions.render("{{ 1|fail }}", SourceLoc(Path("a.md"), 7), problems)
+    assert [p.message for p in problems.items] == [message]
 
 
 # ------------------------------------------------------------------ caches
@@ -491,16 +525,46 @@ def test_a_forged_cache_is_never_used(project: Project, tmp_path: Path, opened_f
     assert warning.endswith(f"warning: chart file {chart.name} in .reportgen-cache was not drawn "
                             "by this user's builds or was changed since: drawn again")
     assert chart.read_bytes() == drawn and verified(chart)
-    # Planted: records that no key of this user signed. Not used, nothing said.
-    for record in [*cache.glob("outputs/*.json"), *cache.glob("parts/*.json")]:
+    # Forged with a record to match: bytes and digest rewritten, but no key of this user's
+    # signed it. Not used, nothing said.
+    shutil.rmtree(cache / "outputs")
+    build(project.root, out, jobs=1)
+    for record in [*cache.glob("outputs/*.json"), *cache.glob("parts/[0-9a-f]*.json")]:
+        data = record.with_suffix(".out" if record.parent.name == "outputs" else ".pdf")
+        data.write_bytes(data.read_bytes() + b"%forged")
         info = json.loads(record.read_text(encoding="utf-8"))
-        info["seal"] = "0" * 64
+        info["sha256"] = hashlib.sha256(data.read_bytes()).hexdigest()
         record.write_text(json.dumps(info), encoding="utf-8")
     caplog.clear()
     with closed_world(project.root, out, opened_files):
         result = build(project.root, out, jobs=1)
     assert result.reused == [] and _warnings(caplog) == []
     assert result.edition().outputs["pdf"].read_bytes() == pdf
+
+
+def test_a_pipe_in_the_cache_is_no_entry(project: Project, tmp_path: Path) -> None:
+    """A cache file is read only if it is a regular file: reading a pipe waits forever."""
+    out = tmp_path / "out"
+    build(project.root, out, jobs=1)
+    entries = sorted((project.root / ".reportgen-cache" / "outputs").glob("*.out"))
+    for entry in entries:
+        entry.unlink()
+        os.mkfifo(entry)
+    unblocked = threading.Event()
+
+    def unblock() -> None:  # ends a read that should never have started
+        if not done.wait(30):
+            unblocked.set()
+            for entry in entries:
+                with open(entry, "wb"):
+                    pass
+
+    done = threading.Event()
+    threading.Thread(target=unblock, daemon=True).start()
+    result = build(project.root, out, jobs=1)
+    done.set()
+    assert not unblocked.is_set(), "a build read a pipe in its cache"
+    assert result.reused == []
 
 
 @pytest.mark.parametrize("target", ["/dev/zero", "{outside}/secret.txt"])
@@ -643,6 +707,47 @@ def test_a_font_that_links_out_is_refused(installation: Path, project: Project,
         resources.font_files()
     (problem,) = layout_problems("default", project.root)
     assert problem.loc is not None and problem.loc.file == font
+
+
+@pytest.mark.parametrize("make", ["fifo", "device"])
+def test_an_svg_that_is_no_file_is_not_read(tmp_path: Path, make: str) -> None:
+    """A chart file that is a pipe or a device is refused before it is read."""
+    path = tmp_path / "chart.svg"
+    if make == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/null")
+    refused: list[str] = []
+
+    def check() -> None:
+        try:
+            check_svg(path)
+        except AssetError as exc:
+            refused.append(str(exc))
+
+    reader = threading.Thread(target=check, daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # it is reading the pipe: let it end
+        with open(path, "wb"):
+            pass
+    assert refused == ["SVG 'chart.svg' is not a file"]
+
+
+@NEEDS_PATCH
+def test_a_refused_stylesheet_url_is_a_render_error(installation: Path, project: Project,
+                                                    outside: Path) -> None:
+    """Behind the layout check: WeasyPrint's fetcher refusing a stylesheet's URL stops the
+    render with a RenderError that says what was refused, never a FatalURLFetchingError."""
+    from reportgen.render.pdf.writer import ClosedWorldError, lay_out
+
+    _css('@import url("file://{outside}/secret.css");')(installation / "layouts" / "default",
+                                                       outside)
+    with pytest.raises(ClosedWorldError, match=f"refused to read file://{outside}/secret.css: "
+                       "outside the report project"), \
+            lay_out("<html><body><p>x</p></body></html>", project.root, "default",
+                    DEFAULT_VARIANT):
+        pass
 
 
 def test_the_world(project: Project, outside: Path, tmp_path: Path) -> None:

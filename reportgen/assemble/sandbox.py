@@ -259,7 +259,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
 
 class _FormatsValues:
-    """A sandboxed ``str.format`` formatter that formats values only (``check_value``)."""
+    """A sandboxed ``str.format`` formatter that formats values only (``check_value``): every
+    field goes through ``convert_field``, with or without a conversion."""
 
     _env: Any  # the LimitedSandbox
 
@@ -269,10 +270,6 @@ class _FormatsValues:
             raise SecurityError(f"the format conversion !{conversion} (how Python writes a "
                                 "value) is not allowed")
         return super().convert_field(value, conversion)  # type: ignore[misc]
-
-    def format_field(self, value: Any, format_spec: str) -> Any:
-        self._env.check_value(value)
-        return super().format_field(value, format_spec)  # type: ignore[misc]
 
 
 class _ValueFormatter(_FormatsValues, SandboxedFormatter):
