@@ -93,9 +93,8 @@ class Resolver:
 
         if not data.across:
             points = self._points(data, self.source.current, loc)
-            if not points:
-                raise self._fail(loc(("data",)), "the chart's data has no values in period "
-                                 f"'{self.source.current.id}'")
+            if not points:  # nothing to draw: the chart says so (its 'empty' text, or a warning)
+                return Table((), (), ())
             categories = tuple(named(p) for p in points)
             name = categories[0] if len(points) == 1 else ""
             return Table(tuple(p.key for p in points), categories,
@@ -269,7 +268,7 @@ class Resolver:
                     break
             else:
                 path: Path_ = ("highlight",) if isinstance(spec.highlight, str) else ("highlight", i)
-                known = list(dict.fromkeys([*table.keys, *table.categories]))
+                known = list(dict.fromkeys(table.keys))  # the same in every edition: told once
                 self.problems.warning(
                     loc(path), f"highlight: no category '{name}' in this chart in period "
                     f"'{self.source.current.id}'{did_you_mean(name, known)} (categories: "

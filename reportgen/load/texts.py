@@ -77,6 +77,8 @@ class Texts:
             choose_form(forms, figure, lang)
         except ValueError as exc:
             self.problems.error(where.loc(), f"{where.name()}: {exc}")
+            # The first form stands in, so that the one mistake is told once, here.
+            forms = Forms({**forms, "other": next(iter(forms.values()))}, lang)
         return forms
 
     # ------------------------------------------------------------------ helpers
