@@ -67,6 +67,10 @@ def test_expressions_render(source: str, expected: str) -> None:
     ("a\n{{ indicators.nope }}", ["s.md:11:15: error: undefined name 'nope' (known here: materials)"]),
     ("{{ x }} and\n{{ y }}", ["s.md:10:4: error: undefined name 'x'",
                               "s.md:11:4: error: undefined name 'y'"]),
+    ("{{ materials }}", ["s.md:10:4: error: undefined name 'materials'; did you mean "
+                         "'indicators.materials'?"]),
+    ("{{ indicatrs.materials }}", ["s.md:10:4: error: undefined name 'indicatrs'; did you mean "
+                                   "'indicators'?"]),
     ("{{ ''.__class__ }}", ["s.md:10:7: error: expression not allowed: access to attribute "
                             "'__class__' of 'str' object is unsafe."]),
     ("{{ [1].append(2) }}", ["s.md:10:8: error: expression not allowed: access to attribute "
