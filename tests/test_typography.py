@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.assemble.typography import typeset, typeset_blocks, typeset_inlines
-from reportgen.errors import SourceLoc
+from reportgen.errors import Problems, SourceLoc
 from reportgen.model import nodes as m
 
 CASES = [
@@ -26,7 +26,7 @@ CASES = [
     # dashes
     ("ru", "Казахстан - это страна", "Казахстан~— это страна"),
     ("ru", "Казахстан -- это страна", "Казахстан~— это страна"),
-    ("ru", "18 человек – политологи", "18 человек~— политологи"),
+    ("ru", "18 человек – политологи", "18~человек~— политологи"),
     ("kk", "ҒСТ - тұрақты орган", "ҒСТ~— тұрақты орган"),
     ("en", "Kazakhstan - Elbasy", "Kazakhstan~— Elbasy"),
     ("ru", "Фонд — Елбасы", "Фонд~— Елбасы"),
@@ -34,7 +34,7 @@ CASES = [
     # number ranges
     ("ru", "в 2017-2018 годах", "в~2017–2018~годах"),
     ("ru", "страницы 1 - 5", "страницы 1–5"),
-    ("en", "pages 10-12", "pages 10–12"),
+    ("en", "pages 10-12", "pages~10–12"),
     # no-break spaces
     ("ru", "в Астане и к ним", "в~Астане и~к~ним"),
     ("ru", "В составе НЭГ", "В~составе НЭГ"),
@@ -44,7 +44,7 @@ CASES = [
     ("en", "on 10 December", "on 10~December"),
     ("ru", "340 млн долларов", "340~млн долларов"),
     ("ru", "приказ №5 и № 7", "приказ №~5 и~№~7"),
-    ("ru", "и т.д...", "и~т.д…"),
+    ("ru", "и т.д...", "и~т.~д…"),
     # must not change
     ("ru", "2018-09-21", "2018-09-21"),
     ("ru", "тел. 8-701-123-45-67", "тел. 8-701-123-45-67"),
@@ -58,6 +58,80 @@ CASES = [
     ("en", "a cat", "a cat"),  # no one-letter rule in English
     ("kk", "а ә", "а ә"),  # nor in Kazakh
 ]
+
+#: What the sample's reviewer found (issue 22), and the rules around it.
+ISSUE_22 = [
+    # quotes by language and nesting, typed ones of another language included
+    ("ru", "на тему: “Казахстан и ООН”.", "на тему: «Казахстан и~ООН»."),
+    ("ru", "«Фонд «Мир» и «Дом»»", "«Фонд „Мир“ и~„Дом“»"),
+    ("ru", "«Инициатива „Пояс и путь“»", "«Инициатива „Пояс и~путь“»"),
+    ("kk", "“Сөз „ішкі“”", "«Сөз „ішкі“»"),
+    ("en", "«the “Silk Roads”»", "“the ‘Silk Roads’”"),
+    # unpaired (a quotation over paragraphs): the typed marks kept, foreign ones by depth
+    ("ru", "«начало цитаты и “другое”", "«начало цитаты и~„другое“"),
+    ("ru", "«начало цитаты и «другое»", "«начало цитаты и~«другое»"),
+    # slips of the source
+    ("ru", "4 июля 2018г. Фондом", "4~июля 2018~г. Фондом"),
+    ("ru", "в услугах МФЦА , Суда МФЦА", "в~услугах МФЦА, Суда МФЦА"),
+    ("ru", "Тавакуль Карман и др..", "Тавакуль Карман и~др."),
+    ("ru", "в г.Венеции (Италия)", "в~г.~Венеции (Италия)"),
+    ("ru", "Фондом Н.Назарбаева", "Фондом Н.~Назарбаева"),
+    ("ru", "и т.д. согласно", "и~т.~д. согласно"),
+    ("ru", "«Лучший молодой юрист – 2018»", "«Лучший молодой юрист~— 2018»"),
+    ("ru", "такие  как", "такие как"),
+    ("ru", "( текст ) и « цитата » !", "(текст) и~«цитата»!"),
+    # initials, abbreviations, numbers
+    ("ru", "И. Рогова и Н.А.Назарбаев", "И.~Рогова и~Н.А.~Назарбаев"),
+    ("ru", "Н. А. Назарбаев, Назарбаеву Н. А.", "Н.~А.~Назарбаев, Назарбаеву~Н.~А."),
+    ("ru", "Центр им. Вильсона, см. раздел, рис. 3, с.5", "Центр им.~Вильсона, см.~раздел, рис.~3, с.~5"),
+    ("ru", "в 2018 г. Фонд", "в~2018~г. Фонд"),  # the year's 'г.', not a city's
+    ("ru", "т.е. и т.п.", "т.~е. и~т.~п."),
+    ("ru", "более 300 гостей", "более 300~гостей"),
+    ("ru", "1 004 интервью, 5 млн тг, 10 %", "1~004~интервью, 5~млн тг, 10~%"),
+    ("ru", "в 31 мероприятии, 1 на каждого", "в~31~мероприятии, 1 на каждого"),
+    ("ru", "в таблице 1 и приложении 2", "в~таблице~1 и~приложении~2"),
+    ("ru", "двух- и трёхкомнатные", "двух-~и~трёхкомнатные"),  # a suspended hyphen
+    ("kk", "2018ж. Алматы қ. және т.б.", "2018~ж. Алматы~қ. және~т.~б."),
+    ("kk", "Астана – жастар хабы", "Астана~— жастар хабы"),
+    ("kk", "300 қонақ", "300~қонақ"),
+    ("en", "J.Smith met 300 guests ; etc..", "J.~Smith met 300~guests; etc."),
+    ("en", "in 2018 the Institute, see Table 2", "in 2018 the Institute, see Table~2"),
+    ("en", "Astana – the hub", "Astana~— the hub"),
+    # left alone
+    ("ru", "e-mail: info@kisi.kz , сайт", "e-mail: info@kisi.kz, сайт"),
+    ("ru", "см. https://example.org/a", "см. https://example.org/a"),  # an address never breaks
+    ("en", "e.g. and i.e. as typed", "e.g. and i.e. as typed"),
+]
+
+
+@pytest.mark.parametrize(("lang", "source", "expected"), ISSUE_22,
+                         ids=[f"{c[0]}: {c[1]}" for c in ISSUE_22])
+def test_the_rules_of_issue_22(lang: str, source: str, expected: str) -> None:
+    assert typeset(source, lang).replace("\u00a0", "~") == expected
+
+
+@pytest.mark.parametrize(("lang", "source", "shown"), [
+    ("ru", "в культурно- гуманитарной сфере", "культурно- гуманитарной"),
+    ("ru", "город Нур -Султан", "Нур -Султан"),
+    ("kk", "мәдени- гуманитарлық", "мәдени- гуманитарлық"),
+])
+def test_a_change_that_could_be_wrong_is_a_located_warning(lang: str, source: str,
+                                                            shown: str) -> None:
+    loc = SourceLoc(Path("sections/a.md"), 12)
+    problems = Problems()
+    (para,) = typeset_blocks((m.Paragraph((m.Text(source),), loc),), lang, problems)
+    assert isinstance(para, m.Paragraph)
+    assert m.plain_text(para.children).replace("\u00a0", " ") == source  # not guessed
+    (problem,) = problems.items
+    assert (problem.severity, problem.loc) == ("warning", loc)
+    assert f"'{shown}'" in problem.message
+
+
+def test_a_suspended_hyphen_is_no_warning() -> None:
+    problems = Problems()
+    typeset_blocks((m.Paragraph((m.Text("двух- и трёхкомнатные"),),
+                                SourceLoc(Path("a.md"), 1)),), "ru", problems)
+    assert problems.items == []
 
 
 @pytest.mark.parametrize(("lang", "source", "expected"), CASES,
@@ -120,6 +194,7 @@ def test_tables_notes_and_references_are_typeset_ids_and_pages_left_alone() -> N
     assert (text, close, rest) == (m.Text("Итоги в\u00a0«"), m.Text("»"),
                                    m.Text("\u00a0— и\u00a0всё"))
     assert isinstance(typeset_ref, m.CrossRef) and typeset_ref.target == "tab-a-b"
-    assert typeset_ref.children == (m.Text("таблица 1 на с. "), m.PageRef("tab-a-b"))
+    # a label keeps its number, and 'с.' the page's (issue 22)
+    assert typeset_ref.children == (m.Text("таблица\u00a01 на с.\u00a0"), m.PageRef("tab-a-b"))
     assert isinstance(typeset_note, m.Note)
     assert typeset_note.paragraphs == ((m.Text("См. «Итоги»\u00a0— там"),),)

@@ -1,25 +1,37 @@
 """Assemble stage: the typography pass, applied once to the model's text so both writers agree.
 
-What a careful editor does to typed text, per language:
+What a careful editor does to typed text, per language (ru, kk, en); the rules and their
+sources are in docs/typography.md. In two steps, each reading the text the step before
+gave:
 
-- straight quotes become «ёлочки» with „лапки“ inside in Russian and Kazakh,
-  “curly” with ‘single’ inside in English; an apostrophe between letters is ’;
-- a hyphen or double hyphen between words (' - ', ' -- ', and in ru/kk a spaced
-  en dash) becomes an em dash with a no-break space before it; a dash opening a
-  paragraph (dialogue) is kept to its first word;
-- number ranges take an en dash without spaces: '1-5', '1 - 5' → '1–5';
-- no-break spaces: after Russian one-letter prepositions and conjunctions
-  (в, к, с, у, о, и, а, я), between a year and 'г.'/'года' (ru) or 'ж.'/'жылғы'
-  (kk), between a day and its month, a number and 'млн'/'тыс.', after '№'
-  ('№5' gains one); '...' becomes '…'.
+1. **cleaning**: runs of spaces become one; no space before , ; : ! ? ) ] or a closing
+   full stop, nor after ( [ «; '..' and ',,' become one mark; the space a typist left out
+   is put back after an initial ('Н.Назарбаева'), inside a chain of one-letter
+   abbreviations ('т.д.' → 'т. д.'), after an abbreviation before its word ('г.Венеции')
+   and between a number and its unit ('2018г.');
+2. **binding**: quotes by language and nesting («„…“» in ru and kk, “‘…’” in en, typed
+   quotes of another language included); a spaced hyphen or en dash between words (and
+   ' -- ') becomes an em dash with a no-break space before it; number ranges take an en
+   dash; no-break spaces after one-letter Russian prepositions and conjunctions, between
+   initials and a surname, after an abbreviation before its word ('г. Венеции', 'с. 5'),
+   before one after its word ('2018 г.', 'и т. д.', 'Алматы қ.'), between a number and
+   the word or unit it counts ('300 гостей', '5 млн', '10 %'), between digit groups
+   ('1 004'), after a label before its number ('таблица 1'), a day and its month, '№'
+   and its number; '...' becomes '…'.
 
-Headings, paragraphs, captions, table cells, footnote texts and the words
-of resolved cross-references are typeset (each footnote and each table cell
-as a text of its own). Nothing changes inside code, URLs, links whose text is
-their address, or expression syntax left in the text; ids, link targets and
-page references are left alone. Each rule reads the original text and
-writes its result per character, so rules cannot feed on each other's output,
-and a rule may act across inline boundaries ('"**bold**"' pairs its quotes).
+Where a change could be wrong, nothing changes and a warning is given at the block's
+source line (``typeset_section(section, problems)``): a hyphen with a space on one side
+only ('культурно- гуманитарной', 'Нур -Султан') is a compound typed wrong, a dash typed
+short, or a suspended hyphen ('двух- и трёхкомнатный', which is recognised by the
+conjunction after it and kept, bound to it).
+
+Headings, paragraphs, captions, table cells, metric tiles, footnote texts and the words
+of resolved cross-references are typeset (each footnote and each table cell as a text
+of its own). Nothing changes inside code, URLs, e-mail addresses, links whose text is
+their address, or expression syntax left in the text; ids, link targets and page
+references are left alone. Within a step each rule reads the same text and writes its
+result per character, so rules cannot feed on each other's output, and a rule may act
+across inline boundaries ('"**bold**"' pairs its quotes).
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ from dataclasses import dataclass, field, replace
 
 from babel.dates import get_month_names
 
+from reportgen.errors import Problems, SourceLoc
 from reportgen.model import nodes as m
 
 NBSP = "\u00a0"
@@ -38,39 +51,48 @@ _OPENING_CONTEXT = set(" \t\n\u00a0\u202f([{«„“‘—–-/") | {""}
 _PROTECTED = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|\{\{.*?\}\}|\{%.*?%\}")
 _OPAQUE = "\ue0ff"  # stands for code and line breaks while rules look at the text
 
+#: Capital and small letters of the three languages' alphabets (Kazakh Cyrillic included).
+_UP = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІ"
+_LOW = "a-zа-яёәғқңөұүһі"
+U, L = f"[{_UP}]", f"[{_LOW}]"
+#: What a warning is given with: the text around the place, and what is wrong there.
+Warn = Callable[[str], None]
+
 
 @dataclass
 class _Run:
-    """The text of one block, flattened, with a language and a protection flag per character."""
+    """The text of one block, flattened, with a language and a protection flag per character,
+    and (once cleaned) the index in the typed text each character came from."""
 
     text: str = ""
     langs: list[str] = field(default_factory=list)
     protected: list[bool] = field(default_factory=list)
+    origin: list[int] = field(default_factory=list)
 
     def add(self, text: str, lang: str, protected: bool) -> tuple[int, int]:
         start = len(self.text)
         self.text += text
         self.langs += [lang] * len(text)
         self.protected += [protected] * len(text)
+        self.origin += range(start, len(self.text))
         return start, len(self.text)
 
 
-def typeset(text: str, lang: str) -> str:
+def typeset(text: str, lang: str, warn: Warn | None = None) -> str:
     """One plain text (a title, a label) with the rules of ``lang`` applied."""
     run = _Run()
     run.add(text, lang, False)
-    return "".join(_cells(run))
+    return "".join(_cells(run, warn))
 
 
-def typeset_inlines(nodes: tuple[m.Inline, ...], lang: str) -> tuple[m.Inline, ...]:
+def typeset_inlines(nodes: tuple[m.Inline, ...], lang: str, warn: Warn | None = None
+                    ) -> tuple[m.Inline, ...]:
     """Inline nodes with the rules applied across them (one paragraph, heading or caption)."""
     run = _Run()
-    spans: list[tuple[int, int]] = []
-    for start, end in _flatten(nodes, lang, run):
-        spans.append((start, end))
-    cells = _cells(run)
+    spans = list(_flatten(nodes, lang, run))
+    cells = _cells(run, warn)
     texts = iter("".join(cells[a:b]) for a, b in spans)
-    return _rebuild(nodes, texts, lang)
+    return _rebuild(nodes, texts, lang, warn)
 
 
 def _flatten(nodes: tuple[m.Inline, ...], lang: str, run: _Run) -> Iterator[tuple[int, int]]:
@@ -104,8 +126,8 @@ def _flatten(nodes: tuple[m.Inline, ...], lang: str, run: _Run) -> Iterator[tupl
                 raise TypeError(f"unknown inline node {node!r}")
 
 
-def _rebuild(nodes: tuple[m.Inline, ...], texts: Iterator[str], lang: str
-             ) -> tuple[m.Inline, ...]:
+def _rebuild(nodes: tuple[m.Inline, ...], texts: Iterator[str], lang: str,
+             warn: Warn | None) -> tuple[m.Inline, ...]:
     out: list[m.Inline] = []
     for node in nodes:
         match node:
@@ -114,73 +136,148 @@ def _rebuild(nodes: tuple[m.Inline, ...], texts: Iterator[str], lang: str
             case m.Code() | m.LineBreak() | m.PageRef():
                 out.append(node)
             case m.Span(children=c, lang=span_lang):
-                out.append(replace(node, children=_rebuild(c, texts, span_lang or lang)))
+                out.append(replace(node, children=_rebuild(c, texts, span_lang or lang, warn)))
             case m.Link(children=c) | m.Strong(children=c) | m.Emph(children=c) | m.CrossRef(
                     children=c):
-                out.append(replace(node, children=_rebuild(c, texts, lang)))
+                out.append(replace(node, children=_rebuild(c, texts, lang, warn)))
             case m.Note(paragraphs=paragraphs):
                 out.append(replace(node, paragraphs=tuple(
-                    typeset_inlines(p, lang) for p in paragraphs)))
+                    typeset_inlines(p, lang, warn) for p in paragraphs)))
             case _:
                 raise TypeError(f"unknown inline node {node!r}")
     return tuple(out)
 
 
-# -------------------------------------------------------------------- rules
-
-
-def _cells(run: _Run) -> list[str]:
-    """The output for each character of ``run.text`` (a character may become several, or none)."""
-    text = run.text
-    protected = list(run.protected)
-    for match in _PROTECTED.finditer(text):
-        protected[match.start():match.end()] = [True] * (match.end() - match.start())
-    cells = list(text)
-
-    def put(i: int, value: str) -> None:
-        if not protected[i]:
-            cells[i] = value
-
-    _quotes(text, run.langs, protected, put)
-    present = set(run.langs)
-    for rule in _RULES:
-        if rule.langs is None or not rule.langs.isdisjoint(present):
-            rule(text, run.langs, put)
-    return cells
+# -------------------------------------------------------------------- the steps
 
 
 Put = Callable[[int, str], None]
 
 
-#: The characters ``_quotes`` acts on or counts nesting by; the others it passes over.
-_QUOTE_CHARS = re.compile("[\"'«»„“”]")
+def _cells(run: _Run, warn: Warn | None = None) -> list[str]:
+    """The output for each character of ``run.text`` (a character may become several, or none)."""
+    protected = list(run.protected)
+    for match in _PROTECTED.finditer(run.text):
+        protected[match.start():match.end()] = [True] * (match.end() - match.start())
+    run = replace(run, protected=protected)
+    cleaned = _cleaned(run, warn)
+    cells = _apply(cleaned, _BINDING, quotes=True)
+    out = [""] * len(run.text)
+    for origin, cell in zip(cleaned.origin, cells, strict=True):
+        out[origin] += cell
+    return out
+
+
+def _apply(run: _Run, rules: list[_Rule], quotes: bool = False) -> list[str]:
+    """``rules`` applied to ``run``, each reading its text: the output per character."""
+    cells = list(run.text)
+
+    def put(i: int, value: str) -> None:
+        if not run.protected[i]:
+            cells[i] = value
+
+    if quotes:
+        _quotes(run.text, run.langs, run.protected, put)
+    present = set(run.langs)
+    for rule in rules:
+        if rule.langs is None or not rule.langs.isdisjoint(present):
+            rule(run.text, run.langs, put)
+    return cells
+
+
+def _cleaned(run: _Run, warn: Warn | None) -> _Run:
+    """``run`` after the cleaning step; each character keeps the index it came from."""
+    if warn is not None:
+        for match in _LOPSIDED_HYPHEN.finditer(run.text):
+            if not any(run.protected[match.start():match.end()]):
+                warn(_lopsided(run.text, match))
+    cells = _apply(run, _CLEANING)
+    out = _Run()
+    for i, cell in enumerate(cells):
+        for ch in cell:
+            out.text += ch
+            out.langs.append(run.langs[i])
+            out.protected.append(run.protected[i])  # a protected character is never changed
+            out.origin.append(run.origin[i])
+    return out
+
+
+_CONJUNCTIONS = r"(?:и|или|либо|а\s+также|және|мен|бен|пен|немесе|and|or|to)"
+#: A hyphen with a space on one side only, between letters: not a suspended hyphen.
+_LOPSIDED_HYPHEN = re.compile(
+    rf"{L}+-[ \u00a0](?!{_CONJUNCTIONS}[ \u00a0,])(?={L})\w*|(?<={L}) -{L}+", re.I)
+
+
+def _lopsided(text: str, match: re.Match[str]) -> str:
+    start, end = match.start(), match.end()
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    shown = text[start:end].replace(NBSP, " ")
+    return (f"a hyphen with a space on one side only: '{shown}'; write a compound without "
+            "spaces ('культурно-гуманитарный'), a dash with a space on each side, or a "
+            "suspended hyphen before a conjunction ('двух- и трёхкомнатный')")
+
+
+#: The characters ``_quotes`` acts on; the others it passes over.
+_QUOTE_CHARS = re.compile("[\"«»„“”]")
 
 
 def _quotes(text: str, langs: list[str], protected: list[bool], put: Put) -> None:
-    if '"' not in text and "'" not in text:
-        return  # nothing to straighten: typed quotes only change a depth nobody asks for
-    depth = 0
+    """Quotes by the language of each mark and the depth of nesting.
+
+    « and „ open, » closes; a straight quote, “ and ” open after a space or an opening
+    bracket and before a word, and close otherwise (in Russian “ also closes „). When a
+    block's marks pair up, every mark is written as its language and depth want ('«Фонд
+    «Мир»»' → '«Фонд „Мир“»', '“Казахстан…”' in Russian → '«Казахстан…»'). When they do
+    not (a quotation over several paragraphs opens each one), only the marks foreign to
+    the language in their place (an opening “ in Russian) are changed, by depth, and the
+    others kept as typed.
+    """
+    for match in re.finditer(r"(?<=[^\W\d_])'(?=[^\W\d_])", text):
+        put(match.start(), "’")  # an apostrophe
+    marks: list[tuple[int, str, bool]] = []  # index, language, opens
     for match in _QUOTE_CHARS.finditer(text):
         i, ch = match.start(), match.group()
         if protected[i]:
             continue
-        lang = langs[i] if langs[i] in QUOTES else "en"
-        outer_open, outer_close, inner_open, inner_close = QUOTES[lang]
         prev = text[i - 1] if i else ""
         nxt = text[i + 1] if i + 1 < len(text) else ""
-        if ch in "«„" or (ch == "“" and lang == "en"):
+        if ch in "«„":
+            opens = True
+        elif ch == "»":
+            opens = False
+        else:
+            opens = prev in _OPENING_CONTEXT and nxt not in ("", " ", "\n", NBSP)
+        marks.append((i, langs[i] if langs[i] in QUOTES else "en", opens))
+    if not marks:
+        return
+    balanced = _balanced([opens for _, _, opens in marks])
+    depth = 0
+    for i, lang, opens in marks:
+        outer_open, outer_close, inner_open, inner_close = QUOTES[lang]
+        if opens:
+            new = outer_open if depth == 0 else inner_open
             depth += 1
-        elif ch in "»" or (ch == "“" and lang != "en") or (ch == "”" and lang == "en"):
+        else:
             depth = max(0, depth - 1)
-        elif ch == '"':
-            if prev in _OPENING_CONTEXT and nxt not in ("", " ", "\n"):
-                put(i, outer_open if depth == 0 else inner_open)
-                depth += 1
-            else:
-                depth = max(0, depth - 1)
-                put(i, outer_close if depth == 0 else inner_close)
-        elif ch == "'" and prev.isalpha() and nxt.isalpha():
-            put(i, "’")
+            new = outer_close if depth == 0 else inner_close
+        native = (outer_open, inner_open) if opens else (outer_close, inner_close)
+        if balanced or text[i] not in native:
+            put(i, new)
+
+
+def _balanced(opens: list[bool]) -> bool:
+    depth = 0
+    for o in opens:
+        depth += 1 if o else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+# -------------------------------------------------------------------- the rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +305,31 @@ def _space_to_nbsp(group: int) -> Callable[[re.Match[str], Put], None]:
             put(i, NBSP if i == match.start(group) else "")
 
     return action
+
+
+def _bind(pattern: str, langs: set[str] | None = None) -> _Rule:
+    """A rule that makes the space(s) of group 1 of ``pattern`` one no-break space."""
+    return _sub(pattern, langs, _space_to_nbsp(1))
+
+
+def _drop(group: int) -> Callable[[re.Match[str], Put], None]:
+    def action(match: re.Match[str], put: Put) -> None:
+        for i in range(match.start(group), match.end(group)):
+            put(i, "")
+
+    return action
+
+
+def _add_space(match: re.Match[str], put: Put) -> None:
+    """A space after the match's last character (the one a typist left out)."""
+    put(match.end() - 1, match.group()[-1] + " ")
+
+
+def _one_space(match: re.Match[str], put: Put) -> None:
+    run = match.group()
+    put(match.start(), NBSP if NBSP in run else " ")
+    for i in range(match.start() + 1, match.end()):
+        put(i, "")
 
 
 def _dash(match: re.Match[str], put: Put) -> None:
@@ -245,29 +367,99 @@ def _months(lang: str) -> str:
     return "|".join(sorted((str(n) for n in names), key=len, reverse=True))
 
 
+S = "[ \u00a0]"  # a space, either kind
+NOT_WORD = r"(?![\w])"
+#: Russian abbreviations written before the word they belong to (им. Абая, см. раздел), and
+#: before a number (с. 5, рис. 3, п. 2); 'г.' is a city's before a name (г. Алматы) and a
+#: year's after a number (2018 г.).
+_RU_BEFORE_WORD = "им|ул|пр|просп|пл|пер|обл|акад|проф|доц|см|ср|тов|гр"
+_RU_BEFORE_NUMBER = "рис|табл|стр|гл|разд|ст|пп|п|ч|д|кв|с|т"
+#: Words that count things and come after a number: a year, scales, units, money.
+_RU_AFTER_NUMBER = r"(?:гг?|вв?|тыс|млн|млрд|трлн|руб|долл|тг|чел|км|кг|га|мин|сек|ч)\.?"
+_KK_AFTER_NUMBER = r"(?:жж?|мың|млн|млрд|трлн|тг|теңге|км|кг|га|мин|сағ)\.?"
+_EN_AFTER_NUMBER = r"(?:thousand|million|billion|trillion|bn|km|kg|ha|min)\b"
+#: Short words a number is not bound to: prepositions, conjunctions, articles.
+_FUNCTION_WORDS = (r"(?:в|во|на|по|с|со|к|ко|и|а|но|из|от|до|за|для|при|о|об|у|или|же|ли|не"
+                   r"|мен|және|бен|пен|да|де|та|те|the|an?|of|in|on|at|to|for|and|or|by|with"
+                   r"|from|as|is|are|was|were)(?![\w-])")
+#: Labels a number follows: таблица 1, рисунок 4, приложении 2; Table 1, page 5.
+_RU_LABELS = r"(?:таблиц|рисун|приложени|глав|раздел|пункт|стать|част|том|схем|диаграмм)\w*"
+_EN_LABELS = (r"(?:Tables?|Figures?|Fig\.|Appendi(?:x|ces)|Chapters?|Sections?|Parts?|pages?"
+              r"|pp?\.|No\.|vol\.)")
+_URL_NEXT = r"(?!(?:https?|ftp)://|www\.)"  # not bound to an address, which never breaks
+_PAGE = _OPAQUE  # where a page reference's number goes
+
+_CLEANING = [
+    # runs of spaces: one (a no-break one if the run held one)
+    _sub(r"[ \u00a0\t]{2,}", None, _one_space),
+    # no space before , ; : ! ? ) ] or a full stop that ends a sentence, nor after ( [ «
+    _sub(r"(?<=\S)([ \u00a0]+)(?=[,;:!?)\]]|\.(?:$|[\s»”\"')\]]))", None, _drop(1)),
+    _sub(r"(?<=[(\[«])([ \u00a0]+)", None, _drop(1)),
+    _sub(r"([ \u00a0]+)(?=»)", None, _drop(1)),
+    # '..' and ',,' typed for one ('и др..'); three full stops are an ellipsis
+    _sub(r"(?<![.])\.(\.)(?![.])", None, _drop(1)),
+    _sub(r",(,+)", None, _drop(1)),
+    # the space a typist left out: after an initial before a surname ('Н.Назарбаева')...
+    _sub(rf"(?<!\w){U}\.(?={U}{L})", None, _add_space),
+    # ... inside a chain of one-letter abbreviations ('т.д.', 'т.е.', 'и.о.', 'т.б.')...
+    _sub(rf"(?<![\w.]){L}\.(?={L}\.)", {"ru", "kk"}, _add_space),
+    # ... after an abbreviation before its word ('г.Венеции', 'им.Вильсона', 'с.5')...
+    _sub(rf"(?<![\w.])(?<!\d{S})(?<!\d)г\.(?={U})", {"ru"}, _add_space),
+    _sub(rf"(?<![\w.])(?:{_RU_BEFORE_WORD})\.(?=[{_UP}\d])", {"ru"}, _add_space),
+    _sub(rf"(?<![\w.])(?:{_RU_BEFORE_NUMBER})\.(?=\d)", {"ru"}, _add_space),
+    # ... and between a number and what it counts ('2018г.', '5млн', '2018ж.')
+    _sub(rf"(?<=\d)(?={_RU_AFTER_NUMBER}{NOT_WORD})", {"ru"}, lambda m_, put: put(
+        m_.start() - 1, m_.string[m_.start() - 1] + " ")),
+    _sub(rf"(?<=\d)(?={_KK_AFTER_NUMBER}{NOT_WORD})", {"kk"}, lambda m_, put: put(
+        m_.start() - 1, m_.string[m_.start() - 1] + " ")),
+]
+
 _WORD_END = r"(?<=[\w»”)\]?!.,:;…\"'])"
-_RULES = [
-    # a hyphen, double hyphen or (ru, kk) spaced en dash between words: an em dash
+_BINDING = [
+    # a hyphen, double hyphen or spaced en dash between words: an em dash (between numbers,
+    # a range: below)
     _sub(_WORD_END + r"([ \u00a0])(---?|-)(?= \S)(?<!\d -)(?<!\d --)", None, _dash),
-    _sub(r"(?<=[^\d\s])([ \u00a0])(–)(?= [^\d\s])", {"ru", "kk"}, _dash),
+    _sub(r"(?<=[^\s])([ \u00a0])(–)(?= \S)(?<!\d –)", None, _dash),
+    _sub(r"(?<=\d)([ \u00a0])(–)(?= [^\d\s])", None, _dash),
     _sub(r"(?<=\S)( )(?=— )", None, _space_to_nbsp(1)),  # a typed em dash: the same
     # a dash opening a paragraph (dialogue) stays with the first word
     _sub(r"^(---?|-|—|–)( )(?=\S)", None, _dialogue),
     # number ranges: 1-5, 1 - 5, 1 – 5 → 1–5 (not dates like 2018-09-21, not chains like 8-701-1)
     _sub(r"(?<![\d\w.,:/-])\d+((?:[ \u00a0]?[-–][ \u00a0]?))\d+(?![\d\w.,/-]*-)(?![\w/])", None,
          _range),
+    # a suspended hyphen keeps to its conjunction ('двух- и трёхкомнатный')
+    _bind(rf"(?<={L})-( )(?={_CONJUNCTIONS}{S})"),
     # one-letter prepositions and conjunctions keep to the next word
-    _sub(r"(?<![\w\-.])[вксуоиаяВКСУОИАЯ]( )(?=\S)", {"ru"}, _space_to_nbsp(1)),
-    # a year and 'г.', 'гг.', 'года', 'году', 'год'; 'ж.', 'жылы', 'жылғы', ...
-    _sub(r"(?<=\d{4})( )(?=гг?\.|год(?:а|у|ом|е|ах)?\b)", {"ru"}, _space_to_nbsp(1)),
-    _sub(r"(?<=\d{4})( )(?=ж\.|жыл)", {"kk"}, _space_to_nbsp(1)),
+    _bind(r"(?<![\w\-.])[вксуоиаяВКСУОИАЯ]( )(?=\S)", {"ru"}),
+    # initials: together, and with the surname (И. Рогова, Н. А. Назарбаев, Рогов И. А.)
+    _bind(rf"(?<!\w){U}\.( )(?={U}\.)"),
+    _bind(rf"(?<!\w){U}\.( )(?={U}{L})"),
+    _bind(rf"(?<!\S){U}{L}+( )(?={U}\.{S}?{U}\.)"),
+    # abbreviations: before their word (г. Венеции, им. Вильсона, с. 5), in chains (т. д.),
+    # after theirs (2018 г., и т. д., и др.; Алматы қ., т. б.)
+    _bind(rf"(?<![\w.])(?<!\d{S})(?<!\d)г\.( )(?={U})", {"ru"}),
+    _bind(rf"(?<![\w.])(?:{_RU_BEFORE_WORD})\.( ){_URL_NEXT}(?=[{_UP}{_LOW}\d])", {"ru"}),
+    _bind(rf"(?<![\w.])(?:{_RU_BEFORE_NUMBER})\.( )(?=[\d{_PAGE}])", {"ru"}),
+    _bind(rf"(?<![\w.])(?:{_EN_LABELS})( )(?=[\d{_PAGE}])", {"en"}),
+    _bind(r"(?<![\w.])(?:г-н|г-жа|г-на|г-ну|г-ном|г-же)( )(?=\S)", {"ru"}),
+    _bind(rf"(?<![\w.]){L}\.( )(?={L}\.)", {"ru", "kk"}),
+    _bind(r"(?<=\w)( )(?=(?:др|пр)\.)", {"ru"}),
+    _bind(rf"(?<=\w)( )(?=т\.{S}?[дпе]\.)", {"ru"}),
+    _bind(rf"(?<=\w)( )(?=(?:қ|обл|ауд)\.|т\.{S}?(?:б|с\.{S}?с)\.)", {"kk"}),
+    # a number and what it counts: a year, a scale, a unit, money, a noun (300 гостей)
+    _bind(rf"(?<=\d)( )(?={_RU_AFTER_NUMBER}{NOT_WORD}|год(?:а|у|ом|е|ах)?\b)", {"ru"}),
+    _bind(rf"(?<=\d)( )(?={_KK_AFTER_NUMBER}{NOT_WORD}|жыл)", {"kk"}),
+    _bind(rf"(?<=\d)( )(?={_EN_AFTER_NUMBER})", {"en"}),
+    _bind(r"(?<=\d)( )(?=[%‰₸$€£])"),
+    _bind(rf"(?<=\d)( )(?!{_FUNCTION_WORDS})(?={L})"),
+    # digit groups typed with a space: 1 004, 10 000
+    _bind(r"(?<![\d,.])\d{1,3}( )(?=\d{3}(?!\d))"),
+    # a label and its number: таблица 1, в приложении 2; Table 1, page 5
+    _bind(rf"(?i:(?<![\w])(?:{_RU_LABELS}))( )(?=\d)", {"ru"}),
     # a day and its month
-    _sub(r"(?<![\w.,])\d{1,2}( )(?=(?:" + _months("ru") + r")\b)", {"ru"}, _space_to_nbsp(1)),
-    _sub(r"(?<![\w.,])\d{1,2}( )(?=(?:" + _months("kk") + r")\b)", {"kk"}, _space_to_nbsp(1)),
-    _sub(r"(?<![\w.,])\d{1,2}( )(?=(?:" + _months("en") + r")\b)", {"en"}, _space_to_nbsp(1)),
-    # a number and a scale word
-    _sub(r"(?<=\d)( )(?=(?:тыс\.|млн|млрд|трлн)(?!\w))", {"ru"}, _space_to_nbsp(1)),
-    _sub(r"(?<=\d)( )(?=(?:мың|млн|млрд|трлн)(?!\w))", {"kk"}, _space_to_nbsp(1)),
+    _bind(r"(?<![\w.,])\d{1,2}( )(?=(?:" + _months("ru") + r")\b)", {"ru"}),
+    _bind(r"(?<![\w.,])\d{1,2}( )(?=(?:" + _months("kk") + r")\b)", {"kk"}),
+    _bind(r"(?<![\w.,])\d{1,2}( )(?=(?:" + _months("en") + r")\b)", {"en"}),
     # № 5 / №5
     _sub(r"№( ?)(?=\d)", None, _numero),
     _sub(r"(?<!\.)\.\.\.(?!\.)", None, _ellipsis),
@@ -277,49 +469,62 @@ _RULES = [
 # ---------------------------------------------------------------- the model
 
 
-def typeset_blocks(blocks: tuple[m.Block, ...], lang: str) -> tuple[m.Block, ...]:
-    return tuple(_block(b, lang) for b in blocks)
+def _warner(problems: Problems | None, loc: SourceLoc | None) -> Warn | None:
+    if problems is None:
+        return None
+    return lambda message: problems.warning(loc, message)
 
 
-def _block(block: m.Block, lang: str) -> m.Block:
+def typeset_blocks(blocks: tuple[m.Block, ...], lang: str, problems: Problems | None = None
+                   ) -> tuple[m.Block, ...]:
+    """``blocks`` typeset; what could be wrong is a warning at its block in ``problems``."""
+    return tuple(_block(b, lang, problems) for b in blocks)
+
+
+def _block(block: m.Block, lang: str, problems: Problems | None) -> m.Block:
+    warn = _warner(problems, getattr(block, "loc", None))
     match block:
         case m.Heading(children=c) | m.Paragraph(children=c):
-            return replace(block, children=typeset_inlines(c, lang))
+            return replace(block, children=typeset_inlines(c, lang, warn))
         case m.Figure(caption=c) | m.Gallery(caption=c) | m.Chart(caption=c):
             # a chart's own labels are drawn as they are in the data; its caption is text
-            return replace(block, caption=typeset_inlines(c, lang))
+            return replace(block, caption=typeset_inlines(c, lang, warn))
         case m.ListBlock(items=items):
-            return replace(block, items=tuple(typeset_blocks(i, lang) for i in items))
+            return replace(block, items=tuple(typeset_blocks(i, lang, problems) for i in items))
         case m.Quote(blocks=b):
-            return replace(block, blocks=typeset_blocks(b, lang))
+            return replace(block, blocks=typeset_blocks(b, lang, problems))
         case m.Div(blocks=b, lang=div_lang):
-            return replace(block, blocks=typeset_blocks(b, div_lang or lang))
+            return replace(block, blocks=typeset_blocks(b, div_lang or lang, problems))
         case m.MetricGrid(metrics=metrics):
             return replace(block, metrics=tuple(
-                replace(x, label=typeset(x.label, lang),
-                        detail=typeset(x.detail, lang) if x.detail else None) for x in metrics))
+                replace(x, label=typeset(x.label, lang, warn),
+                        detail=typeset(x.detail, lang, warn) if x.detail else None)
+                for x in metrics))
         case m.Table(caption=c, head=head, body=body):
             # every cell is a text of its own; the table's id is left as it is
-            return replace(block, caption=typeset_inlines(c, lang),
-                           head=_rows(head, lang), body=_rows(body, lang))
+            return replace(block, caption=typeset_inlines(c, lang, warn),
+                           head=_rows(head, lang, warn), body=_rows(body, lang, warn))
         case m.ThematicBreak():
             return block
         case _:
             raise TypeError(f"unknown block {block!r}")
 
 
-def _rows(rows: tuple[m.Row, ...], lang: str) -> tuple[m.Row, ...]:
-    return tuple(replace(row, cells=tuple(replace(cell, children=typeset_inlines(cell.children,
-                                                                                 lang))
-                                          for cell in row.cells)) for row in rows)
+def _rows(rows: tuple[m.Row, ...], lang: str, warn: Warn | None) -> tuple[m.Row, ...]:
+    return tuple(replace(row, cells=tuple(
+        replace(cell, children=typeset_inlines(cell.children, lang, warn))
+        for cell in row.cells)) for row in rows)
 
 
-def typeset_section(section: m.Section) -> m.Section:
+def typeset_section(section: m.Section, problems: Problems | None = None) -> m.Section:
+    """``section`` typeset in its language; with ``problems``, what the pass would not guess
+    (a hyphen with a space on one side) is a warning at its block."""
     lang = section.lang
+    where = _warner(problems, SourceLoc(section.source, 1))
     return replace(
         section,
-        title=typeset(section.title, lang),
-        blocks=typeset_blocks(section.blocks, lang),
-        lead=typeset_inlines(section.lead, lang),
-        summary=typeset_inlines(section.summary, lang),
+        title=typeset(section.title, lang, where),
+        blocks=typeset_blocks(section.blocks, lang, problems),
+        lead=typeset_inlines(section.lead, lang, where),
+        summary=typeset_inlines(section.summary, lang, where),
     )
