@@ -118,7 +118,8 @@ def collect(project: Project, period: Period, problems: Problems, lang: str | No
     if not problems.errors:
         # Typeset once the references are spelled, so their words read with the sentence.
         doc = resolve(doc, problems)
-        result.document = replace(doc, sections=tuple(typeset_section(s) for s in doc.sections))
+        result.document = replace(doc, sections=tuple(typeset_section(s, problems)
+                                                      for s in doc.sections))
     return result
 
 
