@@ -18,6 +18,7 @@ from typing import Any
 
 from reportgen.assemble.chartdata import Resolver, Source, Table
 from reportgen.assemble.narrative import Counters
+from reportgen.assemble.tables import said
 from reportgen.cache.charts import cache_dir, chart_digest
 from reportgen.errors import InputError, Problems, SourceLoc, did_you_mean
 from reportgen.load.project import PeriodData
@@ -124,6 +125,14 @@ class Charts:
 
         table = Resolver(self.source, self.problems).table(spec, where, words.labels)
         if table is None:
+            return []
+        if not table.categories or not table.series:
+            if spec.empty is not None:
+                text = self.texts.text(spec.empty, Place(at.doc, (*at.path, "empty")), own)
+                return [m.Paragraph(said(text, lang) if text else (), loc)]
+            self.problems.warning(loc, f"the chart '{chart_id}' has no data in this period: it is "
+                                  "left out; write what to print instead, empty: \"...\" (e.g. "
+                                  "empty: \"Мероприятий не было\"), or leave the chart out")
             return []
         if spec.type == "tiles":
             return self._tiles(spec, table, loc, where)

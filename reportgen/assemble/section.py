@@ -98,6 +98,11 @@ def assemble_section(read: SectionFile, source: SectionSource, lang: str,
                            ctx.strings, section_id, title,
                            directives=_directives(ctx, expressions.context, lang), line_map=line_map)
     blocks, lead = _lead(reader.read(body), _front_inlines(read, "lead", expressions, ctx), problems)
+    if not body.strip() and not lead and not front.empty_ok and not source.stand_in:
+        problems.warning(front_doc.loc(("title",)), "the section has no text, only its front "
+                         "matter: it prints as an empty page listed in the contents; write its "
+                         "text, take it out of report.yaml, or say it is empty on purpose: "
+                         "empty_ok: true")
     cover = None
     if front.cover:
         try:

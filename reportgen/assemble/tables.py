@@ -113,8 +113,23 @@ def table_block(text: str, loc: SourceLoc, ctx: TableContext,
         table = _list_table(spec, doc, ctx, number, anchor, loc, lang)
     if table is None or len(ctx.problems.errors) > before:
         return []
+    if not any(row.role is None for row in table.body):  # a header alone
+        if spec.empty is not None:
+            empty = ctx.texts.text(spec.empty, Place(doc, ("empty",)), lang)
+            return [m.Paragraph(said(empty, lang) if empty else (), loc)]
+        ctx.problems.warning(loc, f"the table has no rows in this period ({_why_empty(spec)}): it "
+                             "prints as its header alone; write what to print instead, "
+                             "empty: \"...\" (e.g. empty: \"Мероприятий не было\"), or leave "
+                             "the table out")
     ctx.counters.table = number
     return [table]
+
+
+def _why_empty(spec: TableSpec) -> str:
+    if spec.data == "indicators":
+        return "no indicator to show"
+    return f"no item of {spec.data} passes its filter" if spec.filter else \
+        f"the data has no {spec.data}"
 
 
 # ------------------------------------------------------------- list tables

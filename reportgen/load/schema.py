@@ -111,6 +111,9 @@ class ChartSpec(Strict):
         "by display name); one a period lacks is a warning.")
     height: Annotated[float, Field(gt=20, le=230)] | None = Field(
         None, description="Height of the drawing in millimetres; default depends on the type.")
+    empty: DataText | None = Field(
+        None, description="What to print instead when the chart has no data in a period "
+        "('Мероприятий не было'); without it such a chart is left out, with a warning.")
 
 
 # ---------------------------------------------------------------- report.yaml
@@ -378,6 +381,9 @@ class FrontMatter(Strict):
     lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] | None = Field(
         None, description="The section's language (ru, kk, en) if not the report's."
     )
+    empty_ok: bool = Field(
+        False, description="true: the section has no text on purpose (only its title and front "
+        "matter), and no warning says so.")
     # Jekyll page keys that mean nothing in print.
     layout: str | None = Field(None, description="Jekyll page layout; ignored.")
     thumb: str | None = Field(None, description="Jekyll thumbnail; ignored.")
@@ -433,3 +439,6 @@ class TableSpec(Strict):
     caption: DataText | None = None
     id: Ident | None = Field(None, description="Id for cross-references; default: 'tab-<number>'.")
     landscape: bool = Field(False, description="Put the table on a page of its own, turned.")
+    empty: DataText | None = Field(
+        None, description="What to print instead when the table has no rows in a period "
+        "('Мероприятий не было'); without it such a table is a header alone, with a warning.")
