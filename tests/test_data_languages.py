@@ -410,3 +410,21 @@ def test_a_said_text_survives_pickling() -> None:
     assert (said, said.lang, said.key) == ("Korea Foundation", "en", "Korea Foundation")
     forms = pickle.loads(pickle.dumps(Forms({"one": "a"}, "kk")))
     assert (forms, forms.lang) == ({"one": "a"}, "kk")
+
+
+def test_both_writers_carry_a_values_language(project: Project) -> None:
+    """The Russian title in the Kazakh table: lang="ru" in the HTML the PDF is typeset from,
+    a run with w:lang ru-RU in the DOCX."""
+    import re
+    import zipfile
+
+    from reportgen.build import build
+    from reportgen.render.html import render_html
+
+    three(project, table=TABLE)
+    result = build(project.root, project.root / "out", formats=("docx",), langs=("kk",))
+    with zipfile.ZipFile(result.edition("kk").outputs["docx"]) as z:
+        body = z.read("word/document.xml").decode()
+    assert re.search(r'<w:lang w:val="ru-RU"/></w:rPr><w:t>Семинар</w:t>', body)
+    html = render_html(document(checked_project(project)[0], "kk")).replace("\u00ad", "")
+    assert '<span lang="ru">Семинар</span>' in html
