@@ -23,6 +23,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": commands.run_build,
     "check": commands.run_check,
     "preview": commands.run_preview,
+    "new": commands.run_new,
     "reference-docx": commands.run_reference_docx,
     "release": commands.run_release,
     "verify-manifest": commands.run_verify_manifest,

@@ -17,6 +17,16 @@ from reportgen.errors import Problem, SourceLoc, display_path
 EXIT_OK, EXIT_INPUT = 0, 1
 
 
+def run_new(args: argparse.Namespace) -> int:
+    from reportgen.cli.new import new_project
+
+    for path in new_project(args.folder, args.languages):
+        print(f"wrote {display_path(path)}")
+    print(f"reportgen: build it with: reportgen build {display_path(args.folder)}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
 def run_build(args: argparse.Namespace) -> int:
     from reportgen.build import build
 

@@ -27,6 +27,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"reportgen {__version__}")
     top.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    _new(sub)
     _build(sub)
     _release(sub)
     _verify_manifest(sub)
@@ -78,6 +79,20 @@ def _outputs() -> argparse.ArgumentParser:
 
 
 # ------------------------------------------------------------------ commands
+
+def _new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    n = sub.add_parser(
+        "new", parents=[_debug()],
+        help="start a report project: a minimal one that builds at once",
+        description="Write a minimal report project into FOLDER (new or empty): report.yaml "
+        "with one period (this year), one activity data file, one section per edition with a "
+        "chart and a table, every file commented. Build it with 'reportgen build FOLDER'.",
+    )
+    n.add_argument("folder", metavar="FOLDER", type=Path, help="the project folder to make")
+    n.add_argument("--languages", metavar="LIST", default="ru", type=_languages,
+                   help="the editions, separated by commas, the main language first "
+                   "(ru, kk, en; default: ru)")
+
 
 def _build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     b = sub.add_parser(
@@ -241,6 +256,10 @@ def _formats(value: str) -> tuple[str, ...]:
             f"unknown format {', '.join(repr(f) for f in unknown)}; "
             f"choose from {', '.join(FORMATS)}")
     return formats
+
+
+def _languages(value: str) -> list[str]:
+    return [x.strip() for x in value.split(",") if x.strip()]
 
 
 def _port(value: str) -> int:
