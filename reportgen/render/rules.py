@@ -140,8 +140,8 @@ def reference_here(ref: m.CrossRef, strings: dict[str, str], where: str) -> tupl
         elif after.startswith("-"):
             after = re.sub(r"^\S*", "", after)
         rest[0] = m.Text(after)
+    # The pattern's spaces stay spaces: 'таблица 1' is one piece already, and 'ниже' may
+    # start a line.
     head, _, tail = pattern.partition("{ref}")
-    head = head[:-1] + NBSP if head.endswith(" ") else head
-    tail = NBSP + tail[1:] if tail.startswith(" ") else tail
     kept = [*children[:at - 1], m.Text(before.text[:cut])]
     return m.merge_text([m.Text(head), *kept, m.Text(tail), *rest])
