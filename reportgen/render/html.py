@@ -3,16 +3,21 @@
 Blocks become HTML here (escaped with markupsafe; a role becomes a CSS class);
 the layout template only arranges the parts (cover, contents, sections) and
 the layout's CSS does the look. What it must agree on with the DOCX writer (gallery
-columns, the list of figures, appendix labels) it takes from ``rules``. This writer
-reads no other writer's output and keeps no state between renders: the page numbers of
-a split render are a parameter (``render_html(pages=...)``).
+columns, the list of figures, caption and appendix labels) it takes from ``rules``. This
+writer reads no other writer's output and keeps no state between renders: the page numbers
+of a split render are a parameter (``render_html(pages=...)``), and so is what the last
+layout asked of this one (``Adjustments``, found by ``pdf.refine``).
+
+The HTML is for print: the running text carries soft hyphens wherever a word may break
+(``softhyphens``; the layout's ``hyphens: manual`` breaks words there and nowhere else),
+and each paragraph a key (``data-k``) by which the refinement names a word to keep whole.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -21,19 +26,69 @@ from markupsafe import Markup, escape
 from reportgen.model import nodes as m
 from reportgen.model import walk
 from reportgen.render import rules
+from reportgen.render.softhyphens import TextBlock, vocabulary
 from reportgen.resources import font_faces, layout_dir
 
 #: Marks where the HTML of a split render is cut into parts (``split_parts``).
 PART_BREAK = "<!-- reportgen:part -->"
+#: How many blocks a figure may be moved down, after the text that follows it.
+MAX_DEFERRAL = 3
 
 
 @dataclass(frozen=True, slots=True)
+class Adjustments:
+    """What the layout of a render asked the next render's HTML to change (``pdf.refine``):
+
+    - ``unbroken``: words to keep whole (``softhyphens.word_key``): a third hyphenated line
+      in a row, a hyphen at the foot of a page;
+    - ``deferred``: figures (by id) to place that many blocks further down, after the text
+      that follows them, which fills the page the figure left empty;
+    - ``compact``: galleries (by id) that could not be deferred, drawn with lower rows so
+      that they fit where they are;
+    - ``here``: page references (by their id, ``ref-…``) that stand on their target's page,
+      spelled 'таблица 1 ниже' instead of 'таблица 1 на с. 5'.
+    """
+
+    unbroken: frozenset[str] = frozenset()
+    deferred: tuple[tuple[str, int], ...] = ()
+    compact: frozenset[str] = frozenset()
+    here: frozenset[str] = frozenset()
+
+    def deferral(self, figure_id: str) -> int:
+        return dict(self.deferred).get(figure_id, 0)
+
+    def merged(self, other: Adjustments) -> Adjustments:
+        """Both: the words and references of either, each figure's larger deferral."""
+        deferred = dict(self.deferred)
+        for fid, n in other.deferred:
+            deferred[fid] = max(n, deferred.get(fid, 0))
+        return Adjustments(self.unbroken | other.unbroken, tuple(sorted(deferred.items())),
+                           self.compact | other.compact, self.here | other.here)
+
+
+NONE = Adjustments()
+
+
+@dataclass
 class HtmlWriter:
     """The HTML of model nodes in one render: ``strings`` are the layout's words; ``pages``
-    (element id -> page number, as text) are given to a split render only, else None."""
+    (element id -> page number, as text) are given to a split render only, else None;
+    ``adjustments`` what the last layout asked for; ``words`` the edition's small-letter
+    words (the name rule of soft hyphens)."""
 
     strings: dict[str, str]
     pages: Mapping[str, str] | None = None
+    adjustments: Adjustments = NONE
+    words: frozenset[str] = frozenset()
+    lang: str = ""
+    #: The running text being written (its soft hyphens), None where none go (headings,
+    #: captions, footnotes, the contents).
+    text: TextBlock | None = None
+    #: Where keys are counted: the section's id, a counter of its text blocks and of its
+    #: page references, and the targets written so far (a reference says 'above' them).
+    scope: str = ""
+    counters: dict[str, int] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)
 
     def page_attr(self, target: str) -> Markup:
         """' data-page="12"' when page numbers are given, so the layout shows them as text."""
@@ -41,12 +96,24 @@ class HtmlWriter:
             return Markup("")
         return Markup(f' data-page="{escape(self.pages[target])}"')
 
+    def _next(self, kind: str) -> str:
+        n = self.counters.get(kind, 0) + 1
+        self.counters[kind] = n
+        return f"{self.scope}.{n}"
+
+    def begin(self, scope: str, lang: str) -> None:
+        """Write what follows in ``lang``, its keys counted in ``scope`` (a section's id)."""
+        if scope != self.scope:
+            self.scope, self.counters = scope, {}
+        self.lang = lang
+
+    # ------------------------------------------------------------------ inlines
     def inlines(self, nodes: tuple[m.Inline, ...]) -> Markup:
         out: list[str] = []
         for node in nodes:
             match node:
                 case m.Text(text=t):
-                    out.append(escape(t))
+                    out.append(self._text(t))
                 case m.Strong(children=c):
                     out.append(f"<strong>{self.inlines(c)}</strong>")
                 case m.Emph(children=c):
@@ -60,39 +127,107 @@ class HtmlWriter:
                 case m.Span(children=c, role=role, lang=lang):
                     attrs = (f' class="{escape(role)}"' if role else "") + (
                         f' lang="{escape(lang)}"' if lang else "")
-                    out.append(f"<span{attrs}>{self.inlines(c)}</span>")
+                    out.append(f"<span{attrs}>{self._spanned(c, role, lang)}</span>")
                 case m.Note(number=n, paragraphs=paragraphs):
                     # float: footnote moves it to the page's footnote area, leaving the call.
-                    text = "<br>".join(self.inlines(p) for p in paragraphs)
-                    out.append(f'<span class="footnote" data-n="{n}">{text}</span>')
+                    # Its lines are ragged: no soft hyphens, and its words are not counted.
+                    text, self.text = self.text, None
+                    notes = "<br>".join(self.inlines(p) for p in paragraphs)
+                    self.text = text
+                    out.append(f'<span class="footnote" data-n="{n}">{notes}</span>')
                 case m.PageRef(target=target):
                     # The layout's CSS puts target-counter(attr(data-target url), page) here.
                     out.append(f'<span class="pageref" data-target="#{escape(target)}"'
                                f"{self.page_attr(target)}></span>")
-                case m.CrossRef(target=target, children=c, kind=kind):
-                    out.append(f'<a class="xref {escape(kind)}" href="#{escape(target)}">'
-                               f"{self.inlines(c)}</a>")
+                case m.CrossRef():
+                    out.append(self.crossref(node))
                 case _:
                     raise TypeError(f"unknown inline node {node!r}")
         return Markup("".join(out))
 
+    def _text(self, text: str) -> str:
+        if self.text is None:
+            return str(escape(text))
+        return "".join(f'<span class="nobr">{escape(piece)}</span>' if whole else str(
+            escape(piece)) for piece, whole in self.text.pieces(text, self.lang))
+
+    def _spanned(self, children: tuple[m.Inline, ...], role: str | None,
+                 lang: str | None) -> Markup:
+        """A span's inlines in its language; a date or a period is never broken."""
+        saved_lang, saved_text = self.lang, self.text
+        self.lang = lang or self.lang
+        if role == "date":
+            self.text = None
+        try:
+            return self.inlines(children)
+        finally:
+            self.lang, self.text = saved_lang, saved_text
+
+    def running(self, key: str | None = "") -> TextBlock:
+        """A text block to write running text into (``key`` None: one whose lines are not
+        refined; "": the next paragraph key of this section)."""
+        if key == "":
+            key = self._next("p")
+        return TextBlock(key, self.words, self.adjustments.unbroken)
+
+    def plain(self, nodes: tuple[m.Inline, ...]) -> Markup:
+        """Inlines without soft hyphens (headings, captions, the contents)."""
+        text, self.text = self.text, None
+        try:
+            return self.inlines(nodes)
+        finally:
+            self.text = text
+
+    def crossref(self, ref: m.CrossRef) -> str:
+        """A resolved reference as a link; one that shows a page has an id, so that the
+        layout can tell when it stands on its target's page, and then says where the target
+        is instead ('таблица 1 ниже', ``here``)."""
+        attrs = f'class="xref {escape(ref.kind)}" href="#{escape(ref.target)}"'
+        if not any(isinstance(c, m.PageRef) for c in ref.children):
+            return f"<a {attrs}>{self.inlines(ref.children)}</a>"
+        rid = f"ref-{self._next('ref')}"
+        children = ref.children
+        if rid in self.adjustments.here:
+            where = "above" if ref.target in self.written else "below"
+            children = rules.reference_here(ref, self.strings, where)
+        return f'<a id="{escape(rid)}" {attrs}>{self.inlines(children)}</a>'
+
+    # ------------------------------------------------------------------ blocks
     def caption(self, number: int, caption: tuple[m.Inline, ...]) -> str:
-        text = f" {self.inlines(caption)}" if caption else ""
-        return (f'<figcaption><span class="caption-label">{escape(self.strings["figure"])}'
-                f"&nbsp;{number}.</span>{text}</figcaption>")
+        """A figure's caption: its label ('Рисунок 3.', '3-сурет.': ``rules``), its text."""
+        label = rules.caption_label("figure", number, self.strings)
+        text = f" {self.plain(caption)}" if caption else ""
+        return f'<figcaption><span class="caption-label">{escape(label)}</span>{text}</figcaption>'
+
+    def paragraph(self, nodes: tuple[m.Inline, ...]) -> tuple[str, Markup]:
+        """The key and the HTML of a paragraph's running text."""
+        text, self.text = self.text, self.running()
+        key = self.text.key or ""
+        try:
+            return key, self.inlines(nodes)
+        finally:
+            self.text = text
 
     def table(self, table: m.Table) -> str:
         """A data table: caption above, header rows in <thead> (repeated on every page)."""
-        label = (f'<span class="caption-label">{escape(self.strings["table"])}'
-                 f"&nbsp;{table.number}.</span>")
-        caption = f"{label} {self.inlines(table.caption)}" if table.caption else label
+        label = rules.caption_label("table", table.number, self.strings)
+        caption = f'<span class="caption-label">{escape(label)}</span>'
+        if table.caption:
+            caption += f" {self.plain(table.caption)}"
         cols = "".join(f'<col style="width: {w * 100:.2f}%">' for w in table.widths)
 
-        def row(r: m.Row, cell: str) -> str:
+        def cell(children: tuple[m.Inline, ...]) -> Markup:
+            text, self.text = self.text, self.running(None)
+            try:
+                return self.inlines(children)
+            finally:
+                self.text = text
+
+        def row(r: m.Row, tag: str) -> str:
             if r.role == "group":
                 return (f'<tr class="group"><td colspan="{len(table.widths)}">'
-                        f"{self.inlines(r.cells[0].children)}</td></tr>")
-            cells = "".join(f'<{cell} class="{a}">{self.inlines(c.children)}</{cell}>'
+                        f"{cell(r.cells[0].children)}</td></tr>")
+            cells = "".join(f'<{tag} class="{a}">{cell(c.children)}</{tag}>'
                             for c, a in zip(r.cells, table.align, strict=True))
             return f"<tr>{cells}</tr>"
 
@@ -105,15 +240,44 @@ class HtmlWriter:
                 "</table></div>")
 
     def blocks(self, blocks: tuple[m.Block, ...]) -> Markup:
-        return Markup("\n".join(self.block(block) for block in blocks))
+        """``blocks`` in order, but a figure the last layout asked to defer comes that many
+        blocks later (never past a heading or the end of its container)."""
+        out: list[str] = []
+        held: list[_Held] = []
+
+        def place(entry: _Held) -> None:
+            out.append(entry.html)
+            self.written.update(entry.ids)
+
+        for block in blocks:
+            if isinstance(block, m.Heading):
+                for entry in held:
+                    place(entry)
+                held = []
+            entry = _Held(0, self.block(block), _ids(block))
+            if isinstance(block, m.Figure | m.Gallery | m.Chart):
+                entry.wait = self.adjustments.deferral(block.id)
+            if entry.wait:
+                held.append(entry)
+                continue
+            place(entry)
+            for entry in held:
+                entry.wait -= 1
+            for entry in [e for e in held if e.wait <= 0]:
+                place(entry)
+                held.remove(entry)
+        for entry in held:
+            place(entry)
+        return Markup("\n".join(out))
 
     def block(self, block: m.Block) -> str:
         match block:
             case m.Heading(level=level, children=c, id=hid):
-                return f'<h{level} id="{escape(hid)}">{self.inlines(c)}</h{level}>'
+                return f'<h{level} id="{escape(hid)}">{self.plain(c)}</h{level}>'
             case m.Paragraph(children=c, role=role):
                 cls = f' class="{escape(role)}"' if role else ""
-                return f"<p{cls}>{self.inlines(c)}</p>"
+                key, body = self.paragraph(c)
+                return f'<p{cls} data-k="{escape(key)}">{body}</p>'
             case m.ListBlock(items=items, ordered=ordered, start=start):
                 tag = "ol" if ordered else "ul"
                 first = f' start="{start}"' if ordered and start != 1 else ""
@@ -136,7 +300,11 @@ class HtmlWriter:
             case m.Div(blocks=b, role=role, lang=lang):
                 attrs = f' class="{escape(role)}"' if role else ""
                 attrs += f' lang="{escape(lang)}"' if lang else ""
-                return f"<div{attrs}>{self.blocks(b)}</div>"
+                saved, self.lang = self.lang, lang or self.lang
+                try:
+                    return f"<div{attrs}>{self.blocks(b)}</div>"
+                finally:
+                    self.lang = saved
             case m.ThematicBreak():
                 return "<hr>"
             case m.Table():
@@ -156,7 +324,8 @@ class HtmlWriter:
                 cells = "".join(f'<div class="cell">{_img(i, alt)}</div>'
                                 for i, alt in zip(images, m.gallery_alts(block, word),
                                                   strict=True))
-                return (f'<figure id="{escape(gid)}" class="gallery '
+                compact = " compact" if gid in self.adjustments.compact else ""
+                return (f'<figure id="{escape(gid)}" class="gallery{compact} '
                         f'cols-{rules.gallery_columns(len(images))}">'
                         f'<div class="grid">{cells}</div>'
                         f"{self.caption(n, caption)}</figure>")
@@ -166,6 +335,64 @@ class HtmlWriter:
                         f'<img src="{escape(svg.as_uri())}" alt="{escape(alt)}" '
                         f'style="width: {w:g}mm">'
                         f"{self.caption(n, caption)}</figure>")
+
+
+@dataclass
+class _Held:
+    """A block waiting to be placed: how many blocks it still waits for, its HTML, its ids."""
+
+    wait: int
+    html: str
+    ids: list[str]
+
+
+def _ids(block: m.Block) -> list[str]:
+    """The ids a block gives the page: a figure's or table's (what references point at)."""
+    match block:
+        case m.Figure(id=i) | m.Gallery(id=i) | m.Chart(id=i) | m.Table(id=i) | m.Heading(id=i):
+            return [i]
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class Movable:
+    """How far each figure of an edition may be deferred (by id: the blocks after it in its
+    container before a heading or the container's end, at most ``MAX_DEFERRAL``; a figure
+    whose caption shows a page reference is not moved), and which are galleries (drawn
+    ``compact`` when they cannot be moved)."""
+
+    deferrable: Mapping[str, int]
+    galleries: frozenset[str]
+
+
+def movable(doc: m.Document) -> Movable:
+    """What ``Adjustments`` may do to the figures of ``doc``."""
+    found: dict[str, int] = {}
+    galleries: set[str] = set()
+
+    def visit(blocks: tuple[m.Block, ...]) -> None:
+        for i, block in enumerate(blocks):
+            match block:
+                case m.Figure(id=fid, caption=c) | m.Gallery(id=fid, caption=c) | m.Chart(
+                        id=fid, caption=c):
+                    if isinstance(block, m.Gallery):
+                        galleries.add(fid)
+                    after = 0
+                    for nxt in blocks[i + 1:]:
+                        if isinstance(nxt, m.Heading) or after == MAX_DEFERRAL:
+                            break
+                        after += 1
+                    if after and not any(isinstance(x, m.CrossRef) for x in c):
+                        found[fid] = after
+                case m.Div(blocks=b) | m.Quote(blocks=b):
+                    visit(b)
+                case m.ListBlock(items=items):
+                    for item in items:
+                        visit(item)
+
+    for section in doc.sections:
+        visit(section.blocks)
+    return Movable(found, frozenset(galleries))
 
 
 def _img(image: m.Image, alt: str) -> str:
@@ -184,35 +411,42 @@ def font_face_css() -> str:
 
 
 def render_html(doc: m.Document, layout: str = "default",
-                pages: Mapping[str, str] | None = None) -> str:
+                pages: Mapping[str, str] | None = None,
+                adjustments: Adjustments = NONE) -> str:
     """The whole report as an HTML page for the print layout ``layout``.
 
     With ``pages`` (element id -> page number, as text), the page numbers of the contents,
     the list of figures and page references are written into the HTML (``data-page``)
     instead of being left to the layout's ``target-counter()``: a split render lays out
-    its parts separately, so no part can count the pages of another.
+    its parts separately, so no part can count the pages of another. ``adjustments`` are
+    what the last layout of this edition asked for (``pdf.refine``).
 
     Besides the model, the layout's template is given what the writers share
     (``rules``): each section's ``label`` and ``title``, the ``figures`` of the list of
-    figures and its ``lof_place``, and the cover's ``place`` line.
+    figures (with their ``label``) and its ``lof_place``, and the cover's ``place`` line.
     """
-    writer = HtmlWriter(doc.meta.strings, pages)
+    writer = HtmlWriter(doc.meta.strings, pages, adjustments, vocabulary(doc))
     template = _environment(layout).get_template("report.html.j2")
     strings = doc.meta.strings
-    sections = [
-        {
+    sections = []
+    for s in doc.sections:
+        writer.begin(s.id, s.lang)
+        body = writer.blocks(s.blocks)
+        sections.append({
             "section": s,
-            "body": writer.blocks(s.blocks),
-            "lead": writer.inlines(s.lead),
-            "summary": writer.inlines(s.summary),
+            "body": body,
+            "lead": writer.plain(s.lead),
             "headings": walk.headings(s.blocks, level=2),
             "cover": s.cover.path.as_uri() if s.cover else None,
             "label": rules.appendix_label(s, strings),
             "title": rules.section_title(s, strings),
-        }
-        for s in doc.sections
-    ]
-    figures = [{"id": f.id, "number": f.number, "caption": writer.inlines(f.caption)}
+        })
+    for item, s in zip(sections, doc.sections, strict=True):
+        writer.begin("summary", s.lang)
+        item["summary_key"], item["summary"] = writer.paragraph(s.summary)
+    writer.begin("", doc.meta.lang)
+    figures = [{"id": f.id, "number": f.number, "caption": writer.plain(f.caption),
+                "label": rules.caption_label("figure", f.number, strings)}
                for f in rules.listed_figures(doc)]
     return template.render(
         meta=doc.meta,
@@ -224,7 +458,7 @@ def render_html(doc: m.Document, layout: str = "default",
         has_summaries=doc.has_summaries,
         logo=doc.meta.logo.path.as_uri() if doc.meta.logo else None,
         created=w3c_datetime(doc.meta),
-        inline=writer.inlines,
+        inline=writer.plain,
         page_of=writer.page_attr,
         part_break=Markup(PART_BREAK) if pages is not None else "",
     )
