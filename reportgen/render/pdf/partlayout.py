@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.errors import RenderError
+from reportgen.render.pdf.refine import Findings
 
 #: A part's page: its @page name ("" for none), width and height in CSS px.
 PageBox = tuple[str, float, float]
@@ -27,6 +28,8 @@ class PartLayout:
     #: The file that holds the PDF instead of ``data`` (a cache entry): the process that
     #: joins the parts reads it, rather than the build sending it the bytes.
     file: Path | None = None
+    #: What its layout asks of the next HTML (``refine``).
+    findings: Findings = field(default_factory=Findings)
 
     @property
     def written(self) -> bool:

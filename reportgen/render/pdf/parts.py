@@ -40,6 +40,7 @@ import pikepdf
 
 from reportgen.errors import RenderError
 from reportgen.render.pdf.partlayout import PageBox, PartLayout
+from reportgen.render.pdf.refine import findings
 from reportgen.render.pdf.writer import LayoutEngine, anchor_pages, page_box, write
 
 
@@ -65,7 +66,8 @@ def render_part(engine: LayoutEngine, html: str, project_root: Path, layout: str
                 document.pages[0].anchors.setdefault(name, (0, 0, 0, 0))
         data = write(document, variant) if write_pdf else b""
         boxes = page_boxes(document)
-    return PartLayout(data, len(document.pages), anchors, borrowed, boxes)
+        found = findings([page_box(page) for page in document.pages])
+    return PartLayout(data, len(document.pages), anchors, borrowed, boxes, findings=found)
 
 
 #: Laid out once by a fresh worker: both fonts, bold and italic, and words too long for the

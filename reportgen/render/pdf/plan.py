@@ -14,8 +14,13 @@ process. ``SinglePass`` is one job: WeasyPrint lays out the whole report.
    move (a part that grows by a page shifts every later number), never leaving
    a stale number: the loop ends when the HTML of every part shows the numbers
    its layout gives;
-3. the folios are laid out for the final page sequence (or taken from the cache);
-4. the parts are joined into one PDF (``parts.join_parts``).
+3. then what the parts' layouts ask of their HTML (``refine``: words kept whole,
+   figures deferred, references on their target's page) is made the HTML's
+   ``Adjustments``, and the parts whose HTML changes are laid out again, their
+   numbers settled again (step 2), until no layout asks for more: the rounds a
+   single pass goes through, so that both end with the same pages;
+4. the folios are laid out for the final page sequence (or taken from the cache);
+5. the parts are joined into one PDF (``parts.join_parts``).
 
 A job that lays out pages is an ``EngineJob``: the worker that runs it lends it
 the layout engine it keeps, so the stylesheets parsed for one part serve the next.
@@ -36,7 +41,9 @@ from typing import TYPE_CHECKING, Any
 from reportgen.cache.outputs import PartCache
 from reportgen.errors import RenderError
 from reportgen.model import nodes as m
-from reportgen.render.html import render_html, split_parts
+from reportgen.render.html import NONE as NO_ADJUSTMENTS
+from reportgen.render.html import movable, render_html, split_parts
+from reportgen.render.pdf import refine
 from reportgen.render.pdf.partlayout import PartLayout
 
 if TYPE_CHECKING:
@@ -44,7 +51,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Rounds of laying parts out again after which page numbers that still move are an error.
+#: Rounds of laying parts out again (for the same adjustments) after which page numbers
+#: that still move are an error.
 MAX_ROUNDS = 6
 #: Shown on the first round instead of a page number nobody knows yet.
 PLACEHOLDER = "000"
@@ -171,6 +179,11 @@ class SplitRender:
         self._waiting: list[tuple[int, str, bool]] = []
         self.rounds = 0
         self.typeset = 0
+        #: What the parts' settled layouts asked of the HTML so far, and how many times.
+        self.adjustments = NO_ADJUSTMENTS
+        self.refinements = 0
+        self._figures = movable(doc)
+        self._since_refined = 0
         previous = cache.numbers(name) if cache else None
         numbers = _Numbers(previous or {})
         numbers.guess = True
@@ -193,7 +206,8 @@ class SplitRender:
 
     # ------------------------------------------------------------------ rounds
     def _html(self, numbers: _Numbers) -> list[str]:
-        return split_parts(render_html(self.doc, self.layout, pages=numbers))
+        return split_parts(render_html(self.doc, self.layout, pages=numbers,
+                                       adjustments=self.adjustments))
 
     def _round(self, numbers: _Numbers) -> None:
         htmls = self._html(numbers)
@@ -204,7 +218,8 @@ class SplitRender:
         elif len(htmls) != len(self.htmls):
             raise RenderError("the report's parts changed while its page numbers were set")
         self.rounds += 1
-        if self.rounds > MAX_ROUNDS:
+        self._since_refined += 1
+        if self._since_refined > MAX_ROUNDS:
             raise RenderError(f"the page numbers did not settle after {MAX_ROUNDS} rounds of "
                               "typesetting (a contents page that grows with them?)")
         todo: list[tuple[int, str, bool]] = []
@@ -239,7 +254,8 @@ class SplitRender:
                 continue
             file, info = hit
             self.parts[i] = PartLayout(b"", info["pages"], info["anchors"], info["borrowed"],
-                                       [tuple(b) for b in info["boxes"]], file)
+                                       [tuple(b) for b in info["boxes"]], file,
+                                       refine.Findings.from_json(info["findings"]))
             self._outstanding -= 1
         if self._outstanding == 0:
             self._settle()
@@ -250,7 +266,7 @@ class SplitRender:
             if self.cache is not None and part.data:
                 file = self.cache.store(key, part.data, {
                     "pages": part.pages, "anchors": part.anchors, "borrowed": part.borrowed,
-                    "boxes": part.boxes})
+                    "boxes": part.boxes, "findings": part.findings.to_json()})
                 part = dataclasses.replace(part, data=b"", file=file)  # not sent back again
             self.parts[i] = part
             self._outstanding -= 1
@@ -275,6 +291,16 @@ class SplitRender:
         shown = self._shown
         htmls = (self.htmls if not shown.missed and dict(shown) == dict(numbers)
                  else self._html(numbers))
+        if htmls == self.htmls and self.refinements < refine.MAX_REFINEMENTS:
+            # The numbers stand: what the layouts ask of their HTML, as a single pass would.
+            found = refine.Findings()
+            for part in self.parts:
+                found |= part.findings
+            wanted = refine.advance(self.adjustments, found, self._figures)
+            if wanted != self.adjustments:
+                self.adjustments, self.refinements = wanted, self.refinements + 1
+                self._since_refined = 0
+                htmls = self._html(numbers)
         unwritten = self.write and any(not p.written for p in self.parts)
         if htmls != self.htmls or unwritten:
             self._trusted = True

@@ -19,7 +19,8 @@ from typing import Any
 
 from reportgen.errors import RenderError
 from reportgen.model import nodes as m
-from reportgen.render.html import font_face_css, render_html, stylesheet_paths
+from reportgen.render.html import NONE as NO_ADJUSTMENTS
+from reportgen.render.html import font_face_css, movable, render_html, stylesheet_paths
 from reportgen.render.pdf.variant import DEFAULT_VARIANT, claim_ua, parse_variant
 from reportgen.resources import data_dir, font_files
 
@@ -281,7 +282,22 @@ def anchor_pages(document: Any) -> dict[str, int]:
 def render_pdf(doc: m.Document, project_root: Path, layout: str = "default",
                variant: str = DEFAULT_VARIANT, write_pdf: bool = True) -> PdfOutput:
     """The PDF of ``doc`` in one pass, as bytes (if ``write_pdf``), its number of pages and
-    its anchors' pages; ``variant`` as in ``pdfvariant``."""
-    with lay_out(render_html(doc, layout), project_root, layout, variant) as document:
-        pdf = write(document, variant) if write_pdf else b""
-    return PdfOutput(pdf, len(document.pages), anchor_pages(document))
+    its anchors' pages; ``variant`` as in ``pdfvariant``.
+
+    One pass of WeasyPrint's, that is: the edition is laid out again while its layout asks
+    its HTML for adjustments (``refine``: words kept whole, figures deferred, references
+    on their target's page), in the rounds a split render goes through too."""
+    from reportgen.render.pdf import refine
+
+    engine = LayoutEngine()  # fresh: every stylesheet parsed, then kept for the next round
+    adjustments, figures = NO_ADJUSTMENTS, movable(doc)
+    for round_ in range(refine.MAX_REFINEMENTS + 1):
+        html = render_html(doc, layout, adjustments=adjustments)
+        with engine.lay_out(html, project_root, layout, variant) as document:
+            found = refine.findings([page_box(page) for page in document.pages])
+            wanted = refine.advance(adjustments, found, figures)
+            if wanted == adjustments or round_ == refine.MAX_REFINEMENTS:
+                pdf = write(document, variant) if write_pdf else b""
+                return PdfOutput(pdf, len(document.pages), anchor_pages(document))
+        adjustments = wanted
+    raise AssertionError("unreachable")
