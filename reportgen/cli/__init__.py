@@ -1,8 +1,8 @@
 """The command line: the only place that prints or exits.
 
-Exit codes: 0 ok, 1 bad input, 2 usage, 3 rendering failure. A traceback is
-shown only with --debug. ``parser`` declares the commands, ``commands`` runs them,
-``progress`` draws a build's progress.
+Exit codes: 0 ok, 1 bad input, 2 usage, 3 rendering failure (or a bug). A traceback is
+shown only with --debug, even for a bug: then one line says what failed. ``parser``
+declares the commands, ``commands`` runs them, ``progress`` draws a build's progress.
 """
 
 from __future__ import annotations
@@ -57,6 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReportgenError as exc:  # pragma: no cover - every subclass is handled above
         print(f"reportgen: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - a bug: said in one line, the traceback on --debug
+        print(f"reportgen: internal error: {type(exc).__name__}: {exc} (a bug in reportgen, not "
+              "in the project; run again with --debug for the traceback and report it)",
+              file=sys.stderr)
+        _trace(args)
+        return EXIT_RENDER
 
 
 def _trace(args: argparse.Namespace) -> None:

@@ -24,6 +24,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -211,7 +212,7 @@ def _zip_problem(data: bytes) -> str | None:
     except zipfile.BadZipFile:
         return ("not an XLSX workbook (not a zip archive; an old .xls, or a workbook protected "
                 "by a password?): save it as .xlsx")
-    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as exc:
         return f"a damaged workbook ({exc}): save it again as .xlsx"
     return None
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from reportgen.errors import InputError, Problems, SourceLoc
+from reportgen.errors import InputError, Problem, Problems, SourceLoc
 from reportgen.load.yamlsyntax import syntax_problems
 from reportgen.text.chars import character_problems, first_bad, message, read_text
 
@@ -142,15 +142,37 @@ class _Converter:
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
+class _TooDeep(Exception):
+    """The document nests deeper than the parser's recursion can follow."""
+
+
 def _compose(text: str) -> yaml.Node | None:
     """The node tree of ``text``. A document libyaml refuses is parsed again by PyYAML's own
-    parser, whose error messages (and judgement) are the ones reported."""
-    if _FAST_LOADER is not None:
-        try:
-            return yaml.compose(text, Loader=_FAST_LOADER)
-        except yaml.YAMLError:
-            pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    parser, whose error messages (and judgement) are the ones reported. PyYAML composes by
+    recursion: a document nested thousands deep ('[[[[...') is ``_TooDeep``."""
+    try:
+        if _FAST_LOADER is not None:
+            try:
+                return yaml.compose(text, Loader=_FAST_LOADER)
+            except yaml.YAMLError:
+                pass
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise _TooDeep from None
+
+
+def _too_deep(text: str, file: Path) -> Problem:
+    """The error for a document too deeply nested, at the line where it first nests deeper
+    than ``MAX_DEPTH`` in brackets or indentation."""
+    depth = 0
+    for n, line in enumerate(text.split("\n"), 1):
+        indent = (len(line) - len(line.lstrip(" "))) // 2
+        for ch in line:
+            depth += 1 if ch in "[{" else -1 if ch in "]}" else 0
+            if max(depth, indent) > MAX_DEPTH:
+                return Problem(SourceLoc(file, n), f"the YAML document nests deeper than "
+                               f"{MAX_DEPTH} levels")
+    return Problem(SourceLoc(file, 1), f"the YAML document nests deeper than {MAX_DEPTH} levels")
 
 
 def parse_yaml(text: str, file: Path) -> Located:
@@ -164,9 +186,12 @@ def parse_yaml(text: str, file: Path) -> Located:
     if bad := character_problems(text, file):  # the text of a file not read by load_yaml
         raise InputError(bad)
     try:
-        node = _compose(text)
-    except yaml.MarkedYAMLError as exc:  # every error the parser can get past, at once
-        raise InputError(syntax_problems(text, file, exc, _compose)) from None
+        try:
+            node = _compose(text)
+        except yaml.MarkedYAMLError as exc:  # every error the parser can get past, at once
+            raise InputError(syntax_problems(text, file, exc, _compose)) from None
+    except _TooDeep:
+        raise InputError([_too_deep(text, file)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML always marks its errors
         raise InputError.single(SourceLoc(file), f"YAML error: {exc}") from None
     converter = _Converter(file, problems)
