@@ -13,12 +13,13 @@ the print drawing (``render.chartdraw``) does, and its native counterpart:
 - line: lines with markers, the values above the points, a value axis with gridlines
   from zero, highlighted points larger in the accent colour;
 - pie, donut: slices in the palette's order clockwise from the top, a donut's hole as
-  wide as the print's, the legend on the right with the values and shares on the slices;
+  wide as the print's, the legend on the right, the values on the slices;
   categories that are not highlighted (when some are) pale, as in print.
 
 The colours, the font, its sizes and the line widths are the layout's chart style
 (``ChartStyle``). What the print chart draws and Word cannot (the donut's total in its
-hole, bold tick labels of highlighted categories) is left out; the caption and the
+hole, bold tick labels of highlighted categories, a slice's share beside its value: one
+number format serves both, so a share would show as 0) is left out; the caption and the
 alternative text say what the chart shows.
 """
 
@@ -110,13 +111,15 @@ def _shape(fill: str | None = None, line: etree._Element | None = None,
 
 
 def _text(style: ChartStyle, size: float, color: str | None = None, bold: bool = False,
-          lang: str = "") -> etree._Element:
-    """Text properties (c:txPr): the chart font at ``size`` points."""
+          lang: str = "", level: bool = False) -> etree._Element:
+    """Text properties (c:txPr): the chart font at ``size`` points; ``level``: never turned
+    (a category axis's labels wrap instead, as in print)."""
     rpr = _e("a:defRPr", {"sz": str(round(size * 100)), "b": "1" if bold else "0"},
              _fill(color or style.text), _e("a:latin", {"typeface": style.font}),
              _e("a:ea", {"typeface": style.font}), _e("a:cs", {"typeface": style.font}))
     end = _e("a:endParaRPr", {"lang": lang}) if lang else None
-    return _e("c:txPr", None, _e("a:bodyPr"), _e("a:lstStyle"),
+    body = _e("a:bodyPr", {"rot": "0", "vert": "horz"} if level else None)
+    return _e("c:txPr", None, body, _e("a:lstStyle"),
               _e("a:p", None, _e("a:pPr", None, rpr), end))
 
 
@@ -226,7 +229,8 @@ def _axes(chart: m.Chart, style: ChartStyle, lang: str, *, horizontal: bool = Fa
              _val("c:majorTickMark", "none"), _val("c:minorTickMark", "none"),
              _val("c:tickLblPos", "nextTo"),
              _shape(None, _line(style.edge, style.edge_width)),
-             _text(style, style.tick_size, lang=lang),
+             _text(style, style.tick_size, lang=lang,
+                   level=not horizontal and _words_fit(chart, style)),
              _val("c:crossAx", 2), _val("c:crosses", "autoZero"), _flag("c:auto", True),
              _val("c:lblAlgn", "ctr"), _val("c:lblOffset", 100), _flag("c:noMultiLvlLbl", False))
     grid = _e("c:majorGridlines", None, _shape(None, _line(style.grid, style.grid_width))) \
@@ -245,6 +249,15 @@ def _axes(chart: m.Chart, style: ChartStyle, lang: str, *, horizontal: bool = Fa
              _val("c:crossAx", 1), _val("c:crosses", "autoZero"),
              _val("c:crossBetween", "between"))
     return [cat, val]
+
+
+def _words_fit(chart: m.Chart, style: ChartStyle) -> bool:
+    """Whether the longest word of every category fits its slot under a column chart's
+    axis (a glyph taken as 0.55 em): if so its labels stay level and wrap between words,
+    as in print; if not, Word and LibreOffice turn them (rather than cut a word)."""
+    slot_mm = chart.width_mm * 0.9 / max(len(chart.categories), 1)
+    longest = max((len(w) for c in chart.categories for w in c.split()), default=0)
+    return longest * 0.55 * style.tick_size * 25.4 / 72 <= slot_mm * 0.9
 
 
 def _legend(style: ChartStyle, position: str, lang: str,
@@ -352,8 +365,7 @@ def _pie(chart: m.Chart, style: ChartStyle, ranges: Ranges, fmt: str,
         ser.append(_e("c:dPt", None, _val("c:idx", i), _flag("c:bubble3D", False),
                       _shape(style.colors[i % len(style.colors)], _line("FFFFFF", 1),
                              alpha=0.35 if pale else 1.0)))
-    ser.append(_labels(style, fmt, None if donut else "bestFit", percent=True,
-                       separator="\n"))
+    ser.append(_labels(style, fmt, None if donut else "bestFit"))
     ser.extend(_cat_val(chart, ranges, 0, fmt))
     plot = _e("c:doughnutChart" if donut else "c:pieChart", None, _flag("c:varyColors", True),
               ser, _val("c:firstSliceAng", 0))
@@ -362,13 +374,18 @@ def _pie(chart: m.Chart, style: ChartStyle, ranges: Ranges, fmt: str,
     return [plot]
 
 
+#: The number format's locale by the chart's language: its digit groups and decimal sign
+#: are the language's ('1 004' in Russian and Kazakh, as in print), where the reader
+#: honours it (LibreOffice does; Word writes numbers as its system's locale does).
+_LCIDS = {"ru": "[$-419]", "kk": "[$-43F]", "en": "[$-409]"}
 #: The chart kinds Word draws natively (tiles are not charts there: a picture stays).
 KINDS = ("bar", "hbar", "stacked_bar", "line", "pie", "donut")
 
 
 def chart_space(chart: m.Chart, style: ChartStyle, ranges: Ranges, workbook_rel: str) -> bytes:
     """The chart part's XML; ``workbook_rel``: the relationship of its embedded workbook."""
-    fmt = number_format(tuple(v for _, values in chart.series for v in values))
+    fmt = _LCIDS.get(chart.lang.split("-")[0], "") + number_format(
+        tuple(v for _, values in chart.series for v in values))
     painter = {"bar": _bar, "hbar": _bar, "stacked_bar": _stacked, "line": _line_chart,
                "pie": _pie, "donut": _pie}[chart.kind]
     lang = lang_tag(chart.lang)

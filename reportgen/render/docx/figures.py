@@ -3,8 +3,10 @@
 Part of the render stage, written through the body writer's face (``context.Writer``).
 Pictures are sized as in print (``rules``: the tallest a figure is shown, a gallery's
 columns); a gallery and a grid of metric tiles are fixed-layout tables of the 'Gallery
-Grid' and 'Metric Tiles' styles whose cells fill rows left to right. Every picture has
-a description, the same one the print writer gives it (``model.figure_alt``).
+Grid' and 'Metric Tiles' styles whose cells fill rows left to right, marked as layout
+(``_grid``), so that a screen reader does not take them for data tables. Every picture has
+a description, the same one the print writer gives it (``model.figure_alt``); a chart is
+Word's own (``charts``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from reportgen.render.docx.styles import StyleMap
 
 FIGURE_MAX_HEIGHT = rules.FIGURE_MAX_HEIGHT_MM * EMU_PER_MM
 GALLERY_RATIO = 0.635  # height / width of a gallery cell's picture (34 mm high in print)
+#: A layout table's title where the catalog has no ``layout_table``.
+LAYOUT_TABLE = "Layout table"
 
 
 def figure(w: Writer, figure: m.Figure, ctx: Context) -> None:
@@ -61,7 +65,9 @@ def gallery(w: Writer, gallery: m.Gallery, ctx: Context) -> None:
         p = paragraph(w.styles.para("Gallery Image"))
         p.append(el("w:r", None, w.pictures.drawing(image, width, height, alt, crop=True)))
         cells.append([p])
-    w.append(_grid(w.styles, "Gallery Grid", widths, cells))
+    label = rules.caption_label("figure", gallery.number, w.strings)
+    what = f"{label} {m.plain_text(gallery.caption)}".strip()
+    w.append(_grid(w.styles, "Gallery Grid", widths, cells, _layout_title(w), what))
     caption(w, gallery, ctx)
 
 
@@ -76,7 +82,8 @@ def metrics(w: Writer, grid: m.MetricGrid, ctx: Context) -> None:
         cells.append(content)
     if cells:
         widths = _columns(w, rules.metric_columns(len(grid.metrics)))
-        w.append(_grid(w.styles, "Metric Tiles", widths, cells))
+        what = "; ".join(f"{metric.value} {metric.label}" for metric in grid.metrics)
+        w.append(_grid(w.styles, "Metric Tiles", widths, cells, _layout_title(w), what))
 
 
 def caption(w: Writer, figure: m.Figure | m.Gallery | m.Chart, ctx: Context) -> None:
@@ -114,9 +121,17 @@ def _cell_margins(styles: StyleMap, table_style: str) -> tuple[int, int]:
     return found.get("left", 108), found.get("right", 108)  # Word's default: 0.19 cm
 
 
-def _grid(styles: StyleMap, style: str, widths: list[int],
-          cells: list[list[etree._Element]]) -> etree._Element:
-    """A fixed-layout table of ``style``: ``cells`` fill rows left to right."""
+def _layout_title(w: Writer) -> str:
+    """The title a layout table gives screen readers (the catalog's ``layout_table``)."""
+    return w.strings.get("layout_table") or LAYOUT_TABLE
+
+
+def _grid(styles: StyleMap, style: str, widths: list[int], cells: list[list[etree._Element]],
+          title: str, description: str) -> etree._Element:
+    """A fixed-layout table of ``style``: ``cells`` fill rows left to right. A layout, not
+    data: no header row, every conditional look off (``w:tblLook``), and a title and a
+    description (``w:tblCaption``, ``w:tblDescription``: Word's Alt Text of a table, what
+    a screen reader announces) that say so and what it lays out."""
     cols = len(widths)
     look = {"w:val": "0000", "w:firstRow": "0", "w:lastRow": "0", "w:firstColumn": "0",
             "w:lastColumn": "0", "w:noHBand": "1", "w:noVBand": "1"}
@@ -126,7 +141,9 @@ def _grid(styles: StyleMap, style: str, widths: list[int],
            el("w:tblStyle", {"w:val": styles.id("table", style)}),
            el("w:tblW", {"w:w": str(sum(widths)), "w:type": "dxa"}),
            el("w:tblLayout", {"w:type": "fixed"}),
-           el("w:tblLook", look)),
+           el("w:tblLook", look),
+           el("w:tblCaption", {"w:val": title}),  # CT_TblPr: after tblLook
+           el("w:tblDescription", {"w:val": description})),
         el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths)),
     )
     for start in range(0, math.ceil(len(cells) / cols) * cols, cols):

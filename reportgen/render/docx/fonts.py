@@ -162,5 +162,6 @@ def embedded_fonts(font_table: bytes, parts: dict[str, bytes],
                 continue
             target = targets[node.get(qn("r:id"))]
             data = parts["word/" + target.lstrip("/").removeprefix("word/")]
-            out[f"{font.get(qn('w:name'))}/{slot[8:]}"] = obfuscate(data, node.get(qn("w:fontKey")))
+            name = f"{font.get(qn('w:name'))}/{slot.removeprefix('w:embed')}"
+            out[name] = obfuscate(data, node.get(qn("w:fontKey")))
     return out

@@ -41,6 +41,8 @@ SPAN_STYLES = {"sup": "Superscript", "sub": "Subscript", "u": "Underlined", "mar
 #: Which character style wins when several apply to one run (a run has one style).
 _CHAR_PRIORITY = ("Code", "Superscript", "Subscript", "Strong Emphasis", "Strong", "Emphasis",
                   "Hyperlink", "Underlined", "Marked")
+#: A no-break space with a letter on one side (not one between digit groups).
+_NBSP_BY_WORD = re.compile(r"(?<=[^\W\d_])[\u00a0\u202f]|[\u00a0\u202f](?=[^\W\d_])")
 #: Bold and italic are kept as toggles when another style took the run's one style slot.
 _TOGGLES = {"Strong": ("b",), "Emphasis": ("i",), "Strong Emphasis": ("b", "i")}
 
@@ -144,8 +146,12 @@ class InlineWriter:
         toggles = {t for s in ranked[1:] for t in _TOGGLES.get(s, ())}
         style_id = self.styles.char(style) if style else None
         if ctx.hyphens and "Code" not in styles:
-            return soft_hyphen_runs(soft_hyphens_text(text, ctx.hyphens), style_id, ctx.lang,
-                                    toggles)
+            # A no-break space next to a word is a plain one in a narrow cell: LibreOffice
+            # (7.4) cuts a word, or a number, rather than break elsewhere a line that a
+            # no-break space glues too long ('январь–июнь 2018 г|ода' in a header cell
+            # 40 mm wide). Digit groups ('1 004') stay bound.
+            text = _NBSP_BY_WORD.sub(" ", soft_hyphens_text(text, ctx.hyphens))
+            return soft_hyphen_runs(text, style_id, ctx.lang, toggles)
         return text_runs(text, style_id, ctx.lang, toggles)
 
     def _link(self, url: str, runs: list[etree._Element]) -> etree._Element:

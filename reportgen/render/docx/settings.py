@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import get_decimal_symbol
 from docx.oxml.ns import qn
 from lxml import etree
 
@@ -100,11 +101,9 @@ def remove(settings: etree._Element, tag: str) -> None:
 def separators(lang: str) -> tuple[str, str]:
     """The decimal symbol and the list separator of ``lang`` ('.' and ',' in English)."""
     try:
-        decimal = Locale.parse(lang.replace("-", "_")).number_symbols.get("decimal", ".")
+        decimal = get_decimal_symbol(Locale.parse(lang.replace("-", "_")))
     except (UnknownLocaleError, ValueError):
         decimal = "."
-    if isinstance(decimal, dict):  # Babel >= 2.14 keys the symbols by numbering system
-        decimal = decimal.get("latn", ".")
     return decimal, ("," if decimal == "." else ";")
 
 
