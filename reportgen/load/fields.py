@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reportgen.load.schema import ActivityData, FrontMatter, Report
+from reportgen.load.spreadsheets import LISTS, ListSource
 
 #: (file name, schema class, title, what it describes), in the order of the reference.
 SCHEMAS: tuple[tuple[str, type[BaseModel], str, str], ...] = (
@@ -32,8 +33,27 @@ _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 def json_schema(model: type[BaseModel], title: str) -> dict[str, Any]:
     """The JSON Schema of ``model``; mappings with key patterns allow no other keys."""
     schema = model.model_json_schema()
+    if model is ActivityData:
+        _spreadsheet_lists(schema)
     _close_patterns(schema)
     return {"$schema": _DRAFT, **schema, "title": title}
+
+
+def _spreadsheet_lists(schema: dict[str, Any]) -> None:
+    """The lists an activity file may take from a spreadsheet instead (``spreadsheets``: read
+    before validation, so that the schema classes never see the reference) may be either."""
+    source = ListSource.model_json_schema(by_alias=True)
+    schema.setdefault("$defs", {})["ListSource"] = source
+    for name in LISTS:
+        prop = schema["properties"][name]
+        description = prop.pop("description", None)
+        default = prop.pop("default", None)
+        schema["properties"][name] = {
+            "anyOf": [prop, {"$ref": "#/$defs/ListSource"}],
+            **({"default": default} if default is not None else {}),
+            **({"description": description + " Or a spreadsheet: {from: lists/x.xlsx}."}
+               if description else {}),
+        }
 
 
 def json_schemas() -> dict[str, str]:
