@@ -28,13 +28,15 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from docx.oxml.parser import oxml_parser
+from lxml import etree
 
 from reportgen import resources
 from reportgen.errors import RenderError
 from reportgen.model import nodes as m
 from reportgen.render.docx import captions, settings
 from reportgen.render.docx.body import BodyWriter
-from reportgen.render.docx.charts import chart_style
+from reportgen.render.docx.charts import MC_NS, W14_NS, chart_style
 from reportgen.render.docx.chartxml import ChartStyle
 from reportgen.render.docx.context import Pages
 from reportgen.render.docx.fonts import embed_fonts
@@ -114,6 +116,7 @@ def _write(doc: m.Document, project_root: Path, reference: Path | None, style: C
     furnish(document, styles, doc.meta.title, writer.running)
     set_properties(document, doc.meta)
     embed_fonts(document, writer.chart_fonts)
+    _declare_namespaces(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return reproducible_zip(buffer.getvalue(), timestamp(doc.meta))
@@ -124,6 +127,31 @@ def _open(path: Path) -> DocxDocument:
         return docx.Document(str(path))
     except Exception as exc:  # python-docx raises zip, XML and package errors alike
         raise RenderError(f"cannot read the reference document {path}: {exc}") from exc
+
+
+#: The namespaces the body uses, declared once on its root as Word does (Markup
+#: Compatibility's ``Requires`` names a prefix that must be declared there or above).
+_ROOT_NAMESPACES = {
+    "mc": MC_NS, "w14": W14_NS,
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+}
+
+
+def _declare_namespaces(document: DocxDocument) -> None:
+    """The document part's root with every namespace of the body declared on it (lxml
+    declared them on each element that used them)."""
+    part = document.part
+    old = part.element
+    root = oxml_parser.makeelement(old.tag, attrib=dict(old.attrib),
+                                   nsmap={**old.nsmap, **_ROOT_NAMESPACES})
+    root.text = old.text
+    root.extend(list(old))
+    etree.cleanup_namespaces(root, top_nsmap=_ROOT_NAMESPACES, keep_ns_prefixes=list(
+        _ROOT_NAMESPACES))
+    part._element = root
 
 
 def _clear_body(document: DocxDocument) -> None:

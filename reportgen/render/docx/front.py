@@ -47,9 +47,15 @@ def cover(w: Writer) -> None:
         w.text_paragraph("Cover Subtitle", meta.subtitle, ctx)
     w.text_paragraph("Cover Period", meta.period_label, ctx)
     if meta.addressee:
+        # The catalog's sentence around the addressee («Представляется в Администрацию …»,
+        # «… Әкімшілігіне ұсынылады»), as the print cover says it; its words in the label's
+        # style. (The print writer reads the pattern the same way: html.py.)
+        pattern = w.strings.get("addressee_line") or f"{w.strings['addressee']}: {{addressee}}"
+        before, _, after = pattern.partition("{addressee}")
         p = w.new("Cover Addressee")
-        p.extend(text_runs(f"{w.strings['addressee']}:", w.styles.char("Cover Label")))
-        p.extend(text_runs(f" {meta.addressee}"))
+        p.extend(text_runs(before, w.styles.char("Cover Label")))
+        p.extend(text_runs(meta.addressee))
+        p.extend(text_runs(after, w.styles.char("Cover Label")))
     place = rules.cover_place(meta)
     if place:
         w.text_paragraph("Cover Place", place, ctx)
