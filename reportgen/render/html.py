@@ -423,7 +423,8 @@ def render_html(doc: m.Document, layout: str = "default",
 
     Besides the model, the layout's template is given what the writers share
     (``rules``): each section's ``label`` and ``title``, the ``figures`` of the list of
-    figures (with their ``label``) and its ``lof_place``, and the cover's ``place`` line.
+    figures (with their ``label``) and its ``lof_place``, and the cover's ``place`` line;
+    ``addressee`` is what the catalog's ``addressee_line`` says before and after it.
     """
     writer = HtmlWriter(doc.meta.strings, pages, adjustments, vocabulary(doc))
     template = _environment(layout).get_template("report.html.j2")
@@ -448,8 +449,10 @@ def render_html(doc: m.Document, layout: str = "default",
     figures = [{"id": f.id, "number": f.number, "caption": writer.plain(f.caption),
                 "label": rules.caption_label("figure", f.number, strings)}
                for f in rules.listed_figures(doc)]
+    before, _, after = strings["addressee_line"].partition("{addressee}")
     return template.render(
         meta=doc.meta,
+        addressee=(before, after),
         figures=figures,
         lof_place=rules.list_of_figures_place(doc),
         place=rules.cover_place(doc.meta),
