@@ -318,3 +318,15 @@ def test_cell_location_prints_like_a_spreadsheet() -> None:
     assert str(cell_loc(Path("/x/e.xlsx"), "Мероприятия", 12, 28)).endswith("e.xlsx:Мероприятия!AB12")
     assert str(cell_loc(Path("/x/e.xlsx"), "Лист 1", 3, 1)).endswith("e.xlsx:'Лист 1'!A3")
     assert str(cell_loc(Path("/x/e.csv"), None, 3, 1)).endswith("e.csv:3")
+
+
+def test_check_json_names_the_cell(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from reportgen.cli import main
+
+    write_xlsx(project.root / "lists" / "events.xlsx", [["forum", "Форум", "32.13.2018"]])
+    with_list(project, "events: {from: ../lists/events.xlsx}\n")
+    assert main(["check", str(project.root), "--format", "json"]) == 1
+    (problem,) = json.loads(capsys.readouterr().out)["problems"]
+    assert (problem["line"], problem["column"], problem["cell"]) == (2, 3, "Events!C2")

@@ -138,7 +138,11 @@ def _problem_json(problem: Problem) -> dict[str, object]:
     def place(loc: SourceLoc | None) -> dict[str, object]:
         if loc is None:
             return {"file": None, "line": None, "column": None}
-        return {"file": display_path(loc.file), "line": loc.line, "column": loc.col}
+        where: dict[str, object] = {"file": display_path(loc.file), "line": loc.line,
+                                    "column": loc.col}
+        if loc.cell is not None:  # a spreadsheet's cell, 'Events!B12' (line: its row)
+            where["cell"] = loc.cell
+        return where
 
     return {**place(problem.loc), "severity": problem.severity, "message": problem.message,
             "related": [place(loc) for loc in problem.related]}
