@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen.assemble.assets import layout_problems
 from reportgen.assemble.document import Assembly, collect
 from reportgen.assemble.references import rewrite_refs
 from reportgen.atomic import remove_leftovers, write_all_atomic, write_atomic
@@ -35,6 +36,7 @@ from reportgen.check.glyphs import check_edition
 from reportgen.check.release_gate import check_release
 from reportgen.errors import InputError, Problem, Problems
 from reportgen.load.project import Project, load_project
+from reportgen.model import walk
 from reportgen.model.nodes import Chart, CrossRef, Document, PageRef
 from reportgen.render.chartfiles import DrawStats, draw_all
 from reportgen.render.pdf.plan import split_unsupported
@@ -136,6 +138,8 @@ def check(
             result.problems = _ordered(exc.problems, strict)
             return result
     result.project, result.period_id = project, period.id
+    # The layout's files and stylesheets may name only what a build may read (issue 23).
+    problems.extend(layout_problems(project.report.layout, project.root))
     result.codes = CodeCache.for_project(project.root) if cache else None
     result.checks = checks_cache(project.root) if cache else None
     suffix = len(project.report.editions) > 1
@@ -275,7 +279,10 @@ def build(
             plan = plan_outputs(editions, formats, out_dir, settings, use_cache, has_page_refs)
         result.reused = plan.reused
         single_pass = _single_pass(settings.layout, split)
-        parts = PartCache(project.root, settings.layout, pdf_variant) if use_cache and not single_pass else None
+        # A part's key covers the documents' own files it shows; nothing its text says is read.
+        parts = (PartCache(project.root, settings.layout, pdf_variant,
+                           files=[p for e in editions for p in walk.paths(e.doc)])
+                 if use_cache and not single_pass else None)
         # 5. Charts: the cached ones are checked now; the others are drawn by this process
         #    in a thread while the workers typeset what shows none (a serial build draws
         #    them here, first).

@@ -137,11 +137,17 @@ def _quietly(fn: Callable[..., Any], *args: Any) -> None:
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Shut ``pool`` down without waiting for the jobs its workers are running."""
     processes = list((pool._processes or {}).values())  # noqa: SLF001 - no public handle
+    manager: threading.Thread | None = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
     for process in processes:
         process.join()
+    # Joined here, not left to threading._shutdown at exit: there, concurrent.futures' exit
+    # hook wakes it while it closes its pipe, and 'Exception ignored in threading._shutdown
+    # ... Bad file descriptor' follows a clean error message, now and then (issue 23).
+    if manager is not None:
+        manager.join(timeout=10)
 
 
 @functools.cache

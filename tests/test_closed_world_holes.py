@@ -46,12 +46,6 @@ from .test_charts import chart_project
 from .test_pdf import pdftotext
 
 SENTINEL = "SENTINEL-23-outside-the-project"
-#: The tests that need changes to files outside this helper's part (see the issue's report):
-#: until they are applied these fail, and the changes remove this mark.
-NEEDS_PATCH = pytest.mark.xfail(strict=True, reason="needs the issue 23 changes to build.py, "
-                                "load/project.py, load/sections.py and render/")
-
-
 # ------------------------------------------------------------------ audit hooks
 
 
@@ -301,7 +295,7 @@ REFUSED: list[tuple[str, Setup, list[str]]] = [
       "project"]),
 ]
 
-#: The same, for readers outside this helper's files (see NEEDS_PATCH).
+#: The same, for the readers of the load stage (sections, activity data).
 REFUSED_PATCHED: list[tuple[str, Setup, list[str]]] = [
     ("activity data behind a link, by default", _symlink("activity/p1.yaml", "{outside}/secret.yaml"),
      ["report.yaml:8:5: error: activity data 'activity/p1.yaml' is outside the report project"]),
@@ -347,7 +341,6 @@ def test_refused_with_its_location_and_nothing_outside_is_read(
     _run_refused(project, outside, tmp_path, setup, expected, opened_files)
 
 
-@NEEDS_PATCH
 @pytest.mark.parametrize(("name", "setup", "expected"), REFUSED_PATCHED,
                          ids=[c[0] for c in REFUSED_PATCHED])
 def test_refused_by_the_readers_of_the_other_stages(
@@ -429,7 +422,6 @@ def test_a_bom_at_the_start_of_any_file_is_dropped() -> None:
     assert decode("\ufefftitle".encode(), Path("a.md")) == "title"
 
 
-@NEEDS_PATCH
 def test_a_section_with_a_bom_builds(project: Project, tmp_path: Path,
                                      opened_files: OpenedFiles) -> None:
     (project.root / "sections" / "a.md").write_bytes(b"\xef\xbb\xbf" + SECTION_BYTES)
@@ -683,7 +675,6 @@ def test_a_layout_reads_nothing_outside(installation: Path, project: Project, ou
                             outside) == [expected]
 
 
-@NEEDS_PATCH
 @pytest.mark.parametrize(("name", "setup", "expected"), REFUSED_LAYOUT[:1] + REFUSED_LAYOUT[3:],
                          ids=[c[0] for c in REFUSED_LAYOUT[:1] + REFUSED_LAYOUT[3:]])
 def test_a_build_with_a_bad_layout_stops_with_its_location(
@@ -734,7 +725,6 @@ def test_an_svg_that_is_no_file_is_not_read(tmp_path: Path, make: str) -> None:
     assert refused == ["SVG 'chart.svg' is not a file"]
 
 
-@NEEDS_PATCH
 def test_a_refused_stylesheet_url_is_a_render_error(installation: Path, project: Project,
                                                     outside: Path) -> None:
     """Behind the layout check: WeasyPrint's fetcher refusing a stylesheet's URL stops the

@@ -12,10 +12,12 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from reportgen.cli import commands
 from reportgen.cli.parser import parser as make_parser
-from reportgen.errors import InputError, RenderError, ReportgenError
+from reportgen.errors import InputError, RenderError, ReportgenError, display_path
+from reportgen.resources import OutsideWorld
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_RENDER = 0, 1, 2, 3
 #: Each command's runner: the parsed arguments -> the exit code.
@@ -48,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors = sum(p.severity == "error" for p in exc.problems)
         print(f"reportgen: {errors or len(exc.problems)} problem(s) in the input; "
               "nothing was written", file=sys.stderr)
+        _trace(args)
+        return EXIT_INPUT
+    except OutsideWorld as exc:  # a layout or font file that is a link leading out
+        print(f"{display_path(Path(exc.path))}: error: {exc}", file=sys.stderr)
         _trace(args)
         return EXIT_INPUT
     except RenderError as exc:

@@ -22,7 +22,7 @@ from reportgen.load.spreadsheets import read_lists
 from reportgen.load.texts import Texts, localized
 from reportgen.load.validate import validate
 from reportgen.load.yamlsrc import Located, load_yaml
-from reportgen.resources import layout_dir
+from reportgen.resources import OutsideWorld, World, layout_dir
 
 REPORT_FILE = "report.yaml"
 
@@ -96,17 +96,17 @@ def load_activity(project: Project, period: Period, problems: Problems,
                   texts: Texts | None = None) -> Activity | None:
     """The activity data of one period, or None (with the problems recorded); with ``texts``,
     as the edition of ``texts`` shows it."""
-    file = project.data_file(period).resolve()
-    if not file.is_relative_to(project.root):
-        where = project.source.loc(("periods", project.report.periods.index(period), "data"))
-        problems.error(where, f"activity data '{period.data}' is outside the report project")
+    named = project.data_file(period)
+    where = (project.source.loc(("periods", project.report.periods.index(period), "data"))
+             if period.data else project.period_loc(period))
+    try:
+        file = World.of(project.root).in_project(named)
+    except OutsideWorld:
+        shown = period.data or named.relative_to(project.root).as_posix()
+        problems.error(where, f"activity data '{shown}' is outside the report project")
         return None
     if not file.is_file():
-        where = project.source.loc(("periods", project.report.periods.index(period), "data"))
-        problems.error(
-            where if period.data else project.period_loc(period),
-            f"activity data for period '{period.id}' not found: {file}",
-        )
+        problems.error(where, f"activity data for period '{period.id}' not found: {file}")
         return None
     try:
         doc = load_yaml(file)

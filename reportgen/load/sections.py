@@ -20,6 +20,8 @@ from reportgen.load.editions import SectionSource
 from reportgen.load.schema import FrontMatter
 from reportgen.load.validate import validate
 from reportgen.load.yamlsrc import Located, parse_yaml
+from reportgen.resources import OutsideWorld, World
+from reportgen.text.chars import read_text
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.S)
 
@@ -48,15 +50,17 @@ class SectionFile:
 def read_section(source: SectionSource, root: Path, problems: Problems) -> SectionFile | None:
     """The file of ``source`` (a section of the report project at ``root``), or None with the
     problems recorded."""
-    file = source.file.resolve()
-    if not file.is_relative_to(root):
+    try:
+        file = World.of(root).in_project(source.file)
+    except OutsideWorld:
         what = "section" if source.appendix is None else "appendix"
         problems.error(source.loc, f"{what} '{source.ref}' is outside the report project")
         return None
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.error(SourceLoc(file), f"not UTF-8 text (byte {exc.start}): save it as UTF-8")
+        # UTF-8 located, a BOM dropped, control characters refused (text.chars, issue 23).
+        text = read_text(file)
+    except InputError as exc:
+        problems.extend(exc.problems)
         return None
     front_text, body, offset = split_front_matter(text)
     if front_text is None:

@@ -22,7 +22,7 @@ from reportgen.model import nodes as m
 from reportgen.render.html import NONE as NO_ADJUSTMENTS
 from reportgen.render.html import font_face_css, movable, render_html, stylesheet_paths
 from reportgen.render.pdf.variant import DEFAULT_VARIANT, claim_ua, parse_variant
-from reportgen.resources import data_dir, font_files
+from reportgen.resources import OutsideWorld, World, data_dir, font_files
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,6 @@ class ClosedWorldError(RenderError):
 
 
 def _fetcher_class() -> Any:
-    import urllib.parse
-    import urllib.request
-
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     class ProjectFetcher(URLFetcher):
@@ -46,28 +43,19 @@ def _fetcher_class() -> Any:
         hosts (``file://server/share``) and anything outside the roots stop the render.
         """
 
-        def __init__(self, roots: list[Path]) -> None:
+        def __init__(self, world: World) -> None:
             super().__init__(allowed_protocols={"file"}, allow_redirects=False)
-            self.roots = [r.resolve() for r in roots]
+            self.world = world
             self.refused: list[str] = []
 
         def check(self, url: str) -> Path:
             """The file ``url`` names, if it may be read; FatalURLFetchingError otherwise."""
-            parsed = urllib.parse.urlsplit(url)
-            reason = None
-            if parsed.scheme != "file":
-                reason = f"a {parsed.scheme or 'relative'}: URL (a report reads no URLs)"
-            elif parsed.netloc not in ("", "localhost"):
-                reason = f"a file on another host ({parsed.netloc})"
-            else:
-                path = Path(urllib.request.url2pathname(parsed.path)).resolve()
-                if not any(path.is_relative_to(root) for root in self.roots):
-                    reason = "outside the report project"
-                else:
-                    return path
-            shown = url if len(url) < 120 else url[:117] + "..."
-            self.refused.append(f"{shown}: {reason}")
-            raise FatalURLFetchingError(f"refused to read {shown}: {reason}")
+            try:
+                return self.world.resolve_url(url)  # the one definition (resources.World)
+            except OutsideWorld as exc:
+                shown = url if len(url) < 120 else url[:117] + "..."
+                self.refused.append(f"{shown}: {exc}")
+                raise FatalURLFetchingError(f"refused to read {shown}: {exc}") from None
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             # Open the resolved path, not the URL: what was checked is what is read.
@@ -78,8 +66,7 @@ def _fetcher_class() -> Any:
 
 def project_fetcher(project_root: Path, extra_roots: tuple[Path, ...] = ()) -> Any:
     """The URL fetcher of a build: the project, the package's layouts and fonts, ``extra_roots``."""
-    roots = [project_root, data_dir("layouts"), data_dir("fonts"), *extra_roots]
-    return _fetcher_class()(roots)
+    return _fetcher_class()(World.of(project_root, named=extra_roots))
 
 
 @contextmanager
@@ -172,11 +159,12 @@ class LayoutEngine:
         inside the ``with``, which turns a refused resource or a WeasyPrint failure into a
         RenderError."""
         import weasyprint
+        from weasyprint.urls import FatalURLFetchingError
 
         chosen = parse_variant(variant)
         fetcher = project_fetcher(project_root)
-        font_config, stylesheets = self._stylesheets(project_root, layout, folios, fetcher)
         try:
+            font_config, stylesheets = self._stylesheets(project_root, layout, folios, fetcher)
             document = weasyprint.HTML(
                 string=html, base_url=project_root.as_uri() + "/", url_fetcher=fetcher
             ).render(stylesheets=stylesheets, font_config=font_config, pdf_tags=chosen.tags,
@@ -187,7 +175,9 @@ class LayoutEngine:
             yield document
         except RenderError:
             raise
-        except Exception as exc:
+        # FatalURLFetchingError is a BaseException: a refused stylesheet URL must stop the
+        # render here, as a RenderError, not end the build with a traceback (issue 23).
+        except (Exception, FatalURLFetchingError) as exc:
             if fetcher.refused:
                 raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused)
                                        ) from exc
