@@ -116,10 +116,12 @@ def load_activity(project: Project, period: Period, problems: Problems,
     if not isinstance(doc.data, dict):
         problems.error(doc.loc(()), "expected a mapping of keys to values at the top")
         return None
+    read = len(problems.errors)
     doc = read_lists(doc, project.root, problems)  # lists given by a spreadsheet, located
+    unread = len(problems.errors) > read  # a list that could not be read stands empty
     check_yaml_traps(doc, problems)
     data = validate(ActivityData, doc, problems)
-    if data is None:
+    if data is None or unread:
         return None
     check_activity(data, doc, period, problems)
     if texts is not None:
