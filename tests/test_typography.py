@@ -97,6 +97,10 @@ ISSUE_22 = [
     ("en", "J.Smith met 300 guests ; etc..", "J.~Smith met 300~guests; etc."),
     ("en", "in 2018 the Institute, see Table 2", "in 2018 the Institute, see Table~2"),
     ("en", "Astana – the hub", "Astana~— the hub"),
+    # a period's label may break between its month and year, never inside a date
+    ("ru", "«январь–июнь\u00a02018\u00a0года»", "«январь–июнь 2018~года»"),
+    ("ru", "21\u00a0сентября\u00a02018\u00a0г.", "21~сентября 2018~г."),
+    ("en", "January–June\u00a02018", "January–June 2018"),
     # left alone
     ("ru", "e-mail: info@kisi.kz , сайт", "e-mail: info@kisi.kz, сайт"),
     ("ru", "см. https://example.org/a", "см. https://example.org/a"),  # an address never breaks

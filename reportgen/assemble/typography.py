@@ -8,7 +8,9 @@ gave:
    full stop, nor after ( [ «; '..' and ',,' become one mark; the space a typist left out
    is put back after an initial ('Н.Назарбаева'), inside a chain of one-letter
    abbreviations ('т.д.' → 'т. д.'), after an abbreviation before its word ('г.Венеции')
-   and between a number and its unit ('2018г.');
+   and between a number and its unit ('2018г.'); a month may part from the year after it
+   (a period's label, 'январь–июнь 2018 года', bound whole by the number formats, leaves
+   a river on the line before it);
 2. **binding**: quotes by language and nesting («„…“» in ru and kk, “‘…’” in en, typed
    quotes of another language included); a spaced hyphen or en dash between words (and
    ' -- ') becomes an em dash with a no-break space before it; number ranges take an en
@@ -362,9 +364,20 @@ def _ellipsis(match: re.Match[str], put: Put) -> None:
     put(match.start() + 2, "")
 
 
-def _months(lang: str) -> str:
-    names = get_month_names("wide", "format", locale=lang).values()
-    return "|".join(sorted((str(n) for n in names), key=len, reverse=True))
+def _months(lang: str, contexts: tuple[str, ...] = ("format",)) -> str:
+    names = {str(n) for context in contexts
+             for n in get_month_names("wide", context, locale=lang).values()}
+    names |= {n.lower() for n in names}
+    return "|".join(sorted(names, key=len, reverse=True))
+
+
+def _month_year(lang: str) -> str:
+    """A month's name (either form) and a year after it, joined by a no-break space."""
+    return rf"(?i:(?<![\w])(?:{_months(lang, ('format', 'stand-alone'))}))(\u00a0)(?=\d{{4}}(?!\d))"
+
+
+def _to_space(match: re.Match[str], put: Put) -> None:
+    put(match.start(1), " ")
 
 
 S = "[ \u00a0]"  # a space, either kind
@@ -412,6 +425,10 @@ _CLEANING = [
         m_.start() - 1, m_.string[m_.start() - 1] + " ")),
     _sub(rf"(?<=\d)(?={_KK_AFTER_NUMBER}{NOT_WORD})", {"kk"}, lambda m_, put: put(
         m_.start() - 1, m_.string[m_.start() - 1] + " ")),
+    # a month and the year after it may break apart ('январь–июнь | 2018 года'): the day
+    # keeps to its month and the year to its word, but a period's label bound whole leaves
+    # a river on the line before it
+    *(_sub(_month_year(lang), {lang}, _to_space) for lang in ("ru", "kk", "en")),
 ]
 
 _WORD_END = r"(?<=[\w»”)\]?!.,:;…\"'])"
