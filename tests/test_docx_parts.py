@@ -198,6 +198,28 @@ def test_each_section_has_its_running_head(tmp_path: Path) -> None:
     assert len(list(body.iter(f"{W}sectPr"))) == 4
 
 
+def test_a_landscape_tables_pages_keep_the_head_at_their_margin(tmp_path: Path) -> None:
+    row = m.Row((m.Cell((m.Text("a"),)), m.Cell((m.Text("b"),))))
+    table = m.Table((), 1, "tab-1", LOC, (row,), (row,), ("left", "left"), (0.5, 0.5),
+                    role="landscape")
+    parts = _parts(render_docx(_doc(tmp_path, (m.Paragraph((m.Text("x"),), LOC), table,
+                                               m.Paragraph((m.Text("y"),), LOC))), tmp_path))
+    body = etree.fromstring(parts["word/document.xml"])
+    rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(
+        parts["word/_rels/document.xml.rels"])}
+    stops = []
+    for sect in body.iter(f"{W}sectPr"):
+        size = sect.find(f"{W}pgSz")
+        ref = sect.find(f"{W}headerReference[@{W}type='default']")
+        head = etree.fromstring(parts["word/" + rels[ref.get(
+            "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]])
+        tabs = [t.get(f"{W}pos") for t in head.iter(f"{W}tab") if t.get(f"{W}val") == "right"]
+        stops.append((size.get(f"{W}orient"), tabs))
+    # cover and contents, the section, its landscape table, the section again
+    assert [o for o, _ in stops] == [None, None, "landscape", None]
+    assert stops[1][1] == [] and stops[2][1] == [str(16838 - 1417 - 1020)]
+
+
 # ------------------------------------------------------------ page-number pass
 
 

@@ -50,7 +50,7 @@ from reportgen.render.docx.ooxml import (
     text_runs,
 )
 from reportgen.render.docx.ooxml import field as make_field
-from reportgen.render.docx.page import LINKED, Running, page_setup, section_break, turned
+from reportgen.render.docx.page import page_setup, section_break, turned
 from reportgen.render.docx.pictures import EMU_PER_MM, EMU_PER_TWIP, Pictures
 from reportgen.render.docx.styles import StyleMap
 from reportgen.render.docx.tabular import caption as table_caption
@@ -89,8 +89,8 @@ class BodyWriter:
         self._inlines = InlineWriter(document.part, styles, self.targets,
                                      Footnotes(document, styles), self.pages, self.lang)
         #: The running head of each Word section written so far, and of the current one.
-        self.running: list[Running] = []
-        self._current: Running = ""  # the cover and contents: the title alone
+        self.running: list[str] = []
+        self._current = ""  # the cover and contents: the title alone
         self.charts = Charts(document.part, chart_style or ChartStyle())
         #: The font families the native charts use (embedded like the styles' fonts).
         self.chart_fonts: set[str] = set()
@@ -138,11 +138,10 @@ class BodyWriter:
         self._current = running
 
     def _break(self, sect_pr: etree._Element) -> None:
-        """End a Word section with ``sect_pr`` (a landscape table's), its head the previous
-        one's."""
+        """End a Word section with ``sect_pr`` (around a landscape table): the part goes on
+        in the next one, with the same running head."""
         self.append(section_break(sect_pr, self.styles.para("Normal")))
         self.running.append(self._current)
-        self._current = LINKED
 
     def layout_page(self, bookmark: str) -> str | None:
         return self.pages.of_entry(bookmark)

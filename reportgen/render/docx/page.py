@@ -8,9 +8,9 @@ figures', the summary's), nothing after the title on the contents' pages; the co
 gets an empty first-page head and foot. Plain text, not a STYLEREF field: STYLEREF names
 a style, which shows an error text in Word versions whose style names differ, and
 nothing in LibreOffice. A landscape table's Word section (a copy of the reference's page
-setup, turned) keeps the head of the section around it. The footer, 'N / M', is the first
-section's; every later one inherits it. Header and footer text uses the 'Header' and
-'Footer' styles only.
+setup, turned) has the head of the section around it, its tab at its own margin. The
+footer, 'N / M', is the first section's; every later one inherits it. Header and footer
+text uses the 'Header' and 'Footer' styles only.
 """
 
 from __future__ import annotations
@@ -23,13 +23,8 @@ from docx.oxml.ns import qn
 from docx.section import Section, _Footer, _Header
 from lxml import etree
 
-from reportgen.render.docx.ooxml import field, paragraph, text_runs
+from reportgen.render.docx.ooxml import el, field, paragraph, text_runs
 from reportgen.render.docx.styles import StyleMap
-
-#: A Word section's running head: the part's title after the report's ('' for none), or
-#: LINKED: the previous section's head (a landscape table's section).
-Running = str | None
-LINKED: Running = None
 
 
 def page_setup(body_sect_pr: etree._Element) -> etree._Element:
@@ -62,9 +57,10 @@ def section_break(sect_pr: etree._Element, style_id: str) -> etree._Element:
 
 
 def furnish(document: DocxDocument, styles: StyleMap, title: str,
-            running: Sequence[Running]) -> None:
-    """Each Word section's running head (``running``: one per section, in order), the
-    footer 'N / M' of the first, inherited by the others; nothing on the cover."""
+            running: Sequence[str]) -> None:
+    """Each Word section's running head (``running``: the part's title after the report's,
+    '' for none; one per section, in order), the footer 'N / M' of the first, inherited
+    by the others; nothing on the cover."""
     sections = list(document.sections)
     if len(sections) != len(running):  # pragma: no cover - the body writer's bookkeeping
         raise AssertionError(f"{len(sections)} Word sections, {len(running)} running heads")
@@ -88,11 +84,10 @@ def furnish(document: DocxDocument, styles: StyleMap, title: str,
             section.different_first_page_header_footer = False
             for foot in (section.footer, section.even_page_footer):
                 foot.is_linked_to_previous = True
-        if head is LINKED and index:
-            for head_story in (section.header, section.even_page_header):
-                head_story.is_linked_to_previous = True
-            continue
         header = paragraph(header_style)
+        width = _text_width(section)
+        if head and width is not None and width != _text_width(first):
+            _right_tab(header, styles, header_style, width)  # a landscape page's margin
         header.extend(text_runs(title))
         if head:
             header.extend(text_runs("\t" + head))
@@ -100,6 +95,28 @@ def furnish(document: DocxDocument, styles: StyleMap, title: str,
         if even:
             _fill(section.even_page_header, header)
     _drop_unused_relationships(first)
+
+
+def _text_width(section: Section) -> int | None:
+    """The width of the section's text column, twips."""
+    page, left, right = section.page_width, section.left_margin, section.right_margin
+    if page is None or left is None or right is None:
+        return None
+    return int(page - left - right) // 635
+
+
+def _right_tab(p: etree._Element, styles: StyleMap, style_id: str, width: int) -> None:
+    """The head's tab stops at this section's right margin rather than the style's (set
+    for portrait pages): the part's title ends at the margin of a landscape page too.
+    LibreOffice ignores Word's alignment tab (w:ptab) that would say so without a
+    position."""
+    tabs = el("w:tabs")
+    node = styles.element(style_id)
+    for stop in node.iterfind(f"{qn('w:pPr')}/{qn('w:tabs')}/{qn('w:tab')}") if node is not None \
+            else ():
+        tabs.append(el("w:tab", {"w:val": "clear", "w:pos": stop.get(qn("w:pos"))}))
+    tabs.append(el("w:tab", {"w:val": "right", "w:pos": str(width)}))
+    p.find(qn("w:pPr")).append(tabs)  # CT_PPr: pStyle, ..., tabs
 
 
 def _fill(story: _Header | _Footer, content: etree._Element) -> None:
