@@ -89,7 +89,8 @@ def _checked(value: Any, path: tuple[str | int, ...], forms: bool,
             raise Bad(path, "expected non-empty text")
         return value.strip()
     if not isinstance(value, dict):
-        raise Bad(path, "expected text", value)
+        raise Bad(path, "expected text or its forms by plural category" if forms
+                  else "expected text", value)
     if not value:
         raise Bad(path, f"expected {_WAYS}, got an empty mapping")
     keys = list(value)
