@@ -46,8 +46,8 @@ CASES: list[tuple[str, tuple[str, str], list[str]]] = [
      ["activity/p1.yaml:17:12: error: events[0].title: expected text, got the date 2018-05-01 "
       "(YAML reads the unquoted '2018-05-01' as the date 2018-05-01; quote it: \"2018-05-01\")"]),
     ("1.10 read as 1.1 where text was meant", data("label: публикаций", "label: 1.10"),
-     ["activity/p1.yaml:10:12: error: breakdowns.media.label: expected text or a mapping of "
-      "keys to values, got 1.1 (YAML reads the unquoted '1.10' as the number 1.1; "
+     ["activity/p1.yaml:10:12: error: breakdowns.media.label: expected text or its forms by "
+      "plural category, got 1.1 (YAML reads the unquoted '1.10' as the number 1.1; "
       "quote it: \"1.10\")"]),
     ("free-form extra values changed by YAML",
      ("activity/p1.yaml", DATA_YAML + "extra:\n  version: 1.10\n  flag: no\n  year: 2018\n"
@@ -216,7 +216,7 @@ def test_seed_page_as_written_contradicts_the_data(seed_root: Path) -> None:
     assert found[0].endswith("(activity/2018-9m.yaml:5:12); write {{ indicators.analytical_materials }} "
                              "instead of the typed number")
     assert problems[0].related[0].line == 5
-    assert "(breakdowns.media_publications, activity/2018-9m.yaml:41:12): write " \
+    assert "(breakdowns.media_publications, activity/2018-9m.yaml:69:12): write " \
            "{{ breakdowns.media_publications }} so that it cannot go stale" in found[7]
 
 
