@@ -16,6 +16,7 @@ a build may read, or it is an error at its file, line and column.
 from __future__ import annotations
 
 import re
+import struct
 import urllib.parse
 from pathlib import Path
 
@@ -87,8 +88,12 @@ class Assets:
         except PILImage.UnidentifiedImageError:
             raise AssetError(f"image '{ref}' is not a {', '.join(sorted(ALLOWED_FORMATS))} "
                              "image") from None
-        except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as exc:
-            raise AssetError(f"image '{ref}' cannot be read: {exc}") from None
+        except (OSError, SyntaxError, ValueError, IndexError, EOFError, struct.error,
+                PILImage.DecompressionBombError) as exc:
+            # IndexError: Pillow's PNG verify on a truncated file, once WeasyPrint (imported in
+            # this process by a build with -j 1 or the preview) set LOAD_TRUNCATED_IMAGES.
+            raise AssetError(f"image '{ref}' cannot be read: {exc or type(exc).__name__}") \
+                from None
         if w * h > MAX_PIXELS:
             raise AssetError(f"image '{ref}' has {w}×{h} pixels, more than {MAX_PIXELS:,} "
                              "(a decompression bomb?)")
