@@ -104,7 +104,8 @@ CASES: list[tuple[str, tuple[str, str], list[str]]] = [
     ("undefined name and missing image together",
      ("sections/a.md", SECTION_MD.replace("Текст раздела.", "{{ indicators.material }}")
       .replace("pic.png", "pic.jpg")),
-     ["sections/a.md:7:15: error: undefined name 'material' (known here: materials)",
+     ["sections/a.md:7:15: error: undefined name 'material'; did you mean "
+      "'indicators.materials'? (known here: materials)",
       "sections/a.md:9: error: image '../img/pic.jpg' not found (looked for img/pic.jpg)"]),
     # ---- hand-typed numbers against the data
     ("typed number contradicts an indicator", section("Подготовлено 25 материалов."),
