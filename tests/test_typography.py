@@ -131,6 +131,11 @@ def test_a_change_that_could_be_wrong_is_a_located_warning(lang: str, source: st
     assert f"'{shown}'" in problem.message
 
 
+def test_a_date_of_the_data_is_left_as_the_number_formats_wrote_it() -> None:
+    day = m.Span((m.Text("30\u00a0May\u00a0— 2\u00a0June\u00a02018"),), role="date")
+    assert typeset_inlines((m.Text("on "), day), "en") == (m.Text("on "), day)
+
+
 def test_a_suspended_hyphen_is_no_warning() -> None:
     problems = Problems()
     typeset_blocks((m.Paragraph((m.Text("двух- и трёхкомнатные"),),

@@ -29,7 +29,8 @@ conjunction after it and kept, bound to it).
 
 Headings, paragraphs, captions, table cells, metric tiles, footnote texts and the words
 of resolved cross-references are typeset (each footnote and each table cell as a text
-of its own). Nothing changes inside code, URLs, e-mail addresses, links whose text is
+of its own). Nothing changes inside code, dates and periods the number formats wrote (a
+span of role 'date'), URLs, e-mail addresses, links whose text is
 their address, or expression syntax left in the text; ids, link targets and page
 references are left alone. Within a step each rule reads the same text and writes its
 result per character, so rules cannot feed on each other's output, and a rule may act
@@ -115,6 +116,11 @@ def _flatten(nodes: tuple[m.Inline, ...], lang: str, run: _Run) -> Iterator[tupl
                     run.protected[start:] = [True] * (len(run.text) - start)
             case m.Strong(children=c) | m.Emph(children=c):
                 yield from _flatten(c, lang, run)
+            case m.Span(children=c, role="date"):
+                # a date or a period the number formats wrote: its spaces are as they want
+                start = len(run.text)
+                yield from _flatten(c, lang, run)
+                run.protected[start:] = [True] * (len(run.text) - start)
             case m.Span(children=c, lang=span_lang):
                 yield from _flatten(c, span_lang or lang, run)
             case m.CrossRef(children=c):
