@@ -30,7 +30,8 @@ def test_front_matter_and_bold_lead(seed_doc: m.Document) -> None:
     analytics, coop = seed_doc.sections
     assert plain(analytics.title) == "Информационная и аналитическая деятельность"
     assert m.plain_text(analytics.lead).startswith("За отчетный период Институтом мировой")
-    assert "подготовлено 20 информационно" in m.plain_text(analytics.summary)  # Jekyll 'cut'
+    # Jekyll 'cut' (the typography pass binds the number to its noun: issue 22)
+    assert "подготовлено 20 информационно" in plain(m.plain_text(analytics.summary))
     assert analytics.cover is not None and analytics.cover.path.name == "7-cover.jpg"
     assert coop.lead and m.plain_text(coop.lead).startswith("Фонд ведёт активную работу")
 
@@ -53,7 +54,8 @@ def test_carousels_become_galleries_with_every_slide(seed_doc: m.Document) -> No
     assert [len(g.images) for g in galleries] == [3, 7, 11, 6, 5, 5, 3]
     assert galleries[2].images[10].path.name == "11.jpg"
     assert plain(m.plain_text(galleries[1].caption)) == (
-        "Подписание меморандума сотрудничества между Фондом Н.Назарбаева и Фондом мира Гои")
+        # the space after an initial put back by the typography pass (issue 22)
+        "Подписание меморандума сотрудничества между Фондом Н. Назарбаева и Фондом мира Гои")
 
 
 def test_video_becomes_a_poster_figure(seed_doc: m.Document) -> None:

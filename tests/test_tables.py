@@ -494,7 +494,8 @@ def test_labels_ids_and_ref_titles(project: Project) -> None:
     blocks = doc.sections[0].blocks
     assert [b.id for b in blocks if isinstance(b, m.Heading | m.Figure)] == ["budget", "fig-pic"]
     pages = page_texts(result.edition().outputs["pdf"])
-    assert "См. Бюджет, рисунок 1 на с. 3 и «Раздел», с. 3." in flat("".join(pages))
+    # the figure is on the reference's page: 'выше' instead of its page (issue 22)
+    assert "См. Бюджет, рисунок 1 выше и «Раздел», с. 3." in flat("".join(pages))
     with zipfile.ZipFile(result.edition().outputs["docx"]) as zf:
         body = etree.fromstring(zf.read("word/document.xml"))
     anchors = {h.get(f"{W}anchor") for h in body.iter(f"{W}hyperlink")}
@@ -550,8 +551,9 @@ def test_sample_has_appendices_tables_footnotes_and_references(sample_pdf: Path)
     pages = page_texts(sample_pdf)
     text = flat("".join(pages))
     assert f"по странам их показывает рисунок {chart.number}." in text
-    table_page = page_of(pages, "Таблица 1. Основные показатели")
-    assert f"показывает таблица 1 на с. {table_page}." in text
+    # the table is on the reference's page: 'ниже' instead of its page (issue 22)
+    assert page_of(pages, "Таблица 1. Основные показатели") == page_of(pages, "Как изменились")
+    assert "показывает таблица 1 ниже." in text
     assert page_of(pages, "1. Показатели отчётных периодов") == page_of(pages, "Как изменились")
     events_page = page_of(pages, "Таблица 2. Конференции и круглые столы")
     assert f"в приложении 1 (с. {events_page})" in text
