@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from babel.dates import get_month_names
 
@@ -370,7 +371,8 @@ def _ellipsis(match: re.Match[str], put: Put) -> None:
     put(match.start() + 2, "")
 
 
-def _months(lang: str, contexts: tuple[str, ...] = ("format",)) -> str:
+def _months(lang: str, contexts: tuple[Literal["format", "stand-alone"], ...] = ("format",)
+            ) -> str:
     names = {str(n) for context in contexts
              for n in get_month_names("wide", context, locale=lang).values()}
     names |= {n.lower() for n in names}
