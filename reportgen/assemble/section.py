@@ -123,6 +123,7 @@ def assemble_section(read: SectionFile, source: SectionSource, lang: str,
         summary=_front_inlines(read, "cut", expressions, ctx),
         cover=cover,
         appendix=source.appendix,
+        source_text=read.text,
     )
 
 

@@ -253,6 +253,9 @@ class Section:
     summary: tuple[Inline, ...] = ()  # Jekyll's 'cut'
     cover: Image | None = None
     appendix: int | None = None  # the number of an appendix ("Приложение 2"); None: a section
+    #: The section file's text as it was read (what ``reportgen pull`` compares an edited
+    #: DOCX with; the DOCX carries it, docs/pull.md).
+    source_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
