@@ -45,6 +45,7 @@ from reportgen.render.docx.package import reproducible_zip, set_properties, time
 from reportgen.render.docx.page import furnish
 from reportgen.render.docx.pagination import LayoutError, find_soffice, lay_out
 from reportgen.render.docx.pictures import Pictures
+from reportgen.render.docx.provenance import Styles as ProvenanceStyles
 from reportgen.render.docx.styles import REQUIRED_STYLES, complete_styles, set_default_language
 
 __all__ = ["REQUIRED_STYLES", "default_reference", "render_docx"]
@@ -114,6 +115,10 @@ def _write(doc: m.Document, project_root: Path, reference: Path | None, style: C
     writer = BodyWriter(document, styles, doc, pictures, pages, style)
     writer.write()
     furnish(document, styles, doc.meta.title, writer.running)
+    writer.provenance.attach(document, doc, ProvenanceStyles(
+        strong=frozenset({styles.char("Strong"), styles.char("Strong Emphasis")}),
+        emphasis=frozenset({styles.char("Emphasis"), styles.char("Strong Emphasis")})),
+        project_root)
     set_properties(document, doc.meta)
     embed_fonts(document, writer.chart_fonts)
     _declare_namespaces(document)

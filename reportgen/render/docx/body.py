@@ -52,6 +52,7 @@ from reportgen.render.docx.ooxml import (
 from reportgen.render.docx.ooxml import field as make_field
 from reportgen.render.docx.page import page_setup, section_break, turned
 from reportgen.render.docx.pictures import EMU_PER_MM, EMU_PER_TWIP, Pictures
+from reportgen.render.docx.provenance import Provenance
 from reportgen.render.docx.styles import StyleMap
 from reportgen.render.docx.tabular import caption as table_caption
 from reportgen.render.docx.tabular import data_table
@@ -94,6 +95,8 @@ class BodyWriter:
         self.charts = Charts(document.part, chart_style or ChartStyle())
         #: The font families the native charts use (embedded like the styles' fonts).
         self.chart_fonts: set[str] = set()
+        #: Which paragraph each block made (for ``reportgen pull``, ``provenance``).
+        self.provenance = Provenance()
 
     # ------------------------------------------------------------ the parts
     def write(self) -> None:
@@ -165,6 +168,7 @@ class BodyWriter:
         title = rules.section_title(section, self.strings)
         self.start_part(title)
         heading = self._section_heading(section, title, ctx)
+        self.provenance.mark(heading, section)
         self.bookmark(heading, self.targets.by_node[id(section)])
         if section.cover is not None:
             p = self.new("Section Cover")
@@ -207,8 +211,10 @@ class BodyWriter:
             case m.Heading(level=level, children=children):
                 p = self.paragraph(f"Heading {min(max(level, 2), 4)}", children, ctx)
                 self.bookmark(p, self.targets.by_node[id(block)])
+                self.provenance.mark(p, block)
             case m.Paragraph(children=children, role=role):
-                self.paragraph(self._role_style(role, ctx.para), children, ctx)
+                self.provenance.mark(self.paragraph(self._role_style(role, ctx.para), children,
+                                                    ctx), block)
             case m.ListBlock():
                 self.list_block(block, ctx, depth)
             case m.Quote(blocks=blocks):
@@ -254,6 +260,8 @@ class BodyWriter:
             p = self.paragraph(style, first.children if first is not None else (), ctx)
             if num is not None:
                 set_numbering(p, *num)
+            if first is not None:
+                self.provenance.mark(p, replace(block, loc=first.loc))
             self.blocks(rest, inner, depth + 1)
 
     def numbered_caption(self, style: str, kind: str,

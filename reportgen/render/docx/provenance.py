@@ -1,0 +1,268 @@
+"""Where each block of the DOCX came from, carried inside it for ``reportgen pull``.
+
+Render stage, part of the DOCX writer. It adds nothing visible: each body paragraph of a
+section gets a hidden point bookmark ``_rg_<n>`` (Word and LibreOffice keep bookmarks
+through editing and saving; a name starting with ``_`` is hidden in Word's dialog), and
+one custom XML part (``customXml/itemN.xml`` with its properties part, related from the
+document part, which Word and LibreOffice keep as they found it) holds, per section file,
+the text it was built from and its SHA-256, and per bookmark the block's file, its lines
+in that text, its kind and the Markdown of the paragraph as written (``markdown``, which
+``reportgen pull`` applies to the edited paragraph too, so that an unedited paragraph
+reads back exactly as it was written). Reads no project file: the texts are the model's
+(``Section.source_text``). See docs/pull.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from docx.document import Document as DocxDocument
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml.ns import qn
+from lxml import etree
+
+from reportgen.model import nodes as m
+from reportgen.render.docx.ooxml import el
+
+NS = "urn:reportgen:provenance"
+#: The version of the part's format: ``pull`` refuses a DOCX of another one.
+VERSION = "1"
+BOOKMARK_PREFIX = "_rg_"
+#: Bookmark ids far above the writer's own (which count from 1).
+BOOKMARK_ID_BASE = 1_000_000
+RT_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+RT_CUSTOM_XML_PROPS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                       "customXmlProps")
+CT_XML = "application/xml"
+CT_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+DS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+#: The item's GUID (fixed: the DOCX stays reproducible; it names the kind of part, not a build).
+ITEM_ID = "{5C1E7A10-20AF-4F6B-9B25-7265706F7274}"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@dataclass(frozen=True, slots=True)
+class Styles:
+    """The character style ids that mean bold and italic (the reference document's)."""
+
+    strong: frozenset[str] = frozenset()
+    emphasis: frozenset[str] = frozenset()
+
+
+def _on(rpr: etree._Element | None, tag: str) -> bool:
+    node = rpr.find(f"{{{W}}}{tag}") if rpr is not None else None
+    if node is None:
+        return False
+    return node.get(f"{{{W}}}val", "true") not in ("0", "false", "off")
+
+
+def _run_text(run: etree._Element, deleted: bool) -> str:
+    out: list[str] = []
+    for node in run:
+        tag = etree.QName(node).localname
+        if tag == "t" and not deleted or tag == "delText" and deleted:
+            out.append(node.text or "")
+        elif tag in ("tab", "br", "cr"):
+            out.append(" ")
+        elif tag == "noBreakHyphen":
+            out.append("-")
+    return "".join(out)
+
+
+def runs(p: etree._Element, tracked: str = "accept") -> Iterator[tuple[str, bool, bool, str]]:
+    """The runs of paragraph ``p`` in reading order: (text, in a w:ins, in a w:del, the run's
+    character style id and toggles as 'b', 'i' flags). ``tracked``: 'accept' reads
+    insertions and drops deletions, 'reject' the other way, 'keep' both."""
+    for run in p.iter(f"{{{W}}}r"):
+        ins = del_ = False
+        for anc in run.iterancestors():
+            name = etree.QName(anc).localname
+            if name == "ins":
+                ins = True
+            elif name in ("del", "moveFrom"):
+                del_ = True
+            elif name == "p":
+                break
+        if run.find(f"{{{W}}}instrText") is not None:
+            continue
+        if tracked == "accept" and del_ or tracked == "reject" and ins:
+            continue
+        text = _run_text(run, del_)
+        if not text:
+            continue
+        rpr = run.find(f"{{{W}}}rPr")
+        style = ""
+        if rpr is not None and (rs := rpr.find(f"{{{W}}}rStyle")) is not None:
+            style = rs.get(f"{{{W}}}val", "")
+        flags = ("b" if _on(rpr, "b") else "") + ("i" if _on(rpr, "i") else "")
+        yield text, ins, del_, f"{style}|{flags}"
+
+
+def markdown(p: etree._Element, styles: Styles, tracked: str = "accept") -> str:
+    """Paragraph ``p`` as inline Markdown: its text, bold as ``**``, italic as ``*``
+    (direct toggles or the reference's Strong and Emphasis styles); with ``tracked`` 'keep',
+    tracked insertions as ``{++…++}`` and deletions as ``{--…--}`` (CriticMarkup)."""
+    pieces: list[tuple[str, bool, bool, str]] = []
+    for text, ins, del_, style in runs(p, tracked):
+        sid, flags = style.split("|")
+        bold = "b" in flags or sid in styles.strong
+        italic = "i" in flags or sid in styles.emphasis
+        mark = ("++" if ins else "--" if del_ else "") if tracked == "keep" else ""
+        if pieces and pieces[-1][1:] == (bold, italic, mark):
+            pieces[-1] = (pieces[-1][0] + text, bold, italic, mark)
+        else:
+            pieces.append((text, bold, italic, mark))
+    out: list[str] = []
+    for text, bold, italic, mark in pieces:
+        core = text.strip()
+        if not core:
+            out.append(text)
+            continue
+        lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        fence = "**" * bold + "*" * italic
+        core = f"{fence}{core}{fence[::-1]}"
+        if mark:
+            core = f"{{{mark}{core}{mark}}}"
+        out.append(f"{lead}{core}{trail}")
+    return "".join(out)
+
+
+class Provenance:
+    """Collects the paragraphs the body writer wrote for model blocks, then marks them."""
+
+    def __init__(self) -> None:
+        self.marks: list[tuple[etree._Element, m.Block | m.Section]] = []
+
+    def mark(self, p: etree._Element, node: m.Block | m.Section) -> None:
+        self.marks.append((p, node))
+
+    def attach(self, document: DocxDocument, doc: m.Document, styles: Styles,
+               project_root: Path) -> None:
+        """Bookmark the marked paragraphs (and the other paragraphs and tables of each
+        section, as generated) and add the custom part."""
+        sections = [s for s in doc.sections if s.source_text]
+        if not sections:
+            return
+        names = _relative_names([s.source for s in sections], project_root.resolve())
+        root = etree.Element(f"{{{NS}}}provenance", nsmap={"rg": NS})
+        root.set("version", VERSION)
+        root.set("lang", doc.meta.lang)
+        root.set("period", doc.meta.period_id)
+        root.set("organization", doc.meta.organization)
+        root.set("title", doc.meta.title)
+        root.set("strong", " ".join(sorted(styles.strong)))
+        root.set("emphasis", " ".join(sorted(styles.emphasis)))
+        seen: set[Path] = set()
+        for section in sections:
+            if section.source in seen:
+                continue
+            seen.add(section.source)
+            f = etree.SubElement(root, f"{{{NS}}}file")
+            f.set("path", names[section.source])
+            f.set("sha256", hashlib.sha256(section.source_text.encode("utf-8")).hexdigest())
+            f.text = section.source_text
+        by_element = {id(p): node for p, node in self.marks}
+        texts = {s.source: s.source_text.split("\n") for s in sections}
+        starts: dict[Path, list[int]] = {}
+        for _, marked in self.marks:
+            if not isinstance(marked, m.Section) and marked.loc.line:
+                starts.setdefault(marked.loc.file, []).append(marked.loc.line)
+        number = 0
+        current: m.Section | None = None
+        for child in document.element.body:
+            node = by_element.get(id(child))
+            if isinstance(node, m.Section):
+                current = node if node.source_text else None
+            if current is None:
+                continue
+            if child.tag == qn("w:p") and child.find(f".//{qn('w:instrText')}") is not None \
+                    and "TOC" in "".join(t.text or "" for t in child.iter(qn("w:instrText"))):
+                current = None  # the list of figures after the last section: Word's own
+                continue
+            if child.tag not in (qn("w:p"), qn("w:tbl")):
+                continue
+            number += 1
+            block = etree.SubElement(root, f"{{{NS}}}block")
+            block.set("id", str(number))
+            block.set("file", names[current.source])
+            target = child
+            if child.tag == qn("w:tbl"):
+                block.set("kind", "table")
+                block.text = "\n".join(markdown(p, styles) for p in child.iter(qn("w:p")))
+                first = child.find(f".//{qn('w:p')}")
+                if first is None:
+                    continue
+                target = first
+            elif node is None or isinstance(node, m.Section):
+                block.set("kind", "heading1" if node is not None else "generated")
+                block.text = markdown(child, styles)
+            else:
+                kind = ("heading" if isinstance(node, m.Heading) else
+                        "item" if isinstance(node, m.ListBlock) else "paragraph")
+                block.set("kind", kind)
+                line = node.loc.line or 0
+                end = _block_end(texts.get(node.loc.file, []), line, starts.get(node.loc.file, []),
+                                 kind)
+                block.set("start", str(line))
+                block.set("end", str(end))
+                block.set("style", _style(child))
+                block.text = markdown(child, styles)
+            _point_bookmark(target, f"{BOOKMARK_PREFIX}{number}", BOOKMARK_ID_BASE + number)
+        _add_part(document, etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                           standalone=True))
+
+
+def _style(p: etree._Element) -> str:
+    node = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return node.get(qn("w:val"), "") if node is not None else ""
+
+
+def _block_end(lines: Sequence[str], start: int, starts: Sequence[int], kind: str) -> int:
+    """The last line of the block that starts on line ``start`` (1-based): up to a blank
+    line, the next block's start, or the end of the file; a heading is one line."""
+    if start <= 0 or kind == "heading":
+        return start
+    later = [s for s in starts if s > start]
+    stop = min(later) if later else len(lines) + 1
+    end = start
+    while end + 1 < stop and end < len(lines) and lines[end].strip():
+        end += 1
+    return end
+
+
+def _point_bookmark(p: etree._Element, name: str, bookmark_id: int) -> None:
+    start = el("w:bookmarkStart", {"w:id": str(bookmark_id), "w:name": name})
+    end = el("w:bookmarkEnd", {"w:id": str(bookmark_id)})
+    ppr = p.find(qn("w:pPr"))
+    index = 0 if ppr is None else list(p).index(ppr) + 1
+    p.insert(index, start)
+    p.insert(index + 1, end)
+
+
+def _relative_names(paths: Sequence[Path], root: Path) -> dict[Path, str]:
+    """Each section file's name relative to the project's folder, as a POSIX path."""
+    out = {}
+    for path in paths:
+        try:
+            out[path] = PurePosixPath(*path.relative_to(root).parts).as_posix()
+        except ValueError:
+            out[path] = path.name
+    return out
+
+
+def _add_part(document: DocxDocument, blob: bytes) -> None:
+    package = document.part.package
+    item_name = package.next_partname("/customXml/item%d.xml")
+    number = item_name.idx
+    item = Part(PackURI(item_name), CT_XML, blob, package)
+    props_xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                 f'<ds:datastoreItem ds:itemID="{ITEM_ID}" xmlns:ds="{DS_NS}">'
+                 f'<ds:schemaRefs><ds:schemaRef ds:uri="{NS}"/></ds:schemaRefs>'
+                 f'</ds:datastoreItem>').encode()
+    props = Part(PackURI(f"/customXml/itemProps{number}.xml"), CT_PROPS, props_xml, package)
+    item.relate_to(props, RT_CUSTOM_XML_PROPS)
+    document.part.relate_to(item, RT_CUSTOM_XML)
