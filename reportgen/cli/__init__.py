@@ -30,6 +30,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "release": commands.run_release,
     "verify-manifest": commands.run_verify_manifest,
     "schema": commands.run_schema,
+    "pull": commands.run_pull,
 }
 
 

@@ -168,3 +168,22 @@ def run_reference_docx(args: argparse.Namespace) -> int:
     write_atomic(args.out, default_reference().read_bytes())
     print(f"wrote {display_path(args.out)}")
     return EXIT_OK
+
+
+def run_pull(args: argparse.Namespace) -> int:
+    """``reportgen pull``: the diffs on stdout, the notes and conflicts on stderr; exit 1
+    when there is a conflict (nothing is applied at a conflict's place)."""
+    from reportgen.pull import apply, pull
+
+    outcome = pull(args.docx, args.project, args.track_changes)
+    for name in sorted(outcome.diffs):
+        sys.stdout.write(outcome.diffs[name])
+    for note in outcome.notes:
+        print(note, file=sys.stderr)
+    for conflict in outcome.conflicts:
+        print(conflict, file=sys.stderr)
+    if args.apply:
+        written = apply(outcome, data=args.apply_data)
+        for path in written:
+            print(f"reportgen: wrote {display_path(path)}", file=sys.stderr)
+    return 1 if outcome.conflicts else 0

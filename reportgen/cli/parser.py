@@ -35,7 +35,29 @@ def parser() -> argparse.ArgumentParser:
     _preview(sub)
     _schema(sub)
     _reference_docx(sub)
+    _pull(sub)
     return top
+
+
+def _pull(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "pull", parents=[_debug()],
+        help="carry an editor's edits of a DOCX back into the Markdown sources",
+        description="Compare the DOCX an editor edited with the sources it was built from "
+        "(carried inside it) and the current sources, and print per section file a unified "
+        "diff of the Markdown with the edits; what cannot be carried back (numbers from the "
+        "data, tables, charts, generated text, conflicts) is listed with its file:line. "
+        "Nothing is written without --apply. See docs/pull.md.")
+    p.add_argument("docx", metavar="EDITED.docx", type=Path, help="the edited DOCX")
+    p.add_argument("project", nargs="?", default="data", type=Path,
+                   help="report project folder (default: data)")
+    p.add_argument("--apply", action="store_true",
+                   help="write the diffs into the sources (all files or none)")
+    p.add_argument("--apply-data", action="store_true",
+                   help="with --apply: also set changed plain data values in the YAML")
+    p.add_argument("--track-changes", choices=("accept", "reject", "keep"), default="accept",
+                   help="tracked changes: accept them (default), reject them, or keep them "
+                   "in the Markdown as CriticMarkup {++inserted++} {--deleted--}")
 
 
 # ------------------------------------------------------------------ shared options
