@@ -85,11 +85,14 @@ def check_placeholders(doc: m.Document, root: Path, logo_at: SourceLoc | None,
     marked: dict[Path, bool] = {}
 
     def report(image: m.Image, where: SourceLoc | None, what: str) -> None:
-        if image.path not in marked:
-            marked[image.path] = is_placeholder(image.path)
-        if marked[image.path]:
+        file = image.source  # the project's file: its re-encoded copy has no metadata
+        if file is None:  # no picture of the project's (one that could not be read)
+            return
+        if file not in marked:
+            marked[file] = is_placeholder(file)
+        if marked[file]:
             problems.warning(where, (
-                f"{what} '{_shown(image.path, root)}' is a placeholder (its metadata says "
+                f"{what} '{_shown(file, root)}' is a placeholder (its metadata says "
                 f"{MARKER}): put the real picture in its place before the release"))
 
     if doc.meta.logo is not None:
@@ -104,7 +107,8 @@ def check_placeholders(doc: m.Document, root: Path, logo_at: SourceLoc | None,
                     report(image, loc, "the video's poster" if role == "video" else "picture")
                 case m.Gallery(images=images, loc=loc):
                     for image in images:
-                        report(image, _slide_at(image.path, loc, texts.get(loc.file, "")),
+                        report(image, _slide_at(image.source or image.path, loc,
+                                                texts.get(loc.file, "")),
                                "picture")
                 case _:
                     pass  # charts are drawn by reportgen
