@@ -12,6 +12,7 @@ the user's cache, the libraries' temporary files) and opens no socket at all.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -30,7 +31,7 @@ from PIL import Image
 from reportgen import resources
 from reportgen.assemble.assets import AssetError, check_svg, layout_problems
 from reportgen.assemble.expressions import Expressions
-from reportgen.build import build
+from reportgen.build import build, check
 from reportgen.cache import outputs as outcache
 from reportgen.cache import root as cacheroot
 from reportgen.cache.charts import verified
@@ -205,6 +206,44 @@ def _named_link(project: Project, outside: Path) -> None:
         "    label: январь–сентябрь 2018 года\n    data: activity/link.yaml\n"))
 
 
+def _photo(size: tuple[int, int] = (64, 48), **save: object) -> bytes:
+    """A JPEG of noise (a photo's worth of detail), with whatever metadata ``save`` gives."""
+    import random
+
+    rnd = random.Random(23)
+    picture = Image.new("RGB", size)
+    picture.putdata([(rnd.randrange(256), rnd.randrange(256), rnd.randrange(256))
+                     for _ in range(size[0] * size[1])])
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90, **save)
+    return out.getvalue()
+
+
+def _picture(rel: str, data: bytes, body: str) -> Setup:
+    def make(project: Project, outside: Path) -> None:
+        (project.root / rel).write_bytes(data)
+        _section(body)(project, outside)
+    return make
+
+
+def _png(size: tuple[int, int] = (40, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 200, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _bad_crc(png: bytes) -> bytes:
+    """``png`` with its image data's checksum changed."""
+    at = png.index(b"IDAT")
+    crc = at + 4 + int.from_bytes(png[at - 4:at], "big")
+    return png[:crc] + bytes([png[crc] ^ 0xFF]) + png[crc + 1:]
+
+
+#: A valid PNG followed by an HTML page and a ZIP: a polyglot (issue 23's finding).
+POLYGLOT = (_png() + f"<html><body>{SENTINEL}</body></html>".encode()
+            + b"PK\x03\x04" + SENTINEL.encode() + b"PK\x05\x06" + bytes(18))
+
+
 SECTION_BYTES = SECTION_MD.encode()
 NOT_A_VALUE = "expression not allowed: expected a number, a text, a date or a list of them, got"
 TOO_LONG = "would build a text of more than 100,000 characters"
@@ -289,6 +328,24 @@ REFUSED: list[tuple[str, Setup, list[str]]] = [
         'Текст <a rel="nofollow Attachment" href="https://example.org/x.pdf">x</a>.'),
      ["sections/a.md:7: error: <a rel=...>: a report attaches no files (neither the PDF nor the "
       "DOCX would hold it); link to the file's https:// address"]),
+    # Pictures: decoded in full, their real format the one their name says.
+    ("a JPEG cut to 60 %", _picture("img/cut.jpg", _photo()[:len(_photo()) * 6 // 10],
+                                    "![x](../img/cut.jpg)"),
+     ["sections/a.md:7: error: image '../img/cut.jpg' is cut short: the file ends before its "
+      "last pixel"]),
+    ("JPEG bytes named .png", _picture("img/photo.png", _photo(), "![x](../img/photo.png)"),
+     ["sections/a.md:7: error: image '../img/photo.png' is a JPEG file, not PNG as its name "
+      "says; give it the extension of its format"]),
+    ("PNG bytes named .jpg", _picture("img/pic.jpg", _png(), "![x](../img/pic.jpg)"),
+     ["sections/a.md:7: error: image '../img/pic.jpg' is a PNG file, not JPEG as its name "
+      "says; give it the extension of its format"]),
+    ("a picture whose name says no format", _picture("img/pic.bin", _png(), "![x](../img/pic.bin)"),
+     ["sections/a.md:7: error: image '../img/pic.bin': a picture's name ends in one of .gif, "
+      ".jpeg, .jpg, .png, .webp (it says which format it is)"]),
+    ("a PNG with a bad checksum", _picture("img/crc.png", _bad_crc(_png()),
+                                           "![x](../img/crc.png)"),
+     ["sections/a.md:7: error: image '../img/crc.png' cannot be read: broken PNG file (bad "
+      "header checksum in b'IDAT')"]),
     # Activity data named by report.yaml behind a link leading out.
     ("activity data behind a link, named", _named_link,
      ["report.yaml:12:11: error: activity data 'activity/link.yaml' is outside the report "
@@ -389,6 +446,45 @@ def test_text_that_names_a_file_is_never_read(
     assert SENTINEL not in text
     with zipfile.ZipFile(result.edition().outputs["docx"]) as z:
         assert all(SENTINEL.encode() not in z.read(n) for n in z.namelist())
+
+
+@pytest.mark.parametrize(("name", "file", "data"), [
+    ("a PNG followed by an HTML page and a ZIP", "img/pic.png", POLYGLOT),
+    ("a JPEG with EXIF, a comment and an ICC profile", "img/pic.jpg", _photo(
+        comment=f"reportgen:placeholder {SENTINEL}".encode(), icc_profile=SENTINEL.encode() * 4,
+        exif=Image.Exif().tobytes() + SENTINEL.encode())),
+])
+def test_a_picture_goes_into_the_outputs_as_its_pixels_only(
+        project: Project, outside: Path, tmp_path: Path, name: str, file: str, data: bytes,
+        opened_files: OpenedFiles) -> None:
+    """Both writers get the re-encoded pixels (``.reportgen-cache/pictures``): nothing the file
+    held besides them reaches an output, a JPEG stays a JPEG, and two builds give the same
+    bytes. The release gate still reads the project's file, whose metadata marks it."""
+    (project.root / file).write_bytes(data)
+    _section(f"![x](../{file})")(project, outside)
+    out = tmp_path / "out"
+    with closed_world(project.root, out, opened_files):
+        result = build(project.root, out, jobs=1)
+    copies = sorted((project.root / ".reportgen-cache" / "pictures").iterdir())
+    with Image.open(project.root / file) as source:
+        pixels = source.convert("RGB").tobytes()
+    shown = [c for c in copies if c.suffix == Path(file).suffix]
+    assert len(shown) == 1 and SENTINEL.encode() not in shown[0].read_bytes()
+    with Image.open(shown[0]) as copy:
+        assert copy.format == {".png": "PNG", ".jpg": "JPEG"}[Path(file).suffix]
+        assert copy.info.keys() <= {"jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi"}
+        if copy.format == "PNG":
+            assert copy.convert("RGB").tobytes() == pixels
+    outputs = {fmt: path.read_bytes() for fmt, path in result.edition().outputs.items()}
+    assert SENTINEL.encode() not in outputs["pdf"]
+    with zipfile.ZipFile(result.edition().outputs["docx"]) as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+        assert all(SENTINEL.encode() not in z.read(n) for n in z.namelist())
+        assert shown[0].read_bytes() in [z.read(n) for n in media]
+    again = build(project.root, tmp_path / "again", jobs=1, use_cache=False)
+    assert {f: p.read_bytes() for f, p in again.edition().outputs.items()} == outputs
+    warned = [str(w) for w in check(project.root).warnings]
+    assert any("is a placeholder" in w for w in warned) == file.endswith(".jpg")  # its comment
 
 
 def test_the_part_cache_hashes_the_documents_files_only(project: Project, tmp_path: Path,

@@ -15,6 +15,7 @@ a build may read, or it is an error at its file, line and column.
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import urllib.parse
@@ -22,6 +23,8 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
+from reportgen.cache import pictures
+from reportgen.cache.root import CACHE_DIR
 from reportgen.errors import Problem, SourceLoc
 from reportgen.model.nodes import Image
 from reportgen.resources import OutsideWorld, World, data_dir, installation_files, layout_dir
@@ -67,7 +70,7 @@ class Assets:
         if path not in self._cache:
             self._cache[path] = self._read(path, ref)
         img = self._cache[path]
-        return Image(img.path, img.width, img.height, alt)
+        return Image(img.path, img.width, img.height, alt, img.source)
 
     def _read(self, path: Path, ref: str) -> Image:
         if not path.is_file():
@@ -75,30 +78,108 @@ class Assets:
         if path.suffix.lower() == ".svg":
             raise AssetError(f"image '{ref}' is SVG; use one of "
                              f"{', '.join(sorted(ALLOWED_FORMATS))} (the DOCX cannot show SVG)")
-        # Registered by hand: asked for a format it has not loaded, Pillow imports all its
-        # plugins (60 ms).
-        from PIL import GifImagePlugin, JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401
-
+        named = EXTENSIONS.get(path.suffix.lower())
+        if named is None:
+            raise AssetError(f"image '{ref}': a picture's name ends in one of "
+                             f"{', '.join(sorted(EXTENSIONS))} (it says which format it is)")
+        data, ext, (w, h) = decoded(path, ref, named)
+        if CACHE_DIR in self.root.parts:  # reportgen's own chart, checked where it is drawn
+            return Image(path, w, h)
         try:
-            # Only the allowed formats' parsers ever see the file (no EPS, PSD, ... plugins).
-            with PILImage.open(path, formats=sorted(ALLOWED_FORMATS)) as im:
-                fmt, (w, h) = im.format, im.size
-                if w * h <= MAX_PIXELS:
-                    im.verify()  # the whole file is there and its checksums are right
-        except PILImage.UnidentifiedImageError:
-            raise AssetError(f"image '{ref}' is not a {', '.join(sorted(ALLOWED_FORMATS))} "
-                             "image") from None
-        except (OSError, SyntaxError, ValueError, IndexError, EOFError, struct.error,
-                PILImage.DecompressionBombError) as exc:
-            # IndexError: Pillow's PNG verify on a truncated file, once WeasyPrint (imported in
-            # this process by a build with -j 1 or the preview) set LOAD_TRUNCATED_IMAGES.
-            raise AssetError(f"image '{ref}' cannot be read: {exc or type(exc).__name__}") \
-                from None
-        if w * h > MAX_PIXELS:
-            raise AssetError(f"image '{ref}' has {w}×{h} pixels, more than {MAX_PIXELS:,} "
-                             "(a decompression bomb?)")
-        assert fmt in ALLOWED_FORMATS
-        return Image(path, w, h)
+            copy = pictures.store(self.root, data, ext)
+        except OutsideWorld as exc:
+            raise AssetError(f"the picture cache {exc.path} is a link leading out of the "
+                             "project") from None
+        return Image(copy, w, h, source=path)
+
+
+#: A picture's extension and the format its bytes must be in.
+EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
+#: The quality a JPEG is re-encoded with when its own tables cannot be kept (a turned photo).
+JPEG_QUALITY = 95
+
+
+def decoded(path: Path, ref: str, named: str) -> tuple[bytes, str, tuple[int, int]]:
+    """The picture at ``path`` decoded in full and re-encoded: its bytes, their extension and
+    its size in pixels. What goes into an output is these pixels, never the file's bytes: a
+    file that does not decode to its end (truncated, a bad checksum), whose bytes are not the
+    format its name says, or with more than ``MAX_PIXELS``, is an ``AssetError`` naming it.
+
+    A JPEG stays a JPEG (its own quantization tables and subsampling kept, so a photo loses
+    nothing more), everything else becomes a PNG (lossless; GIF's and WebP's first frame).
+    EXIF orientation is applied to the pixels, then no metadata is written: no EXIF, XMP,
+    ICC profile, comment or text chunk. The bytes depend only on the pixels (and Pillow's
+    version), so builds stay byte-identical."""
+    # Registered by hand: asked for a format it has not loaded, Pillow imports all its
+    # plugins (60 ms).
+    from PIL import GifImagePlugin, ImageFile, JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401
+
+    allowed = ", ".join(sorted(ALLOWED_FORMATS))
+    # WeasyPrint, once imported in this process (a build with -j 1, the preview), sets
+    # LOAD_TRUNCATED_IMAGES: a cut file would then decode to grey. Not here.
+    truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        # Only the allowed formats' parsers ever see the file (no EPS, PSD, ... plugins).
+        with PILImage.open(path, formats=sorted(ALLOWED_FORMATS)) as im:
+            fmt, (w, h) = im.format, im.size
+            if w * h > MAX_PIXELS:
+                raise AssetError(f"image '{ref}' has {w}×{h} pixels, more than {MAX_PIXELS:,} "
+                                 "(a decompression bomb?)")
+            if fmt != named:
+                raise AssetError(f"image '{ref}' is a {fmt} file, not {named} as its name "
+                                 "says; give it the extension of its format")
+            im.verify()  # a PNG's checksums, every chunk's to the end (nothing for a JPEG)
+        with PILImage.open(path, formats=[fmt]) as im:
+            im.load()  # every pixel decoded: a truncated file fails here
+            return _encoded(im)
+    except AssetError:
+        raise
+    except PILImage.UnidentifiedImageError:
+        raise AssetError(f"image '{ref}' is not a {allowed} image") from None
+    except OSError as exc:
+        if str(exc).startswith("image file is truncated"):
+            raise AssetError(f"image '{ref}' is cut short: the file ends before its last "
+                             "pixel") from None
+        raise AssetError(f"image '{ref}' cannot be read: {exc or type(exc).__name__}") \
+            from None
+    except (SyntaxError, ValueError, IndexError, EOFError, struct.error,
+            PILImage.DecompressionBombError) as exc:
+        # IndexError: Pillow's PNG verify on some truncated files.
+        raise AssetError(f"image '{ref}' cannot be read: {exc or type(exc).__name__}") \
+            from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
+
+
+def _encoded(im: PILImage.Image) -> tuple[bytes, str, tuple[int, int]]:
+    """``im``'s pixels (decoded) as new bytes, without any of its metadata (``decoded``)."""
+    from PIL import ImageOps
+
+    turn = im.getexif().get(0x0112, 1) not in (0, 1)  # EXIF Orientation: turn the pixels
+    picture = ImageOps.exif_transpose(im) if turn else im
+    out = io.BytesIO()
+    # Pillow copies some of a file's metadata from im.info when not told (a JPEG's comment,
+    # a PNG's ICC profile): none of it is kept.
+    transparency = picture.info.get("transparency")
+    picture.info = {}
+    none: dict[str, object] = {"exif": b"", "icc_profile": None, "comment": b""}
+    if im.format == "JPEG":
+        ext = "jpg"
+        if picture is im:
+            im.save(out, "JPEG", quality="keep", optimize=True, **none)
+        else:
+            picture.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, **none)
+    else:
+        ext = "png"
+        if picture.mode not in _PNG_MODES:
+            picture = picture.convert("RGBA")
+        elif transparency is not None and picture.mode in ("1", "L", "P", "RGB"):
+            none["transparency"] = transparency  # pixels, not metadata
+        picture.save(out, "PNG", optimize=False, compress_level=9, **none)
+    return out.getvalue(), ext, picture.size
+
+
+_PNG_MODES = {"1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"}
 
 
 SVG_NS = "http://www.w3.org/2000/svg"

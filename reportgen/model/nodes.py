@@ -97,12 +97,16 @@ Inline = Text | Strong | Emph | Code | Link | LineBreak | Span | Note | PageRef 
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """An image file inside the project, already checked to exist and be readable."""
+    """A picture, already decoded in full: ``path`` is the file of its re-encoded pixels
+    (what the writers embed, ``cache.pictures``), ``source`` the project's file it came from
+    (what the text names; read for its metadata by the release gate). A chart's PNG, made by
+    reportgen, is its own ``path`` and has no ``source``."""
 
     path: Path
     width: int
     height: int
     alt: str = ""
+    source: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
