@@ -16,8 +16,10 @@ the same bytes (tests/test_incremental.py checks it:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
+import gc
 import heapq
 import itertools
 import logging
@@ -158,6 +160,17 @@ def kept_engine() -> LayoutEngine:
     from reportgen.render.pdf.writer import LayoutEngine
 
     return LayoutEngine()
+
+
+@atexit.register
+def _release_engine() -> None:
+    """Free the kept engine's font configuration (GObjects held through cffi) while Pango
+    and GObject are still alive: left to the interpreter's last garbage collection, its
+    g_object_unref ran after them and the process died at exit with SIGSEGV."""
+    if kept_engine.cache_info().currsize:
+        kept_engine().close()
+        kept_engine.cache_clear()
+        gc.collect()
 
 
 def _run(fn: Callable[..., T], *args: Any) -> T:

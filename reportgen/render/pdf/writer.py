@@ -129,6 +129,10 @@ class LayoutEngine:
         #: a build's parts and its folio pass; one layout at a time.
         self._styles: dict[tuple[Any, ...], _Styles] = {}
 
+    def close(self) -> None:
+        """Let go of the parsed stylesheets and their font configuration (Pango objects)."""
+        self._styles.clear()
+
     def _stylesheets(self, project_root: Path, layout: str, folios: bool,
                      fetcher: Any) -> _Styles:
         import weasyprint
