@@ -102,7 +102,8 @@ def carry(source: str, generated: str, edited: str) -> tuple[str, list[DataEdit 
     for tag, g1, g2, e1, e2 in ops:
         if tag == "equal":
             continue
-        new = "".join(e[e1:e2])
+        # typography the build added is not written back: no-break spaces as spaces
+        new = "".join(e[e1:e2]).replace("\u00a0", " ").replace("\u202f", " ")
         if g1 == g2:  # an insertion: before the source token of the next generated one
             if g1 < len(g):
                 s1, _, og1, _ = origin[g1]

@@ -77,7 +77,15 @@ def runs(p: etree._Element, tracked: str = "accept") -> Iterator[tuple[str, bool
     """The runs of paragraph ``p`` in reading order: (text, in a w:ins, in a w:del, the run's
     character style id and toggles as 'b', 'i' flags). ``tracked``: 'accept' reads
     insertions and drops deletions, 'reject' the other way, 'keep' both."""
+    depth = 0  # inside a field (its code or its result: both are generated, a page number)
     for run in p.iter(f"{{{W}}}r"):
+        chars = run.findall(f"{{{W}}}fldChar")
+        for char in chars:
+            kind = char.get(f"{{{W}}}fldCharType")
+            depth += 1 if kind == "begin" else -1 if kind == "end" else 0
+        if chars or depth > 0 or any(etree.QName(a).localname == "fldSimple"
+                                     for a in run.iterancestors()):
+            continue
         ins = del_ = False
         for anc in run.iterancestors():
             name = etree.QName(anc).localname
@@ -116,8 +124,17 @@ def markdown(p: etree._Element, styles: Styles, tracked: str = "accept") -> str:
             pieces[-1] = (pieces[-1][0] + text, bold, italic, mark)
         else:
             pieces.append((text, bold, italic, mark))
+    merged: list[tuple[str, bool, bool, str]] = []
+    for piece in pieces:  # a space between two runs of one look belongs to them
+        if len(merged) >= 2 and not merged[-1][0].strip() and merged[-2][1:] == piece[1:]:
+            space = merged.pop()[0]
+            merged[-1] = (merged[-1][0] + space + piece[0], *piece[1:])
+        elif merged and merged[-1][1:] == piece[1:]:
+            merged[-1] = (merged[-1][0] + piece[0], *piece[1:])
+        else:
+            merged.append(piece)
     out: list[str] = []
-    for text, bold, italic, mark in pieces:
+    for text, bold, italic, mark in merged:
         core = text.strip()
         if not core:
             out.append(text)
