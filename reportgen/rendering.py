@@ -238,7 +238,8 @@ class RenderRun:
             self.progress(task, *count)
             job.then(value)
 
-        self.scheduler.add((self.rank.get(edition.lang, len(self.rank)),), job.fn, job.args, then)
+        self.scheduler.add((self.rank.get(edition.lang, len(self.rank)),), job.fn, job.args, then,
+                           f"the {task.split()[0]} of the '{edition.lang}' edition")
 
     def _docx_job(self, docx: DocxOutput, pages: dict[str, int]) -> Job:
         s = self.settings
