@@ -28,11 +28,13 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from reportgen.cache.charts import store
+from reportgen.errors import RenderError
 from reportgen.model import nodes as m
 from reportgen.model import walk
 from reportgen.render.chartfiles import check_files
@@ -45,6 +47,18 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 #: How much less a worker process is scheduled than the build process (``os.nice``).
 WORKER_NICENESS = 5
+#: The address space a worker may use (``RLIMIT_AS``): the worst layout or input fails in
+#: seconds with a message, instead of taking the machine (a page of 1e9 px asked WeasyPrint
+#: for 23.8 GB, issue 23).
+WORKER_MEMORY = 3 * 2**30
+
+
+class OutOfMemory(RenderError):
+    """A job needed more memory than its worker may use (``WORKER_MEMORY``)."""
+
+
+def _gib(size: int) -> str:
+    return f"{size / 2**30:g} GiB"
 
 
 def usable_cores() -> int:
@@ -107,10 +121,25 @@ def workers(jobs: int | None = None, tasks: int = 2,
 
 def _worker_start() -> None:
     """A worker yields the CPU to the build process (which reads the input, and draws the
-    charts the workers wait for, while they warm up), and ends with it (``_die_with_parent``)."""
+    charts the workers wait for, while they warm up), ends with it (``_die_with_parent``),
+    and uses at most ``WORKER_MEMORY`` (an allocation past it is a MemoryError, reported as
+    ``OutOfMemory``)."""
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
+    _limit_memory(WORKER_MEMORY)
     _die_with_parent()
+
+
+def _limit_memory(size: int) -> None:
+    """This process's address space at most ``size`` bytes (never above the hard limit)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Unix
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS,
+                           (size if hard == resource.RLIM_INFINITY else min(size, hard), hard))
 
 
 def _die_with_parent() -> None:
@@ -211,12 +240,29 @@ def _collected_logs() -> Iterator[Logged]:
 
 
 def _logging(fn: Callable[..., T], *args: Any) -> tuple[T, Logged]:
-    """``fn(*args)`` and, in a worker process, what it logged (to be logged by the parent)."""
-    if multiprocessing.parent_process() is None:
-        return _run(fn, *args), []
-    with _collected_logs() as logged:
-        value = _run(fn, *args)
-    return value, logged
+    """``fn(*args)`` and, in a worker process, what it logged (to be logged by the parent).
+    A MemoryError, raised or the cause of another error (WeasyPrint's, said as a
+    RenderError), is ``OutOfMemory``: the cause does not cross the process boundary."""
+    try:
+        if multiprocessing.parent_process() is None:
+            return _run(fn, *args), []
+        with _collected_logs() as logged:
+            value = _run(fn, *args)
+        return value, logged
+    except Exception as exc:
+        if _out_of_memory(exc):
+            raise OutOfMemory("out of memory") from None
+        raise
+
+
+def _out_of_memory(exc: BaseException | None) -> bool:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, MemoryError):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def submit(pool: Executor, fn: Callable[..., T], *args: Any) -> Future[tuple[T, Logged]]:
@@ -243,15 +289,17 @@ class Scheduler:
     def __init__(self, pool: Executor, size: int) -> None:
         self.pool, self.size = pool, size
         self._ready: list[tuple[tuple[int, ...], int, Callable[..., Any], tuple[Any, ...],
-                                Callable[[Any], None]]] = []
+                                Callable[[Any], None], str]] = []
         self._order = itertools.count()
         self._running: dict[Future[Any], Callable[[Any], None]] = {}
         self._outside: set[Future[Any]] = set()
+        self._named: dict[Future[Any], str] = {}  # a running job -> what it makes
 
     def add(self, rank: tuple[int, ...], fn: Callable[..., Any], args: tuple[Any, ...],
-            then: Callable[[Any], None]) -> None:
-        """Run ``fn(*args)`` in a worker when its turn comes; ``then(value)`` here after."""
-        heapq.heappush(self._ready, (rank, next(self._order), fn, args, then))
+            then: Callable[[Any], None], what: str = "a job") -> None:
+        """Run ``fn(*args)`` in a worker when its turn comes; ``then(value)`` here after.
+        ``what``: the job, as an error names it ('the PDF of the 'ru' edition')."""
+        heapq.heappush(self._ready, (rank, next(self._order), fn, args, then, what))
 
     def watch(self, future: Future[Any], then: Callable[[Any], None]) -> None:
         """Wait for ``future`` (run elsewhere, a thread of this process) with the jobs;
@@ -261,8 +309,10 @@ class Scheduler:
 
     def _start(self) -> None:
         while self._ready and len(self._running) - len(self._outside) < self.size:
-            _, _, fn, args, then = heapq.heappop(self._ready)
-            self._running[submit(self.pool, fn, *args)] = then
+            _, _, fn, args, then, what = heapq.heappop(self._ready)
+            future = submit(self.pool, fn, *args)
+            self._running[future] = then
+            self._named[future] = what
 
     def run(self, advance: Callable[[], None]) -> None:
         """Run jobs until none is left; ``advance()`` is called first and after every job
@@ -278,14 +328,33 @@ class Scheduler:
                         self._outside.discard(future)
                         then(future.result())
                     else:
-                        then(result(future))
+                        then(self._result(future))
                 advance()
                 self._start()
+        except BrokenProcessPool:  # submitting to a pool a dead worker broke
+            raise RenderError("a worker process ended while rendering (killed, or out of "
+                              "memory)") from None
         except BaseException:
             for future in self._running:
                 future.cancel()
             self._ready.clear()
             raise
+
+
+    def _result(self, future: Future[tuple[T, Logged]]) -> T:
+        """``result(future)``; a job that ran out of memory, or whose worker died, is a
+        ``RenderError`` naming what it made, never a traceback."""
+        what = self._named.pop(future, "a job")
+        try:
+            return result(future)
+        except OutOfMemory:
+            raise RenderError(f"{what} needs more memory than a worker may use "
+                              f"({_gib(WORKER_MEMORY)}): the layout or the input asks for too "
+                              "much (a page, a picture or a text too large?)") from None
+        except BrokenProcessPool:
+            raise RenderError(f"the worker process making {what} ended before it was done "
+                              "(killed, or past the memory a worker may use, "
+                              f"{_gib(WORKER_MEMORY)})") from None
 
 
 # -------------------------------------------------------------------- charts

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
+from reportgen.assemble.cssbounds import stylesheet_excesses
 from reportgen.cache import pictures
 from reportgen.cache.root import CACHE_DIR
 from reportgen.errors import Problem, SourceLoc
@@ -252,8 +253,10 @@ def layout_problems(layout: str, project_root: Path) -> list[Problem]:
     """What a build may not read among the files of ``layout`` and the bundled fonts: a file
     that is a link leading out of the installation, and each ``@import``, ``url()`` or
     ``@font-face src`` of a stylesheet that names something outside the world
-    (``resources.World``), at its file, line and column. Run before anything is typeset, so
-    that WeasyPrint's fetcher never has to refuse."""
+    (``resources.World``), at its file, line and column, and every length or count out of
+    its range (``cssbounds``: a page of 1 mm to 2000 mm a side, text of at most 200 pt, ...).
+    Run before anything is typeset, so that WeasyPrint's fetcher never has to refuse and a
+    page of a kilometre never reaches it."""
     world = World.of(project_root)
     try:
         installation_files(layout_dir(layout), recursive=True)
@@ -261,9 +264,12 @@ def layout_problems(layout: str, project_root: Path) -> list[Problem]:
         sheets = installation_files(layout_dir(layout), "*.css")
     except OutsideWorld as exc:
         return [Problem(SourceLoc(Path(exc.path)), str(exc))]
-    problems = []
+    problems: list[Problem] = []
     for sheet in sheets:
-        for url, line, col in stylesheet_urls(sheet.read_text(encoding="utf-8")):
+        css = sheet.read_text(encoding="utf-8")
+        problems.extend(Problem(SourceLoc(sheet, e.line, e.col), e.message)
+                        for e in stylesheet_excesses(css))
+        for url, line, col in stylesheet_urls(css):
             try:
                 world.resolve_url(urllib.parse.urljoin(sheet.as_uri(), url))
             except OutsideWorld as exc:
