@@ -19,6 +19,7 @@ import re
 import urllib.parse
 from html.parser import HTMLParser
 
+from reportgen.assemble.cssbounds import style_excesses
 from reportgen.errors import Problems, SourceLoc
 
 #: Elements never allowed, with what they would do.
@@ -65,6 +66,8 @@ def element_problems(tag: str, attrs: dict[str, str], style_url_allowed: bool = 
         elif name == "style" and _CSS_URL.search(value) and not style_url_allowed:
             problems.append(f"<{tag} style=...>: a style that loads a URL is not allowed "
                             f"({_short(value)})")
+        elif name == "style" and (excess := style_excesses(value)):  # issue 23: bounds
+            problems.append(f"<{tag} style=...>: {excess[0].message}")
         elif tag not in FORBIDDEN_ELEMENTS and (
                 name == "download" or name == "rel" and "attachment" in value.lower().split()):
             problems.append(f"<{tag} {name}=...>: a report attaches no files (neither the PDF "
