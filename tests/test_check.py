@@ -210,6 +210,13 @@ def seed_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_seed_page_as_written_contradicts_the_data(seed_root: Path) -> None:
     result = check(seed_root, "2018-9m", langs=["ru"])  # the seed pages are Russian
     problems = without_gate(result.problems)  # its placeholders, estimates, the 2021 article
+    # The seed's typing slip 'культурно- гуманитарной' is a typography warning; it puts
+    # cooperation.md's problems first (files in the order they were met).
+    slip = [f for f in shown(problems, seed_root) if "a hyphen with a space" in f]
+    assert slip == ["sections/cooperation.md:51: warning: a hyphen with a space on one side "
+                    "only: 'культурно- гуманитарной'" + slip[0].split("гуманитарной'", 1)[1]]
+    problems = sorted((p for p in problems if "a hyphen with a space" not in p.message),
+                      key=lambda p: p.loc is not None and p.loc.file.name != "analytics.md")
     found = shown(problems, seed_root)
     assert [f[:len(e)] for f, e in zip(found, SEED_9M, strict=False)] == SEED_9M
     assert len(found) == len(SEED_9M)
