@@ -156,7 +156,7 @@ def _file(ref: str, doc: Located, path: Path_, root: Path, problems: Problems) -
     except OutsideWorld as exc:
         problems.error(where, f"{name}: '{ref}' is {exc.reason}")
         return None
-    if not real.exists():
+    if not real.is_file():  # a folder, a pipe or a device is no spreadsheet either
         problems.error(where, f"{name}: no file '{ref}' ({real})")
         return None
     return real

@@ -16,7 +16,7 @@ and each paragraph a key (``data-k``) by which the refinement names a word to ke
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from reportgen.model import nodes as m
 from reportgen.model import walk
 from reportgen.render import rules
 from reportgen.render.softhyphens import TextBlock, vocabulary
-from reportgen.resources import font_faces, layout_dir
+from reportgen.resources import font_faces, installation_file, installation_files, layout_dir
 
 #: Marks where the HTML of a split render is cut into parts (``split_parts``).
 PART_BREAK = "<!-- reportgen:part -->"
@@ -487,7 +487,7 @@ def split_parts(html: str) -> list[str]:
 
 def _environment(layout: str) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(layout_dir(layout)),
+        loader=_InstalledLoader(layout_dir(layout)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -505,4 +505,17 @@ def w3c_datetime(meta: m.Meta) -> str | None:
 
 
 def stylesheet_paths(layout: str = "default") -> list[Path]:
-    return sorted(layout_dir(layout).glob("*.css"))
+    """The layout's stylesheets; a link leading out of the installation is refused (issue 23)."""
+    return installation_files(layout_dir(layout), "*.css")
+
+
+class _InstalledLoader(jinja2.FileSystemLoader):
+    """The layout's templates, none of them a link leading out of the installation."""
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.searchpath:
+            path = Path(folder, *jinja2.loaders.split_template_path(template))
+            if path.is_file():
+                installation_file(path)
+        return super().get_source(environment, template)

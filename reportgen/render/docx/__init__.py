@@ -58,7 +58,7 @@ REWRITES = 2
 
 def default_reference() -> Path:
     """The reference document shipped with reportgen (every style the writer uses)."""
-    return resources.layout_dir("default") / "reference.docx"
+    return resources.installation_file(resources.layout_dir("default") / "reference.docx")
 
 
 def render_docx(doc: m.Document, project_root: Path, reference: Path | None = None,
@@ -75,7 +75,7 @@ def render_docx(doc: m.Document, project_root: Path, reference: Path | None = No
     are styled by ``layout``'s chart style.
     """
     print_pages = pages or {}
-    style = chart_style(resources.chart_style(layout))
+    style = chart_style(resources.installation_file(resources.chart_style(layout)))
     if not paginate:
         return _write(doc, project_root, reference, style, Pages(print_pages))
     soffice = find_soffice()
