@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.atomic import JOURNAL, recover
 from reportgen.build import build
 
 from .conftest import REPO, Project
@@ -43,13 +45,27 @@ CHILD = textwrap.dedent("""\
             if len(calls) == 2:
                 pause()
         os.fsync = slow_fsync
-    elif moment == "rename":  # the first new file has its temporary name, about to be renamed
+    elif moment == "rename":  # the journal is written, the first new file about to be renamed
         replace = os.replace
         def slow_replace(src, dst):
-            if Path(dst).parent == Path(out):
+            if Path(dst).parent == Path(out) and Path(dst).name != ".reportgen-journal":
                 pause()
             replace(src, dst)
         os.replace = slow_replace
+    elif moment.startswith("step "):  # SIGKILL before the n-th change of the output folder
+        import signal
+        steps, last = [0], int(moment.split()[1])
+        def killing(change):
+            def changed(*args, **kwargs):
+                if "dst_dir_fd" in kwargs or any(
+                        isinstance(a, (str, os.PathLike)) and Path(a).parent == Path(out)
+                        for a in args):
+                    steps[0] += 1
+                    if steps[0] == last:
+                        os.kill(os.getpid(), signal.SIGKILL)
+                return change(*args, **kwargs)
+            return changed
+        os.replace, os.link, os.unlink = map(killing, (os.replace, os.link, os.unlink))
     build(Path(project), Path(out))
 """)
 
@@ -122,18 +138,64 @@ def test_a_build_killed_midway_leaves_the_old_files_and_nothing_else(
     assert {p.name: p.read_bytes() for p in out.iterdir()} == previous
 
 
-def test_a_build_killed_while_renaming_leaves_a_temp_file_that_the_next_build_removes(
+def test_a_build_killed_while_renaming_is_finished_by_the_next(
         project: Project, tmp_path: Path, previous: dict[str, bytes]) -> None:
+    """Killed between the journal and the renames: the old files, the new ones under hidden
+    names and the journal. The next build finishes the renames first (``atomic.recover``):
+    the new set, and nothing else."""
     out = tmp_path / "out"
     _kill_build_at(project, out, "rename", tmp_path)
     now = {p.name: p.read_bytes() for p in out.iterdir()}
-    leftovers = sorted(name for name in now if name not in previous)
-    assert len(leftovers) == 1 and leftovers[0].startswith(".report-p1.")
-    assert leftovers[0].endswith(".part")
     assert {k: v for k, v in now.items() if k in previous} == previous
+    hidden = sorted(name for name in now if name not in previous and name != JOURNAL)
+    assert JOURNAL in now and len(hidden) == 2
+    assert all(name.startswith(".report-p1.") and name.endswith(".part") for name in hidden)
+    new = _after_the_next_build_starts(out)
+    assert sorted(new) == sorted(previous)
+    assert all(new[name] != data for name, data in previous.items())
     build(project.root, out)
-    assert sorted(p.name for p in out.iterdir()) == sorted(previous)
-    assert all((out / name).read_bytes() != data for name, data in previous.items())
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == new
+
+
+def _after_the_next_build_starts(out: Path) -> dict[str, bytes]:
+    """What the output folder holds once the next build has started (its first step)."""
+    recover(out)
+    return {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+def test_a_build_killed_at_any_step_leaves_the_old_set_or_the_new_one(
+        project: Project, tmp_path: Path, previous: dict[str, bytes]) -> None:
+    """SIGKILL before each change the build makes to its output folder (naming the new files,
+    the journal, each rename, the journal's removal), then a build that did not change: the
+    folder holds exactly the old set or exactly the new one, never a mix, never a leftover."""
+    out = tmp_path / "out"
+    script = tmp_path / "child.py"
+    script.write_text(CHILD, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    new: dict[str, bytes] | None = None
+    seen = []
+    for step in range(1, 12):
+        shutil.rmtree(out)
+        out.mkdir()
+        for name, data in previous.items():
+            (out / name).write_bytes(data)
+        child = subprocess.run([sys.executable, str(script), str(project.root), str(out),
+                                str(tmp_path / "flag"), f"step {step}"], env=env,
+                               capture_output=True, timeout=300)
+        after = _after_the_next_build_starts(out)
+        assert sorted(after) == sorted(previous), f"step {step}: {sorted(after)}"
+        if child.returncode == 0:  # no step left to kill at: the build finished
+            assert child.stderr.decode().count("Traceback") == 0
+            new = after
+            break
+        assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+        seen.append("old" if after == previous else "new")
+        if seen[-1] == "new":
+            assert new in (None, after)
+            new = after
+    assert new is not None and new != previous
+    assert "old" in seen and "new" in seen and seen == sorted(seen, key=("old", "new").index)
+    assert len(seen) >= 5  # two names, the journal, two renames, its removal
 
 
 def test_a_failing_build_changes_nothing(project: Project, tmp_path: Path,
