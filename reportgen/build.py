@@ -27,7 +27,7 @@ from pathlib import Path
 from reportgen.assemble.assets import layout_problems
 from reportgen.assemble.document import Assembly, collect
 from reportgen.assemble.references import rewrite_refs
-from reportgen.atomic import remove_leftovers, write_all_atomic, write_atomic
+from reportgen.atomic import recover, remove_leftovers, write_all_atomic, write_atomic
 from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache
 from reportgen.cache.signed import CodeCache, SignedStore
@@ -262,6 +262,9 @@ def build(
     result = BuildResult()
     report = progress or _silent
     size = pool_size(jobs, usable_cores())
+    # 0. What a killed build left in the output folder is finished first: its journal's
+    #    renames done, or its temporary files deleted (atomic.recover).
+    recover(out_dir)
     # 1. The workers start first and warm up (imports, stylesheets, fonts) while this
     #    process reads and checks the input.
     with workers(jobs, size, *_warm_up(project_dir, langs, pdf_variant, formats)) as pool:
