@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.atomic import JOURNAL, recover
+from reportgen.atomic import JOURNAL
 from reportgen.build import build
+from reportgen.errors import InputError
 
 from .conftest import REPO, Project
 
@@ -150,16 +151,18 @@ def test_a_build_killed_while_renaming_is_finished_by_the_next(
     hidden = sorted(name for name in now if name not in previous and name != JOURNAL)
     assert JOURNAL in now and len(hidden) == 2
     assert all(name.startswith(".report-p1.") and name.endswith(".part") for name in hidden)
-    new = _after_the_next_build_starts(out)
+    new = _after_the_next_build_starts(project, out)
     assert sorted(new) == sorted(previous)
     assert all(new[name] != data for name, data in previous.items())
     build(project.root, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == new
 
 
-def _after_the_next_build_starts(out: Path) -> dict[str, bytes]:
-    """What the output folder holds once the next build has started (its first step)."""
-    recover(out)
+def _after_the_next_build_starts(project: Project, out: Path) -> dict[str, bytes]:
+    """What the output folder holds once the next build has started, even one that fails at
+    once (its first step is ``atomic.recover``)."""
+    with pytest.raises(InputError):
+        build(project.root, out, period_id="no-such-period")
     return {p.name: p.read_bytes() for p in out.iterdir()}
 
 
@@ -182,7 +185,7 @@ def test_a_build_killed_at_any_step_leaves_the_old_set_or_the_new_one(
         child = subprocess.run([sys.executable, str(script), str(project.root), str(out),
                                 str(tmp_path / "flag"), f"step {step}"], env=env,
                                capture_output=True, timeout=300)
-        after = _after_the_next_build_starts(out)
+        after = _after_the_next_build_starts(project, out)
         assert sorted(after) == sorted(previous), f"step {step}: {sorted(after)}"
         if child.returncode == 0:  # no step left to kill at: the build finished
             assert child.stderr.decode().count("Traceback") == 0

@@ -149,6 +149,21 @@ def test_a_worker_that_dies_is_a_render_error_naming_the_edition() -> None:
                                "use, 3 GiB)")
 
 
+def _greedy(*args: object) -> bytes:
+    return bytes(bytearray(4 * 2**30))  # more than a worker may have
+
+
+def test_a_job_past_the_workers_memory_is_a_render_error_naming_the_edition() -> None:
+    with workers.workers(2, 2) as pool:
+        scheduler = workers.Scheduler(pool, 2)
+        scheduler.add((0,), _greedy, (), lambda value: None, "the DOCX of the 'en' edition")
+        with pytest.raises(RenderError) as info:
+            scheduler.run(lambda: None)
+    assert str(info.value) == (
+        "the DOCX of the 'en' edition needs more memory than a worker may use (3 GiB): the "
+        "layout or the input asks for too much (a page, a picture or a text too large?)")
+
+
 def test_a_worker_limits_its_memory() -> None:
     import resource
 
