@@ -3,10 +3,13 @@
 A reference is resolved against the file that makes it (``../assets/x.jpg``
 from a section) or against the project root (``/assets/x.jpg``, as on a
 Jekyll site). It must stay inside the project once symlinks are followed
-(``resources.World``), exist, and be an image of an allowed format that
-decodes completely and is not a decompression bomb; the result is a model
-``Image`` shared by every writer, so an image is validated once for the PDF
-and the DOCX. SVG (for charts) is checked by ``check_svg``: parsed without
+(``resources.World``), exist, and be an image of an allowed format (the one
+its extension says) that decodes completely and is not a decompression bomb.
+Its pixels are re-encoded without metadata (``decoded``) into the project's
+picture cache (``cache.pictures``, the one thing this stage writes, through
+the cache stage); the result is a model ``Image`` pointing at that copy and
+shared by every writer, so both outputs hold the same pixels and never the
+file's own bytes. SVG (for charts) is checked by ``check_svg``: parsed without
 DTDs or entities, no scripts and no reference to anything outside the file.
 A layout's stylesheets are checked by ``layout_problems`` before anything is
 typeset: every ``@import``, ``url()`` and ``@font-face src`` must name a file
