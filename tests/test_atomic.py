@@ -154,8 +154,8 @@ def test_a_build_killed_while_renaming_is_finished_by_the_next(
     new = _after_the_next_build_starts(project, out)
     assert sorted(new) == sorted(previous)
     assert all(new[name] != data for name, data in previous.items())
-    build(project.root, out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == new
+    build(project.root, out)  # and builds on from there, leaving nothing else
+    assert sorted(p.name for p in out.iterdir()) == sorted(previous)
 
 
 def _after_the_next_build_starts(project: Project, out: Path) -> dict[str, bytes]:
