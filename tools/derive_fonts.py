@@ -233,7 +233,7 @@ def tenge(font: TTFont, t_name: str) -> tuple[Glyph, int]:
     top = max(y for _, y in coords)
     half = top / 2
     # the bar's underside: the highest on-curve point below the top (where the stem joins)
-    bar = top - max(y for (_, y), o in zip(coords, on) if o and half < y < top)
+    bar = top - max(y for (_, y), o in zip(coords, on, strict=True) if o and half < y < top)
     if not 0.04 * top < bar < 0.25 * top:
         raise ValueError(f"{t_name}: cannot tell the bar of the T (height {bar})")
     drop = 2 * bar
@@ -243,7 +243,7 @@ def tenge(font: TTFont, t_name: str) -> tuple[Glyph, int]:
     if min(y for _, y in upper) - drop <= max(y for _, y in lower):
         raise ValueError(f"{t_name}: the T's stem is too short to lower its bar")
     moved = [(x - round(drop * lean), y - drop) if y > half else (x, y) for x, y in coords]
-    edge = [x for (x, y), o in zip(coords, on) if o and y == top]
+    edge = [x for (x, y), o in zip(coords, on, strict=True) if o and y == top]
     left, right = min(edge), max(edge)
     shift = round(bar * lean)
     # clockwise, as TrueType draws outer contours
