@@ -418,7 +418,7 @@ def test_both_writers_carry_a_values_language(project: Project) -> None:
     import zipfile
 
     from reportgen.build import build
-    from reportgen.render.html import render_html
+    from reportgen.render.htmlpage import render_html
 
     three(project, table=TABLE)
     result = build(project.root, project.root / "out", formats=("docx",), langs=("kk",))

@@ -344,7 +344,7 @@ def hyphenated_lines(lang: str, tmp_path: Path) -> int:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from reportgen.render.html import font_face_css
+    from reportgen.render.htmlpage import font_face_css
     from reportgen.render.pdf.writer import _bundled_fonts_only
 
     with _bundled_fonts_only():

@@ -191,7 +191,7 @@ def _all_blocks(blocks: tuple[m.Block, ...]) -> list[m.Block]:
 
 
 def test_sections_carry_their_language(sample_doc: m.Document) -> None:
-    from reportgen.render.html import render_html
+    from reportgen.render.htmlpage import render_html
 
     html = render_html(sample_doc)
     assert '<html lang="ru">' in html

@@ -14,7 +14,7 @@ from PIL import Image, ImageChops
 
 from reportgen.build import check
 from reportgen.errors import InputError
-from reportgen.render.html import render_html, split_parts
+from reportgen.render.htmlpage import render_html, split_parts
 from reportgen.render.pdf import writer as pdf
 from reportgen.workers import Scheduler, SerialExecutor, workers
 

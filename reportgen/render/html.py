@@ -5,8 +5,9 @@ the layout template only arranges the parts (cover, contents, sections) and
 the layout's CSS does the look. What it must agree on with the DOCX writer (gallery
 columns, the list of figures, caption and appendix labels) it takes from ``rules``. This
 writer reads no other writer's output and keeps no state between renders: the page numbers
-of a split render are a parameter (``render_html(pages=...)``), and so is what the last
-layout asked of this one (``Adjustments``, found by ``pdf.refine``).
+of a split render are a parameter (``HtmlWriter(pages=...)``), and so is what the last
+layout asked of this one (``Adjustments``, found by ``pdf.refine``). The whole page, in
+the layout's template, is ``htmlpage``'s.
 
 The HTML is for print: the running text carries soft hyphens wherever a word may break
 (``softhyphens``; the layout's ``hyphens: manual`` breaks words there and nowhere else),
@@ -15,22 +16,15 @@ and each paragraph a key (``data-k``) by which the refinement names a word to ke
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import jinja2
 from markupsafe import Markup, escape
 
 from reportgen.model import nodes as m
-from reportgen.model import walk
 from reportgen.render import rules
-from reportgen.render.softhyphens import TextBlock, vocabulary
-from reportgen.resources import font_faces, installation_file, installation_files, layout_dir
+from reportgen.render.softhyphens import TextBlock
 
-#: Marks where the HTML of a split render is cut into parts (``split_parts``).
-PART_BREAK = "<!-- reportgen:part -->"
 #: How many blocks a figure may be moved down, after the text that follows it.
 MAX_DEFERRAL = 3
 
@@ -399,123 +393,3 @@ def _img(image: m.Image, alt: str) -> str:
     # Every picture has a description (PDF/UA); the same one as in the DOCX.
     return (f'<img src="{escape(image.path.as_uri())}" alt="{escape(alt)}" '
             f'width="{image.width}" height="{image.height}">')
-
-
-def font_face_css() -> str:
-    """@font-face rules for the bundled fonts, under family names no system font has."""
-    return "\n".join(
-        f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.as_uri()}"); '
-        f"font-style: {face.style}; font-weight: {face.weight}; }}"
-        for face in font_faces()
-    )
-
-
-def render_html(doc: m.Document, layout: str = "default",
-                pages: Mapping[str, str] | None = None,
-                adjustments: Adjustments = NONE) -> str:
-    """The whole report as an HTML page for the print layout ``layout``.
-
-    With ``pages`` (element id -> page number, as text), the page numbers of the contents,
-    the list of figures and page references are written into the HTML (``data-page``)
-    instead of being left to the layout's ``target-counter()``: a split render lays out
-    its parts separately, so no part can count the pages of another. ``adjustments`` are
-    what the last layout of this edition asked for (``pdf.refine``).
-
-    Besides the model, the layout's template is given what the writers share
-    (``rules``): each section's ``label`` and ``title``, the ``figures`` of the list of
-    figures (with their ``label``) and its ``lof_place``, and the cover's ``place`` line;
-    ``addressee`` is what the catalog's ``addressee_line`` says before and after it.
-    """
-    writer = HtmlWriter(doc.meta.strings, pages, adjustments, vocabulary(doc))
-    template = _environment(layout).get_template("report.html.j2")
-    strings = doc.meta.strings
-    sections = []
-    for s in doc.sections:
-        writer.begin(s.id, s.lang)
-        body = writer.blocks(s.blocks)
-        sections.append({
-            "section": s,
-            "body": body,
-            "lead": writer.plain(s.lead),
-            "headings": walk.headings(s.blocks, level=2),
-            "cover": s.cover.path.as_uri() if s.cover else None,
-            "label": rules.appendix_label(s, strings),
-            "title": rules.section_title(s, strings),
-        })
-    for item, s in zip(sections, doc.sections, strict=True):
-        writer.begin("summary", s.lang)
-        item["summary_key"], item["summary"] = writer.paragraph(s.summary)
-    writer.begin("", doc.meta.lang)
-    figures = [{"id": f.id, "number": f.number, "caption": writer.plain(f.caption),
-                "label": rules.caption_label("figure", f.number, strings)}
-               for f in rules.listed_figures(doc)]
-    before, _, after = strings["addressee_line"].partition("{addressee}")
-    return template.render(
-        meta=doc.meta,
-        addressee=(before, after),
-        figures=figures,
-        lof_place=rules.list_of_figures_place(doc),
-        place=rules.cover_place(doc.meta),
-        s=strings,
-        sections=sections,
-        has_summaries=doc.has_summaries,
-        logo=doc.meta.logo.path.as_uri() if doc.meta.logo else None,
-        created=w3c_datetime(doc.meta),
-        inline=writer.plain,
-        page_of=writer.page_attr,
-        part_break=Markup(PART_BREAK) if pages is not None else "",
-    )
-
-
-def split_parts(html: str) -> list[str]:
-    """The HTML of each part of ``html``: the head and ``<body>`` tag, then what lies between
-    two ``PART_BREAK`` marks; the whole page when it has none."""
-    pieces = html.split(PART_BREAK)
-    head, sep, first = pieces[0].partition("<body")
-    if not sep:
-        raise ValueError("the layout's HTML has no <body>")
-    tag, close, first = first.partition(">")
-    start = head + sep + tag + close
-    tail = "</body>\n</html>\n"
-    bodies = [first, *pieces[1:]]
-    last, sep, _ = bodies[-1].rpartition("</body>")
-    if not sep:
-        raise ValueError("the layout's HTML has no </body>")
-    bodies[-1] = last
-    return [start + body + tail for body in bodies]
-
-
-def _environment(layout: str) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=_InstalledLoader(layout_dir(layout)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["plain"] = m.metadata_text
-    return env
-
-
-def w3c_datetime(meta: m.Meta) -> str | None:
-    """The document's creation time as HTML metadata gives it (UTC): '2018-10-05T00:00:00Z'."""
-    if meta.created is not None:
-        return meta.created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return meta.date.isoformat() if meta.date else None
-
-
-def stylesheet_paths(layout: str = "default") -> list[Path]:
-    """The layout's stylesheets; a link leading out of the installation is refused (issue 23)."""
-    return installation_files(layout_dir(layout), "*.css")
-
-
-class _InstalledLoader(jinja2.FileSystemLoader):
-    """The layout's templates, none of them a link leading out of the installation."""
-
-    def get_source(self, environment: jinja2.Environment, template: str
-                   ) -> tuple[str, str, Callable[[], bool]]:
-        for folder in self.searchpath:
-            path = Path(folder, *jinja2.loaders.split_template_path(template))
-            if path.is_file():
-                installation_file(path)
-        return super().get_source(environment, template)

@@ -42,7 +42,8 @@ from reportgen.cache.outputs import PartCache
 from reportgen.errors import RenderError
 from reportgen.model import nodes as m
 from reportgen.render.html import NONE as NO_ADJUSTMENTS
-from reportgen.render.html import movable, render_html, split_parts
+from reportgen.render.html import movable
+from reportgen.render.htmlpage import render_html, split_parts
 from reportgen.render.pdf import refine
 from reportgen.render.pdf.partlayout import PartLayout
 
@@ -325,7 +326,7 @@ class SplitRender:
     def _folios(self, boxes: list[Any]) -> None:
         """Start (or take from the cache) the folio pass for ``boxes``; join the parts once
         it is done for the final boxes."""
-        from reportgen.render.html import stylesheet_paths
+        from reportgen.render.htmlpage import stylesheet_paths
         from reportgen.render.pdf.writer import FOLIO_CSS
 
         if not any(p.name == FOLIO_CSS for p in stylesheet_paths(self.layout)):
@@ -371,7 +372,7 @@ def split_unsupported(layout: str) -> str | None:
     count pages from the start of the document, or page counters outside its folios."""
     import re
 
-    from reportgen.render.html import stylesheet_paths
+    from reportgen.render.htmlpage import stylesheet_paths
     from reportgen.render.pdf.writer import FOLIO_CSS
 
     for path in stylesheet_paths(layout):

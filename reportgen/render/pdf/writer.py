@@ -20,7 +20,8 @@ from typing import Any
 from reportgen.errors import RenderError
 from reportgen.model import nodes as m
 from reportgen.render.html import NONE as NO_ADJUSTMENTS
-from reportgen.render.html import font_face_css, movable, render_html, stylesheet_paths
+from reportgen.render.html import movable
+from reportgen.render.htmlpage import font_face_css, render_html, stylesheet_paths
 from reportgen.render.pdf.variant import DEFAULT_VARIANT, claim_ua, parse_variant
 from reportgen.resources import OutsideWorld, World, data_dir, font_files
 
