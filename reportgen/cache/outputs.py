@@ -50,7 +50,8 @@ from reportgen.resources import OutsideWorld, World, font_files, installation_fi
 
 log = logging.getLogger(__name__)
 
-_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-docx", "lxml", "Pillow", "markupsafe")
+_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-docx", "lxml", "Pillow", "markupsafe",
+              "XlsxWriter")  # the workbooks of the DOCX's native charts
 #: What typesets a part: the PDF writer's package and the fonts' and layouts' locator.
 _PART_CODE = ("render/pdf", "resources.py")
 _PART_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pikepdf", "Pillow")
