@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportgen.assemble.cells import said
 from reportgen.assemble.chartdata import Resolver, Source, Table
 from reportgen.assemble.narrative import Counters
-from reportgen.assemble.tables import said
 from reportgen.cache.charts import cache_dir, chart_digest
 from reportgen.errors import InputError, Problems, SourceLoc, did_you_mean
 from reportgen.load.project import PeriodData

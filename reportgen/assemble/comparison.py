@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from reportgen.assemble.tables import column_widths, date_inlines, said
+from reportgen.assemble.cells import column_widths, date_inlines, said
 from reportgen.errors import Problems, SourceLoc, did_you_mean
 from reportgen.load.editions import period_text
 from reportgen.load.project import Project

@@ -17,13 +17,22 @@ about HTML or Word.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
+from reportgen.assemble.cells import (
+    COLUMN_ROOM,
+    IDENT_FIELDS,
+    Formatter,
+    capital,
+    column_widths,
+    date_inlines,
+    get,
+    said,
+)
 from reportgen.assemble.narrative import Counters
 from reportgen.errors import InputError, Problems, SourceLoc, did_you_mean
 from reportgen.load.schema import ActivityData, Column, Event, Memorandum, TableSpec
@@ -31,23 +40,10 @@ from reportgen.load.texts import Place, Texts
 from reportgen.load.validate import validate
 from reportgen.load.yamlsrc import Located, parse_yaml
 from reportgen.model import nodes as m
-from reportgen.text.formats import (
-    Said,
-    format_date,
-    format_date_range,
-    format_month,
-    format_number,
-    same,
-)
+from reportgen.text.formats import format_month, same
 
 #: Lists of the activity data that a table can show, and the fields of their items.
 LISTS: dict[str, type[BaseModel]] = {"events": Event, "memoranda": Memorandum}
-#: Fields whose values are identifiers, shown through the block's 'labels'.
-IDENT_FIELDS = {"kind", "unit"}
-#: About how many characters of table text fit across the text column of a portrait page.
-COLUMN_ROOM = 90.0
-#: Where a line of a cell may break: ordinary spaces, and after a dash or hyphen.
-_BREAKS = re.compile(r"[ \t\n]+|(?<=[-–—])")
 #: The group of the events held online in a table grouped by city.
 _ONLINE = ("online",)
 
@@ -64,19 +60,6 @@ class TableContext:
     #: Builds the table of ``data: indicators`` (see ``comparison``), for a section in a language.
     indicators: Callable[[TableSpec, Located, int, str, SourceLoc, str], m.Table | None]
     texts: Texts  # the block's own texts, as the edition shows them
-
-
-def said(text: str, lang: str) -> tuple[m.Inline, ...]:
-    """A text as inlines of a section in ``lang``: a span in its own language if it has
-    another one (a ``Said`` of the data)."""
-    if isinstance(text, Said) and text.lang and text.lang != lang:
-        return (m.Span((m.Text(str(text)),), lang=text.lang),)
-    return (m.Text(str(text)),)
-
-
-def date_inlines(text: str) -> tuple[m.Inline, ...]:
-    """A date or a period as inlines: a span that is never hyphenated («30 сентя-бря»)."""
-    return (m.Span((m.Text(text),), role="date"),)
 
 
 def read_spec(text: str, loc: SourceLoc, problems: Problems) -> tuple[TableSpec, Located] | None:
@@ -156,9 +139,6 @@ def _items(spec: TableSpec, doc: Located, ctx: TableContext) -> tuple[list[Any],
     return list(value), fields
 
 
-def _get(item: Any, field: str) -> Any:
-    return item.get(field) if isinstance(item, dict) else getattr(item, field, None)
-
 
 def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, anchor: str,
                 loc: SourceLoc, lang: str) -> m.Table | None:
@@ -192,7 +172,7 @@ def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, a
     kept = _selected(items, spec, sort_keys, doc, problems)
     if kept is None:
         return None
-    fmt = _Formatter(ctx, spec, doc, lang)
+    fmt = Formatter(ctx.lang, ctx.strings, ctx.texts, ctx.problems, spec, doc, lang)
     groups = _groups(kept, spec, fmt) if spec.group_by else [(None, kept)]
     body: list[m.Row] = []
     n = 0
@@ -260,11 +240,11 @@ def _selected(items: list[Any], spec: TableSpec, sort_keys: list[str], doc: Loca
     if any(c is None for c in conditions.values()):
         return None
     kept = [item for item in items
-            if all(_matches(_get(item, k), c) for k, c in conditions.items() if c is not None)]
+            if all(_matches(get(item, k), c) for k, c in conditions.items() if c is not None)]
     for key in reversed(sort_keys):  # stable sorts, last key first
         field = key.lstrip("-")
-        present = [i for i in kept if _get(i, field) is not None]
-        absent = [i for i in kept if _get(i, field) is None]
+        present = [i for i in kept if get(i, field) is not None]
+        absent = [i for i in kept if get(i, field) is None]
         try:
             present.sort(key=_sort_key(field), reverse=key.startswith("-"))
         except TypeError:
@@ -310,27 +290,27 @@ def _matches(value: Any, condition: Condition) -> bool:
 
 def _sort_key(field: str) -> Callable[[Any], Any]:
     def key(item: Any) -> Any:
-        value = _get(item, field)
+        value = get(item, field)
         return value.casefold() if isinstance(value, str) else value
     return key
 
 
 def _numeric(items: list[Any], field: str) -> bool:
-    values = [_get(i, field) for i in items if _get(i, field) is not None]
+    values = [get(i, field) for i in items if get(i, field) is not None]
     return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool)
                                 for v in values)
 
 
-def _groups(items: list[Any], spec: TableSpec, fmt: _Formatter
+def _groups(items: list[Any], spec: TableSpec, fmt: Formatter
             ) -> list[tuple[tuple[m.Inline, ...], list[Any]]]:
     field = spec.group_by
     assert field is not None
     groups: dict[Any, list[Any]] = {}
     for item in items:
-        value = _get(item, "date" if field == "month" else field)
+        value = get(item, "date" if field == "month" else field)
         if field == "month" and isinstance(value, dt.date):
             value = (value.year, value.month)
-        if field == "city" and _get(item, "online") is True:
+        if field == "city" and get(item, "online") is True:
             value = _ONLINE  # held online: in no city's group
         key = tuple(value) if isinstance(value, list) else value
         groups.setdefault(key, []).append(item)
@@ -349,108 +329,11 @@ def _groups(items: list[Any], spec: TableSpec, fmt: _Formatter
             heading = (m.Text(fmt.strings["undated"] if field == "month"
                               else fmt.strings["no_value"]),)
         elif key == _ONLINE:
-            heading = (m.Text(_capital(fmt.strings["online"])),)
+            heading = (m.Text(capital(fmt.strings["online"])),)
         elif field == "month":
-            heading = date_inlines(_capital(format_month(dt.date(key[0], key[1], 1),
+            heading = date_inlines(capital(format_month(dt.date(key[0], key[1], 1),
                                                          fmt.edition)))
         else:
             heading = fmt.format(field, list(key) if isinstance(key, tuple) else key, None)
         out.append((heading, groups[key]))
     return out
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-class _Formatter:
-    """Cell inlines of a value, for the edition's language; identifiers through 'labels'."""
-
-    def __init__(self, ctx: TableContext, spec: TableSpec, doc: Located, lang: str) -> None:
-        self.edition = ctx.lang  # the language values are formatted in
-        self.lang = lang  # the section's: a text in another language is a span in its own
-        self.strings = ctx.strings
-        self.labels = {k: ctx.texts.text(v, Place(doc, ("labels", k)), lang)
-                       for k, v in spec.labels.items()}
-        self.problems = ctx.problems
-        self.where = doc.loc(("labels",), key=True) if spec.labels else doc.loc(("data",))
-        self.failed = False
-        self.missing: set[str] = set()
-
-    def value(self, item: Any, field: str) -> tuple[m.Inline, ...]:
-        if field == "city" and _get(item, "online") is True:
-            return (m.Text(self.strings["online"]),)
-        return self.format(field, _get(item, field), item)
-
-    def format(self, field: str, value: Any, item: Any) -> tuple[m.Inline, ...]:
-        if value is None or value == []:
-            return (m.Text(self.strings["no_value"]),)
-        if isinstance(value, list):
-            out: list[m.Inline] = []
-            for i, v in enumerate(value):
-                out += [m.Text(", ")] if i else []
-                out += self.format(field, v, None)
-            return m.merge_text(out)
-        if isinstance(value, bool):
-            return (m.Text(self.strings["yes" if value else "no"]),)
-        if isinstance(value, dt.date):
-            end = _get(item, "end") if item is not None and field == "date" else None
-            if isinstance(end, dt.date) and end != value:
-                return date_inlines(format_date_range(value, end, self.edition))
-            return date_inlines(format_date(value, self.edition))
-        if isinstance(value, int | float):
-            text = format_number(value, self.edition)
-            if item is not None and _get(item, f"{field}_over") is True:
-                text = self.strings["over"].format(n=text)
-            return (m.Text(text),)
-        if field in IDENT_FIELDS:
-            text = str(value)
-            name = self.labels.get(text)
-            if name is not None:
-                return said(name, self.lang)
-            if text not in self.missing:
-                self.missing.add(text)
-                self.problems.error(self.where, f"labels: no name for the {field} '{text}'; "
-                                    f"add it: labels: {{{text}: ...}}")
-            self.failed = True
-            return (m.Text(text),)
-        return said(value if isinstance(value, str) else str(value), self.lang)
-
-
-def column_widths(head: tuple[m.Row, ...], rows: tuple[m.Row, ...],
-                  given: Sequence[float | None], room: float = COLUMN_ROOM) -> tuple[float, ...]:
-    """Shares of the table's width, like a browser's automatic table layout, in characters.
-
-    Each column needs at least its longest word and at most its longest text;
-    the room left over the minimums goes to the columns that can use it. Given
-    widths (relative) replace the computed share of their columns. Both writers
-    use these shares, so the columns are the same in the PDF and the DOCX.
-    """
-    count = len(given)
-    least: list[float] = []
-    most: list[float] = []
-    for col in range(count):
-        texts = [m.plain_text(r.cells[col].children) for r in (*head, *rows)
-                 if len(r.cells) == count]
-        # What cannot break: no-break spaces bind ('17 мая 2018 года' is one piece), while
-        # a line may end after a dash or hyphen ('21–', 'научно-').
-        words = [len(w) for t in texts for w in _BREAKS.split(t)]
-        # +3: cell padding, and bold header text is wider.
-        least.append(max(words, default=1) + 3)
-        most.append(max((len(t) for t in texts), default=1) + 3)
-    if sum(most) <= room:
-        natural = most
-    elif sum(least) >= room:
-        natural = least
-    else:
-        spare = room - sum(least)
-        stretch = sum(b - a for a, b in zip(least, most, strict=True))
-        natural = [a + spare * (b - a) / stretch for a, b in zip(least, most, strict=True)]
-    total = sum(natural)
-    shares = [w / total for w in natural]
-    if any(g is not None for g in given):
-        known = [g for g in given if g is not None]
-        free = sum(s for s, g in zip(shares, given, strict=True) if g is None)
-        shares = [(g / sum(known)) * (1 - free) if g is not None else s
-                  for s, g in zip(shares, given, strict=True)]
-    return tuple(shares)
