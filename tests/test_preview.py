@@ -29,8 +29,10 @@ with warnings.catch_warnings():  # Starlette's TestClient would rather have http
     from starlette.testclient import TestClient
 
 from reportgen.build import build, check
+from reportgen.preview.guard import own_hosts
+from reportgen.preview.hub import problem_view
 from reportgen.preview.pages import EditionPages
-from reportgen.preview.server import Preview, own_hosts, problem_view
+from reportgen.preview.server import Preview
 from reportgen.preview.session import Outcome, Session
 from reportgen.preview.watch import is_input
 from reportgen.workers import SerialExecutor

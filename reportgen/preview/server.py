@@ -11,9 +11,10 @@ otherwise. What it answers, and nothing else:
 - ``/docx/<lang>`` (POST): write the edition's DOCX into the output folder;
 - ``/updates``: a WebSocket on which each rebuild's outcome is pushed (which pages changed).
 
-Every request must name the server itself in its Host header (``HostCheck``: a page of
-another site that a DNS record points at 127.0.0.1 gets nothing, no DNS rebinding), and
-a WebSocket or POST from a page of another origin is refused. The rebuilds run in one
+Every request must name the server itself in its Host header (``guard.HostCheck``: a
+page of another site that a DNS record points at 127.0.0.1 gets nothing, no DNS
+rebinding), and a WebSocket or POST from a page of another origin is refused. What the
+browsers are shown is ``hub.Hub``'s. The rebuilds run in one
 thread of their own (``Preview``), started by the file watcher; the event loop only
 serves.
 """
@@ -27,10 +28,8 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -38,7 +37,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from reportgen.errors import InputError, Problem, ReportgenError, display_path
+from reportgen.errors import InputError, ReportgenError, display_path
+from reportgen.preview.guard import CSP, SECURITY_HEADERS, ASGIApp, HostCheck, own_hosts
+from reportgen.preview.hub import Hub, problem_view
 from reportgen.preview.pages import EditionPages
 from reportgen.preview.session import Outcome, Session
 from reportgen.preview.watch import watch_inputs
@@ -52,146 +53,6 @@ ASSETS = {
     "preview.css": ("preview/static/preview.css", "text/css; charset=utf-8"),
 }
 INDEX = "preview/static/index.html"
-_SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Resource-Policy": "same-origin",
-}
-_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-
-Scope = dict[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
-                   Awaitable[None]]
-
-
-def own_hosts(host: str, port: int) -> frozenset[str]:
-    """The Host headers that name this server: its address and port (and, on a loopback
-    address, the names of loopback)."""
-    names = {host}
-    if host in ("127.0.0.1", "localhost", "::1"):
-        names |= {"127.0.0.1", "localhost", "[::1]"}
-    names = {f"[{n}]" if ":" in n and not n.startswith("[") else n for n in names}
-    return frozenset(f"{n}:{port}".lower() for n in names)
-
-
-class HostCheck:
-    """ASGI middleware: a request whose Host header is not one of ``hosts`` gets 421, and a
-    WebSocket or POST whose Origin is another site's is refused (403)."""
-
-    def __init__(self, app: ASGIApp, hosts: Callable[[], frozenset[str]]) -> None:
-        self.app, self.hosts = app, hosts
-
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        allowed = self.hosts()
-        host = headers.get("host", "").lower()
-        origin = headers.get("origin")
-        why = None
-        if host not in allowed:
-            why = (421, "this server answers only requests to itself (Host: "
-                   f"{sorted(allowed)[0]})")
-        elif (scope["type"] == "websocket" or scope.get("method") not in ("GET", "HEAD")) and \
-                origin is not None and origin.lower() not in {f"http://{h}" for h in allowed}:
-            why = (403, "requests from another site's page are refused")
-        if why is None:
-            await self.app(scope, receive, send)
-            return
-        if scope["type"] == "websocket":
-            await receive()  # the connect message
-            await send({"type": "websocket.close", "code": 1008})
-            return
-        await Response(why[1] + "\n", why[0], media_type="text/plain")(scope, receive, send)
-
-
-@dataclass
-class Hub:
-    """What the browsers are shown, and the browsers connected; changed by the rebuild
-    thread, read by the event loop (under ``lock``)."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    editions: dict[str, EditionPages] = field(default_factory=dict)
-    order: list[str] = field(default_factory=list)
-    problems: list[dict[str, Any]] = field(default_factory=list)
-    failure: str | None = None
-    title: str = ""
-    status: str = "starting"  # starting, building, ready
-    generation: int = 0
-    seconds: float = 0.0
-    timings: list[tuple[str, float]] = field(default_factory=list)  # the last rebuild's steps
-    #: What the browsers see of each edition: lang -> 0-based pages (drawn first on a change).
-    visible: dict[str, set[int]] = field(default_factory=dict)
-    sockets: set[WebSocket] = field(default_factory=set)
-    loop: asyncio.AbstractEventLoop | None = None
-    ready: threading.Event = field(default_factory=threading.Event)
-
-    def snapshot(self, changed: dict[str, list[int]] | None = None) -> dict[str, Any]:
-        with self.lock:
-            return {
-                "type": "state",
-                "generation": self.generation,
-                "status": self.status,
-                "title": self.title,
-                "seconds": round(self.seconds, 3),
-                "timings": [[name, round(s, 4)] for name, s in self.timings],
-                "problems": self.problems,
-                "failure": self.failure,
-                "changed": changed or {},
-                "editions": [{
-                    "lang": lang,
-                    "name": e.name,
-                    "versions": e.versions,
-                    "sizes": [[round(w, 2), round(h, 2)] for w, h in e.sizes],
-                    "outline": [{"title": o.title, "level": o.level, "page": o.page}
-                                for o in e.outline],
-                } for lang in self.order if (e := self.editions.get(lang)) is not None],
-            }
-
-    def publish(self, message: dict[str, Any]) -> None:
-        """Send ``message`` to every browser (from any thread)."""
-        if self.loop is None:
-            return
-        text = json.dumps(message, ensure_ascii=False)
-        with self.lock:
-            sockets = list(self.sockets)
-
-        async def send_all() -> None:
-            for ws in sockets:
-                try:
-                    await ws.send_text(text)
-                except Exception:  # noqa: BLE001 - a browser that went away
-                    with self.lock:
-                        self.sockets.discard(ws)
-
-        with contextlib.suppress(RuntimeError):  # the loop has stopped: shutting down
-            asyncio.run_coroutine_threadsafe(send_all(), self.loop)
-
-
-def problem_view(problem: Problem, root: Path | None) -> dict[str, Any]:
-    """A problem as the overlay shows it: ``check``'s line, and the source line it points at."""
-    loc = problem.loc
-    source = ""
-    if loc is not None and loc.line and root is not None:
-        try:
-            file = loc.file.resolve()
-            if file.is_relative_to(root) and file.is_file():
-                lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-                if 0 < loc.line <= len(lines):
-                    source = lines[loc.line - 1]
-        except OSError:
-            pass
-    return {
-        "text": str(problem),
-        "severity": problem.severity,
-        "file": display_path(loc.file) if loc else None,
-        "line": loc.line if loc else None,
-        "col": loc.col if loc else None,
-        "message": problem.message,
-        "source": source,
-    }
 
 
 class Preview:
@@ -299,11 +160,11 @@ class Preview:
         hub = self.hub
 
         def headers(extra: dict[str, str] | None = None) -> dict[str, str]:
-            return {**_SECURITY_HEADERS, **(extra or {})}
+            return {**SECURITY_HEADERS, **(extra or {})}
 
         async def home(request: Request) -> Response:
             return Response(index, media_type="text/html; charset=utf-8",
-                            headers=headers({"Content-Security-Policy": _CSP,
+                            headers=headers({"Content-Security-Policy": CSP,
                                              "Cache-Control": "no-store"}))
 
         async def asset(request: Request) -> Response:
