@@ -37,27 +37,12 @@ from reportgen.preview.session import Outcome, Session
 from reportgen.preview.watch import is_input
 from reportgen.workers import SerialExecutor
 
-from .conftest import REPO, Project, need
+from .conftest import REPO, REPORT_YAML, Project, need
 from .test_charts import chart_project
 
 LONG = "Длинный абзац текста раздела, который занимает место на странице. " * 12
 
-TWO_SECTIONS = """\
-title: Отчёт о деятельности
-organization:
-  name: Тестовая организация
-addressee: Администрация Президента
-language: ru
-date: 2018-10-05
-periods:
-  - id: p1
-    start: 2018-01-01
-    end: 2018-09-30
-    label: январь–сентябрь 2018 года
-sections:
-  - sections/a.md
-  - sections/b.md
-"""
+TWO_SECTIONS = REPORT_YAML + "  - sections/b.md\n"
 
 SECTION_A = """\
 ---
