@@ -43,11 +43,14 @@ class AssetError(ValueError):
 
 
 class Assets:
-    """Resolves references for one project and caches what it has read."""
+    """Resolves references for one project and caches what it has read. ``known``: what
+    decoding each picture gave before (``pictures.Decoded``: the editions of a build share
+    it, and builds keep it); none: every picture is decoded here."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, known: pictures.Decoded | None = None) -> None:
         self.root = root.resolve()
         self.world = World.of(root)
+        self.known = known
         self._cache: dict[Path, Image] = {}
 
     def resolve(self, ref: str, base: Path) -> Path:
@@ -86,7 +89,16 @@ class Assets:
         if named is None:
             raise AssetError(f"image '{ref}': a picture's name ends in one of "
                              f"{', '.join(sorted(EXTENSIONS))} (it says which format it is)")
-        data, ext, (w, h) = decoded(path, ref, named)
+        try:
+            raw = path.read_bytes()  # decoded from these bytes: the digest is of what was read
+        except OSError as exc:
+            raise AssetError(f"image '{ref}' cannot be read: {exc.strerror or exc}") from None
+        digest = pictures.Decoded.digest(raw, named)
+        known = self.known.copy(digest) if self.known is not None else None
+        if known is not None:
+            copy, w, h = known
+            return Image(copy, w, h, source=path)
+        data, ext, (w, h) = decoded(raw, ref, named)
         if CACHE_DIR in self.root.parts:  # reportgen's own chart, checked where it is drawn
             return Image(path, w, h)
         try:
@@ -94,6 +106,8 @@ class Assets:
         except OutsideWorld as exc:
             raise AssetError(f"the picture cache {exc.path} is a link leading out of the "
                              "project") from None
+        if self.known is not None:
+            self.known.keep(digest, copy, w, h)
         return Image(copy, w, h, source=path)
 
 
@@ -103,9 +117,9 @@ EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".gif": "GIF", ".w
 JPEG_QUALITY = 95
 
 
-def decoded(path: Path, ref: str, named: str) -> tuple[bytes, str, tuple[int, int]]:
-    """The picture at ``path`` decoded in full and re-encoded: its bytes, their extension and
-    its size in pixels. What goes into an output is these pixels, never the file's bytes: a
+def decoded(raw: bytes, ref: str, named: str) -> tuple[bytes, str, tuple[int, int]]:
+    """The picture file ``raw`` (named ``ref``) decoded in full and re-encoded: its bytes,
+    their extension and its size in pixels. What goes into an output is these pixels, never the file's bytes: a
     file that does not decode to its end (truncated, a bad checksum), whose bytes are not the
     format its name says, or with more than ``MAX_PIXELS``, is an ``AssetError`` naming it.
 
@@ -124,7 +138,7 @@ def decoded(path: Path, ref: str, named: str) -> tuple[bytes, str, tuple[int, in
     truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         # Only the allowed formats' parsers ever see the file (no EPS, PSD, ... plugins).
-        with PILImage.open(path, formats=sorted(ALLOWED_FORMATS)) as im:
+        with PILImage.open(io.BytesIO(raw), formats=sorted(ALLOWED_FORMATS)) as im:
             fmt, (w, h) = im.format, im.size
             if w * h > MAX_PIXELS:
                 raise AssetError(f"image '{ref}' has {w}×{h} pixels, more than {MAX_PIXELS:,} "
@@ -133,7 +147,7 @@ def decoded(path: Path, ref: str, named: str) -> tuple[bytes, str, tuple[int, in
                 raise AssetError(f"image '{ref}' is a {fmt} file, not {named} as its name "
                                  "says; give it the extension of its format")
             im.verify()  # a PNG's checksums, every chunk's to the end (nothing for a JPEG)
-        with PILImage.open(path, formats=[fmt]) as im:
+        with PILImage.open(io.BytesIO(raw), formats=[fmt]) as im:
             im.load()  # every pixel decoded: a truncated file fails here
             return _encoded(im)
     except AssetError:

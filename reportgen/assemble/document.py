@@ -24,6 +24,7 @@ from reportgen.assemble.references import resolve
 from reportgen.assemble.section import ExpressionViews, SectionContext, assemble_section
 from reportgen.assemble.tables import TableContext
 from reportgen.assemble.typography import typeset, typeset_section
+from reportgen.cache.pictures import Decoded
 from reportgen.cache.signed import CodeCache
 from reportgen.errors import InputError, Problems, SourceLoc
 from reportgen.load.editions import period_text, section_sources, text_in
@@ -76,10 +77,12 @@ def assemble(project: Project, period: Period, strict: bool = False, lang: str |
 
 
 def collect(project: Project, period: Period, problems: Problems, lang: str | None = None,
-            draft: bool = False, codes: CodeCache | None = None) -> Assembly:
+            draft: bool = False, codes: CodeCache | None = None,
+            pictures: Decoded | None = None) -> Assembly:
     """Assemble the ``lang`` edition of ``period`` as far as the input allows, recording every
     problem in ``problems``. The document is complete only when no error was recorded.
-    ``codes``: the expressions compiled by the last build (``codecache``)."""
+    ``codes``: the expressions compiled by the last build (``codecache``); ``pictures``: what
+    decoding each picture gave (``cache.pictures.Decoded``), shared by a build's editions."""
     report = project.report
     lang = lang or report.language
     if lang not in report.editions:
@@ -88,7 +91,7 @@ def collect(project: Project, period: Period, problems: Problems, lang: str | No
                                 f"{', '.join(report.editions)})")
     result = Assembly(lang)
     strings = strings_for(lang)
-    assets = Assets(project.root)
+    assets = Assets(project.root, pictures)
 
     texts = Texts(lang, report.language, problems, draft)
     # Every period's data as this edition shows it, each read once (charts, comparisons).

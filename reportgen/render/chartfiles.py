@@ -33,7 +33,7 @@ class DrawStats:
 def draw_all(doc: m.Document, layout: str, elsewhere: frozenset[str] = frozenset()
              ) -> DrawStats:
     """Draw every chart of ``doc`` whose files are not in the cache yet (or no longer match
-    their record), and check the files of the others; charts whose digest is in
+    their signed record), and check the files drawn; charts whose digest is in
     ``elsewhere`` are being drawn (and checked) by someone else: counted as in the cache,
     left alone."""
     drawn = cached = 0
@@ -44,17 +44,16 @@ def draw_all(doc: m.Document, layout: str, elsewhere: frozenset[str] = frozenset
                 cached += 1
                 continue
             if chart.digest in done or _usable(chart):
-                cached += 1
+                cached += 1  # checked when drawn: its bytes are the ones this user's build signed
             else:
                 from reportgen.render.chartdraw import draw
 
                 svg, png = draw(chart, style_file(layout))
                 store(chart.svg, svg)
                 store(chart.png, png)
-                drawn += 1
-            if chart.digest not in done:
                 check_files(chart)
-                done.add(chart.digest)
+                drawn += 1
+            done.add(chart.digest)
     return DrawStats(drawn, cached)
 
 
@@ -85,7 +84,10 @@ def style_file(layout: str) -> Path:
 
 def check_files(chart: m.Chart) -> None:
     """The closed world for chart files too: the cache is in the project, so it could have been
-    crafted; its SVG and PNG pass the same checks as any image before a writer uses them."""
+    crafted; its SVG and PNG pass the same checks as any image before a writer uses them.
+    Run once, on the files as drawn: a file found in the cache later is used only if its
+    bytes are still the ones this user's build signed then (``_usable``), so it is not
+    decoded again on every build (80 ms a chart)."""
     from reportgen.assemble.assets import AssetError, Assets, check_svg
 
     try:

@@ -10,6 +10,7 @@ The page numbers of a split render are a parameter (``render_html(pages=...)``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -112,8 +113,18 @@ def split_parts(html: str) -> list[str]:
 
 
 def _environment(layout: str) -> jinja2.Environment:
+    return _environment_in(layout_dir(layout))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment_in(folder: Path) -> jinja2.Environment:
+    """The Jinja environment of the layout in ``folder``, made once a process: its compiled
+    templates are kept (compiling the report's template takes 50 ms, and a build makes an
+    edition's HTML two or three times), and a template whose file changed since is read and
+    compiled again (Jinja's ``auto_reload``: the preview sees a layout's edit)."""
     env = jinja2.Environment(
-        loader=_InstalledLoader(layout_dir(layout)),
+        loader=_InstalledLoader(folder),
+        auto_reload=True,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

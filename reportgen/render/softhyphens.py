@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import snowballstemmer
@@ -57,8 +57,11 @@ def _stemmer(lang: str) -> Any:
     return snowballstemmer.stemmer(name) if name else None
 
 
+@lru_cache(maxsize=1 << 17)
 def stem(word: str, lang: str) -> str:
-    """``word`` in small letters, reduced to its stem where the language has a stemmer."""
+    """``word`` in small letters, reduced to its stem where the language has a stemmer
+    (memoized: each HTML of a build stems the edition's every word, 20,000 of them in the
+    sample, and Snowball takes 50 µs a word)."""
     stemmer = _stemmer(lang)
     lower = word.lower()
     return stemmer.stemWord(lower) if stemmer else lower

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -216,6 +216,7 @@ def is_proper_name(word: str, at_sentence_start: bool = False) -> bool:
     return letters[0].isupper() and not at_sentence_start
 
 
+@lru_cache(maxsize=1 << 17)
 def soft_hyphens(word: str, lang: str, at_sentence_start: bool = False) -> str:
     """``word`` with U+00AD wherever it may break; unchanged for a proper name, a word with
     a digit (numbers, dates, '18-ден', 'COVID-19'), a word already holding a soft hyphen,
