@@ -19,10 +19,11 @@ import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportgen.assemble.assets import layout_problems
 from reportgen.assemble.document import Assembly, collect
@@ -30,10 +31,12 @@ from reportgen.assemble.references import rewrite_refs
 from reportgen.atomic import recover, remove_leftovers, write_all_atomic, write_atomic
 from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache
+from reportgen.cache.pictures import Decoded
 from reportgen.cache.signed import CodeCache, SignedStore
 from reportgen.check.consistency import check_narrative, checks_cache
 from reportgen.check.glyphs import check_edition
-from reportgen.check.release_gate import check_release
+from reportgen.check.names import Stems
+from reportgen.check.release_gate import check_release_data, check_release_edition
 from reportgen.errors import InputError, Problem, Problems
 from reportgen.load.project import Project, load_project
 from reportgen.model import walk
@@ -76,6 +79,23 @@ class _Timed:
             self.timings.append((name, time.perf_counter() - start))
 
 
+@dataclass(frozen=True, slots=True)
+class EditionCheck:
+    """What checking one edition gave (``check``), to be reused while its input stands."""
+
+    assembly: Assembly
+    problems: tuple[Problem, ...]  # those its assembly and checks found
+    glyphs: bool  # whether its glyphs were checked (no error came before it)
+    #: The entries of the caches of expressions, checks and pictures the whole check had
+    #: used once it was done (kept again when it is reused: ``SignedStore.use``).
+    used: tuple[dict[bytes, Any], ...]
+    gate: tuple[Problem, ...]  # what the release gate found in it
+
+
+def _used(store: SignedStore | None) -> dict[bytes, Any]:
+    return store.used() if store is not None else {}
+
+
 @dataclass
 class CheckResult(_Timed):
     """Every problem of one period's input, in source order; warnings are errors if strict."""
@@ -85,8 +105,11 @@ class CheckResult(_Timed):
     period_id: str | None = None
     #: The assembled editions, by language (complete only when there is no error).
     assemblies: dict[str, Assembly] = field(default_factory=dict)
+    #: Each edition's share of the check, for ``check(reuse=...)``.
+    editions: dict[str, EditionCheck] = field(default_factory=dict)
     #: The compiled expressions, to keep for the next build (when asked to cache).
     codes: CodeCache | None = None
+    pictures: Decoded | None = None
     #: What each section's text gave against the data, likewise.
     checks: SignedStore | None = None
 
@@ -122,11 +145,18 @@ def check(
     langs: Sequence[str] | None = None,
     draft: bool = False,
     cache: bool = False,
+    reuse: Mapping[str, EditionCheck] | None = None,
 ) -> CheckResult:
     """Everything a build of the editions ``langs`` (default: all) of a period would use,
     checked without rendering anything. With ``cache``, the expressions the last build
     compiled are reused (``codecache``), and so are the problems the texts it checked gave
-    (``consistency``); ``result.codes.save()`` and ``result.checks.save()`` keep this check's."""
+    (``consistency``); ``result.codes.save()`` and ``result.checks.save()`` keep this check's.
+
+    ``reuse``: editions checked before (``result.editions`` of an earlier check) whose
+    input has not changed since, as their caller knows (the preview: no file it read was
+    saved); each is taken as it was, with its problems, instead of being assembled and
+    checked again, unless what it was checked after differs (an error in an edition
+    before it now, which leaves its glyphs unchecked)."""
     result = CheckResult()
     problems = Problems()
     with result.stage("load"):
@@ -142,18 +172,42 @@ def check(
     problems.extend(layout_problems(project.report.layout, project.root))
     result.codes = CodeCache.for_project(project.root) if cache else None
     result.checks = checks_cache(project.root) if cache else None
+    result.pictures = Decoded(project.root, persistent=cache)
     suffix = len(project.report.editions) > 1
+    stores = (result.codes, result.checks, result.pictures)
+    made: dict[str, tuple[Assembly, tuple[Problem, ...], bool]] = {}
     for lang in wanted:
+        # Glyphs only of a complete document (an error before means the model is partial).
+        glyphs = not problems.errors
+        kept = reuse.get(lang) if reuse is not None else None
+        if kept is not None and kept.glyphs == glyphs:
+            result.assemblies[lang], result.editions[lang] = kept.assembly, kept
+            problems.extend(kept.problems)
+            for store, entries in zip(stores, kept.used, strict=True):
+                if store is not None:
+                    store.use(entries)
+            continue
+        start = len(problems.items)
         with result.stage("assemble" + (f" {lang}" if suffix else "")):
             assembly = result.assemblies[lang] = collect(project, period, problems, lang, draft,
-                                                         result.codes)
+                                                         result.codes, result.pictures)
         with result.stage("check" + (f" {lang}" if suffix else "")):
-            # Glyphs only of a complete document (an error before means the model is partial).
-            if assembly.document is not None and not problems.errors:
+            if assembly.document is not None and glyphs:
                 check_edition(project, period, assembly.document, problems)
             check_narrative(assembly, problems, result.checks)
+        made[lang] = (assembly, tuple(problems.items[start:]), glyphs)
     with result.stage("release gate"):  # placeholders, estimates, dates, names: warnings
-        check_release(project, period, result.assemblies.values(), problems)
+        check_release_data(project, period, result.assemblies.values(), problems)
+        stems = Stems()
+        for lang, assembly in result.assemblies.items():
+            if lang not in made:
+                problems.extend(result.editions[lang].gate)
+                continue
+            start = len(problems.items)
+            check_release_edition(project, period, assembly, problems, stems)
+            _, found, glyphs = made[lang]
+            result.editions[lang] = EditionCheck(assembly, found, glyphs, tuple(
+                _used(store) for store in stores), tuple(problems.items[start:]))
     result.problems = _ordered(problems.items, strict)
     return result
 
@@ -365,6 +419,6 @@ def _store_caches(root: Path, plan: OutputPlan, parts: PartCache | None, checked
         outcache.store(root, name, key, data, pages)
     if parts is not None:
         parts.prune()
-    for store in (checked.codes, checked.checks):
+    for store in (checked.codes, checked.checks, checked.pictures):
         if store is not None:
             store.save()

@@ -159,6 +159,15 @@ class SignedStore:
     def put(self, digest: bytes, value: Any) -> None:
         self._used[digest] = value
 
+    def used(self) -> dict[bytes, Any]:
+        """The entries this build used so far (a copy): what ``save`` would keep."""
+        return dict(self._used)
+
+    def use(self, entries: dict[bytes, Any]) -> None:
+        """Count ``entries`` (from ``used``) as used by this build: a preview that reuses an
+        edition it checked before keeps that edition's entries without looking them up."""
+        self._used.update(entries)
+
     @property
     def hits(self) -> int:
         return sum(1 for k in self._used if k in self._stored)

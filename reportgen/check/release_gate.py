@@ -33,20 +33,33 @@ from reportgen.load.schema import Period
 def check_release(project: Project, period: Period, assemblies: Iterable[Assembly],
                   problems: Problems) -> None:
     """What the release gate finds in the assembled editions of ``period``."""
-    data_checked = False
+    assemblies = list(assemblies)
+    check_release_data(project, period, assemblies, problems)
     stems = Stems()  # shared by the editions
     for assembly in assemblies:
-        if assembly.activity is not None and not data_checked:  # one period's data for all
-            check_statuses(project, period, assembly.activity, problems)
-            data_checked = True
-        doc = assembly.document
-        if doc is None:
-            continue
-        texts = [typed(section) for section in assembly.sections]
-        covers = {s.file: s.front.value_locs[("cover",)] for s in assembly.sections
-                  if ("cover",) in s.front.value_locs}
-        logo_at = project.source.loc(("organization", "logo"))
-        check_placeholders(doc, project.root, logo_at, covers,
-                           {s.file: s.text for s in assembly.sections}, problems)
-        check_dates(texts, doc, period, problems)
-        check_names(texts, problems, stems)
+        check_release_edition(project, period, assembly, problems, stems)
+
+
+def check_release_data(project: Project, period: Period, assemblies: Iterable[Assembly],
+                       problems: Problems) -> None:
+    """The gate's check of the period's data (one for every edition): estimates."""
+    activity = next((a.activity for a in assemblies if a.activity is not None), None)
+    if activity is not None:
+        check_statuses(project, period, activity, problems)
+
+
+def check_release_edition(project: Project, period: Period, assembly: Assembly,
+                          problems: Problems, stems: Stems | None = None) -> None:
+    """The gate's checks of one edition's document and texts: placeholders, dates, names
+    (what it finds depends on that edition alone)."""
+    doc = assembly.document
+    if doc is None:
+        return
+    texts = [typed(section) for section in assembly.sections]
+    covers = {s.file: s.front.value_locs[("cover",)] for s in assembly.sections
+              if ("cover",) in s.front.value_locs}
+    logo_at = project.source.loc(("organization", "logo"))
+    check_placeholders(doc, project.root, logo_at, covers,
+                       {s.file: s.text for s in assembly.sections}, problems)
+    check_dates(texts, doc, period, problems)
+    check_names(texts, problems, stems)

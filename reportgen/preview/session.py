@@ -24,6 +24,7 @@ nothing here serves, watches or prints (``server``, ``watch``, ``cli`` do).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -33,16 +34,18 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.build import build, check, has_page_refs, source_date
+from reportgen.build import EditionCheck, build, check, has_page_refs, source_date
 from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache
 from reportgen.errors import InputError, Problem, RenderError
 from reportgen.load.project import Project
 from reportgen.model.nodes import Document
+from reportgen.preview.inputs import Stamp, changed, snapshot, unchanged_editions
 from reportgen.render.chartfiles import draw_all
 from reportgen.render.pdf.plan import SplitRender, split_unsupported
 from reportgen.render.pdf.variant import DEFAULT_VARIANT
 from reportgen.rendering import Edition, OutputPlan, RenderRun, Settings, plan_outputs
+from reportgen.resources import font_files, layout_dir
 from reportgen.workers import charts_to_draw
 
 log = logging.getLogger(__name__)
@@ -98,6 +101,11 @@ class Session:
         self._parts: tuple[tuple[object, ...], PartCache] | None = None
         self.project: Project | None = None
         self.period: str | None = None
+        #: The input files as the last rebuild found them (``inputs.snapshot``), what checking
+        #: each edition gave then, and each edition's document and PDF as last rendered.
+        self._inputs: dict[Path, Stamp] | None = None
+        self._checked: dict[str, EditionCheck] = {}
+        self._shown: dict[str, tuple[Document, Rendered]] = {}
 
     # ------------------------------------------------------------------ rebuild
     def rebuild(self) -> Outcome:
@@ -110,12 +118,17 @@ class Session:
 
     def _rebuild(self) -> Outcome:
         outcome = Outcome()
-        # 1. Check, exactly as ``reportgen check`` (and the first step of a build) does.
+        # 1. Check, exactly as ``reportgen check`` (and the first step of a build) does; an
+        # edition that no saved file can have changed is taken as it was (``inputs``).
+        mark = time.perf_counter()
+        reuse = self._unchanged()
+        outcome.timings.append(("inputs", time.perf_counter() - mark))
         checked = check(self.project_dir, self.period_id, strict=self.strict, langs=self.langs,
-                        draft=self.draft, cache=True)
+                        draft=self.draft, cache=True, reuse=reuse)
         outcome.problems = checked.problems
         outcome.timings += checked.timings
         mark = time.perf_counter()
+        self._checked = checked.editions
         if checked.project is not None:
             self.project, self.period = checked.project, checked.period_id
             outcome.editions = list(self.langs or checked.project.report.editions)
@@ -125,48 +138,79 @@ class Session:
         layout = project.report.layout
         settings = Settings(project.root, layout, None, self.variant, checked.period_id,
                             len(project.report.editions) > 1)
-        # 2. Dated as a build dates them (the same bytes, so the same cache keys).
+        # 2. Dated as a build dates them (the same bytes, so the same cache keys). An edition
+        # whose document is the one last rendered shows the same PDF: it is not planned.
+        shown = {lang: made for lang, (doc, made) in self._shown.items()
+                 if lang in reuse and checked.assemblies[lang].document is doc}
         editions = [Edition(lang, document=_dated(a.document))
-                    for lang, a in checked.assemblies.items() if a.document is not None]
-        outcome.title = editions[0].doc.meta.title if editions else ""
+                    for lang, a in checked.assemblies.items()
+                    if a.document is not None and lang not in shown]
+        first = next(iter(checked.assemblies.values())).document
+        outcome.title = first.meta.title if first is not None else ""
         try:
-            # 3. From the output cache, or to render. The folder is never written to.
-            plan = plan_outputs(editions, ("pdf",), project.root, settings, True, has_page_refs)
-            single_pass = bool(split_unsupported(layout))
-            parts = None if single_pass else self._part_cache(project.root, layout)
-            # 4. Charts: the cached ones checked, the missing ones drawn meanwhile.
-            docs = [e.doc for e in editions]
-            missing = charts_to_draw(docs) if self.size > 1 else []
-            for doc in docs:
-                draw_all(doc, layout, frozenset(c.digest for c in missing))
-            # 5. Render in the kept pool.
-            run = RenderRun(self.pool, self.size, plan, settings, parts, single_pass, missing,
-                            _silent)
-            outcome.timings.append(("plan", time.perf_counter() - mark))
-            mark = time.perf_counter()
-            run.run()
-            outcome.timings.append(("render", time.perf_counter() - mark))
+            made = self._render(project.root, layout, settings, editions, outcome) if editions else {}
         except (RenderError, InputError) as exc:
             outcome.failure = str(exc)
             return outcome
+        outcome.rendered = {lang: shown.get(lang) or made[lang] for lang in checked.assemblies
+                            if lang in shown or lang in made}
+        self._shown = {lang: (doc, outcome.rendered[lang])
+                       for lang, a in checked.assemblies.items()
+                       if (doc := a.document) is not None and lang in outcome.rendered}
+        for store in (checked.codes, checked.checks, checked.pictures):
+            if store is not None:
+                store.save()
+        return outcome
+
+    def _render(self, root: Path, layout: str, settings: Settings, editions: list[Edition],
+                outcome: Outcome) -> dict[str, Rendered]:
+        """Steps 3 to 6 of a rebuild (see the module's description) for ``editions``."""
+        mark = time.perf_counter()
+        # 3. From the output cache, or to render. The folder is never written to.
+        plan = plan_outputs(editions, ("pdf",), root, settings, True, has_page_refs)
+        single_pass = bool(split_unsupported(layout))
+        parts = None if single_pass else self._part_cache(root, layout)
+        # 4. Charts: the cached ones checked, the missing ones drawn meanwhile.
+        docs = [e.doc for e in editions]
+        missing = charts_to_draw(docs) if self.size > 1 else []
+        for doc in docs:
+            draw_all(doc, layout, frozenset(c.digest for c in missing))
+        # 5. Render in the kept pool.
+        run = RenderRun(self.pool, self.size, plan, settings, parts, single_pass, missing,
+                        _silent)
+        outcome.timings.append(("plan", time.perf_counter() - mark))
+        mark = time.perf_counter()
+        run.run()
+        outcome.timings.append(("render", time.perf_counter() - mark))
         keys = _page_keys(run)
+        made = {}
         for edition in editions:
             target = edition.outputs["pdf"]
-            data = plan.rendered[target]
-            outcome.rendered[edition.lang] = Rendered(
-                edition.lang, target.name, data, edition.pages.get("pdf", 0),
-                keys.get(edition.lang))
+            made[edition.lang] = Rendered(edition.lang, target.name, plan.rendered[target],
+                                          edition.pages.get("pdf", 0), keys.get(edition.lang))
         # 6. Keep what was made, as a build keeps it.
         mark = time.perf_counter()
-        self._store(project.root, plan, parts, checked)
+        self._store(root, plan, parts)
         outcome.timings.append(("store", time.perf_counter() - mark))
-        return outcome
+        return made
+
+    def _unchanged(self) -> dict[str, EditionCheck]:
+        """The editions checked last time that no file saved since can have changed."""
+        roots = [self.project_dir]
+        if self.project is not None:
+            with contextlib.suppress(FileNotFoundError):
+                roots.append(layout_dir(self.project.report.layout))
+        before, self._inputs = self._inputs, snapshot(roots)
+        if before is None:
+            return {}
+        sources = {lang: {t.file.resolve() for t in kept.assembly.sections}
+                   for lang, kept in self._checked.items()}
+        keep = unchanged_editions(changed(before, self._inputs), sources)
+        return {lang: self._checked[lang] for lang in keep}
 
     def _part_cache(self, root: Path, layout: str) -> PartCache:
         """The part cache, made again only when what its keys start from changed (the layout's
         files, the fonts: its base digest reads them)."""
-        from reportgen.resources import font_files, layout_dir
-
         files = sorted(p for p in layout_dir(layout).rglob("*") if p.is_file()) + font_files()
         stamp = (root, layout, self.variant, *((str(p), p.stat().st_mtime_ns, p.stat().st_size)
                                                for p in files))
@@ -176,14 +220,11 @@ class Session:
         cache.used.clear()
         return cache
 
-    def _store(self, root: Path, plan: OutputPlan, parts: PartCache | None, checked: object) -> None:
+    def _store(self, root: Path, plan: OutputPlan, parts: PartCache | None) -> None:
         for name, key, data, pages in plan.keep:
             outcache.store(root, name, key, data, pages)
         if parts is not None:
             parts.prune()
-        for store in (getattr(checked, "codes", None), getattr(checked, "checks", None)):
-            if store is not None:
-                store.save()
 
     # ------------------------------------------------------------------ DOCX
     def write_docx(self, lang: str, out_dir: Path) -> Path:
