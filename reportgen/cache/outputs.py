@@ -208,6 +208,10 @@ class PartCache:
         #: The files a part may show, by the URL the HTML writer gives them (None: not told).
         self._files = None if files is None else {str(escape(p.as_uri())): p for p in files}
         self._digests: dict[Path, bytes] = {}
+        #: What a render keeps in memory of each output (by its name) for the next render
+        #: that uses this cache, in the same process (the preview keeps the cache between
+        #: rebuilds): the sections' HTML (``render.htmlmemo``). Never written anywhere.
+        self.memory: dict[str, Any] = {}
         h = hashlib.sha256(f"reportgen-part {CACHE_VERSION} {variant}\n".encode())
         for kind, path in installed_files(layout):
             h.update(f"\n{kind} {path}\n".encode())

@@ -21,6 +21,7 @@ from reportgen.model import nodes as m
 from reportgen.model import walk
 from reportgen.render import rules
 from reportgen.render.html import NONE, Adjustments, HtmlWriter
+from reportgen.render.htmlmemo import SectionMemo
 from reportgen.render.softhyphens import vocabulary
 from reportgen.resources import font_faces, installation_file, installation_files, layout_dir
 
@@ -39,31 +40,39 @@ def font_face_css() -> str:
 
 def render_html(doc: m.Document, layout: str = "default",
                 pages: Mapping[str, str] | None = None,
-                adjustments: Adjustments = NONE) -> str:
+                adjustments: Adjustments = NONE, memo: SectionMemo | None = None) -> str:
     """The whole report as an HTML page for the print layout ``layout``.
 
     With ``pages`` (element id -> page number, as text), the page numbers of the contents,
     the list of figures and page references are written into the HTML (``data-page``)
     instead of being left to the layout's ``target-counter()``: a split render lays out
     its parts separately, so no part can count the pages of another. ``adjustments`` are
-    what the last layout of this edition asked for (``pdf.refine``).
+    what the last layout of this edition asked for (``pdf.refine``). ``memo``: the sections
+    as this edition's last HTML wrote them (``htmlmemo``), rewritten only where needed.
 
     Besides the model, the layout's template is given what the writers share
     (``rules``): each section's ``label`` and ``title``, the ``figures`` of the list of
     figures (with their ``label``) and its ``lof_place``, and the cover's ``place`` line;
     ``addressee`` is what the catalog's ``addressee_line`` says before and after it.
     """
-    writer = HtmlWriter(doc.meta.strings, pages, adjustments, vocabulary(doc))
+    words = memo.vocabulary(doc) if memo is not None else vocabulary(doc)
+    writer = HtmlWriter(doc.meta.strings, pages, adjustments, words)
     template = _environment(layout).get_template("report.html.j2")
     strings = doc.meta.strings
     sections = []
-    for s in doc.sections:
+    if memo is not None:
+        memo.begin(strings, pages is not None)
+    for i, s in enumerate(doc.sections):
         writer.begin(s.id, s.lang)
-        body = writer.blocks(s.blocks)
+
+        def write(s: m.Section = s) -> tuple[Markup, Markup]:
+            return writer.blocks(s.blocks), writer.plain(s.lead)
+
+        body, lead = memo.section(writer, i, s, write) if memo is not None else write()
         sections.append({
             "section": s,
             "body": body,
-            "lead": writer.plain(s.lead),
+            "lead": lead,
             "headings": walk.headings(s.blocks, level=2),
             "cover": s.cover.path.as_uri() if s.cover else None,
             "label": rules.appendix_label(s, strings),

@@ -43,6 +43,7 @@ from reportgen.errors import RenderError
 from reportgen.model import nodes as m
 from reportgen.render.html import NONE as NO_ADJUSTMENTS
 from reportgen.render.html import movable
+from reportgen.render.htmlmemo import SectionMemo
 from reportgen.render.htmlpage import render_html, split_parts
 from reportgen.render.pdf import refine
 from reportgen.render.pdf.partlayout import PartLayout
@@ -184,6 +185,9 @@ class SplitRender:
         self.adjustments = NO_ADJUSTMENTS
         self.refinements = 0
         self._figures = movable(doc)
+        #: The sections' HTML as last written, for this output's next HTML (``htmlmemo``).
+        self._memo = (cache.memory.setdefault(name, SectionMemo()) if cache is not None
+                      else SectionMemo())
         self._since_refined = 0
         previous = cache.numbers(name) if cache else None
         numbers = _Numbers(previous or {})
@@ -208,7 +212,7 @@ class SplitRender:
     # ------------------------------------------------------------------ rounds
     def _html(self, numbers: _Numbers) -> list[str]:
         return split_parts(render_html(self.doc, self.layout, pages=numbers,
-                                       adjustments=self.adjustments))
+                                       adjustments=self.adjustments, memo=self._memo))
 
     def _round(self, numbers: _Numbers) -> None:
         htmls = self._html(numbers)

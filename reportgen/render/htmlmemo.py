@@ -1,0 +1,184 @@
+"""HTML writer, the sections already written: a section's HTML is made again only when
+something it read changed.
+
+Part of the render stage, beside ``htmlpage`` (which uses it). A split render makes an
+edition's HTML several times (a round for the page numbers, one for each refinement:
+``pdf.plan``) and the preview once more after each save, while most sections come out the
+same each time. A section's HTML (its body and its lead) is a function of the section, of
+the layout's words and of what the writer is asked while writing it: page numbers
+(``pages[target]``), what the last layout asked for (a word kept whole, a figure
+deferred, a gallery drawn compact, a reference written 'ниже'), whether a word is in the
+edition's small-letter vocabulary (the name rule) and whether a target was written before
+it. ``SectionMemo`` records every such question and its answer while a section is
+written; the next time, if the section is equal and every question still gets the same
+answer, the recorded HTML is the HTML (and the targets it wrote are written again). So a
+memo never changes what is written, only whether it is written again: the tests compare
+against HTML made without one.
+
+Nothing here knows HTML or reads a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from markupsafe import Markup
+
+from reportgen.model import nodes as m
+from reportgen.render.html import Adjustments, HtmlWriter
+from reportgen.render.softhyphens import vocabulary
+
+
+@dataclass(slots=True)
+class _Reads:
+    """The questions a section's writing asked, with their answers."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    asked: dict[tuple[str, str], bool] = field(default_factory=dict)  # (set, member): in it
+    deferrals: dict[str, int] = field(default_factory=dict)
+    written: dict[str, bool] = field(default_factory=dict)  # target: written before
+    added: list[str] = field(default_factory=list)  # targets the section wrote
+
+
+class _Asked:
+    """A set that notes each membership question (``kind``: which set it stands for)."""
+
+    __slots__ = ("base", "kind", "reads")
+
+    def __init__(self, base: frozenset[str], kind: str, reads: _Reads) -> None:
+        self.base, self.kind, self.reads = base, kind, reads
+
+    def __contains__(self, item: object) -> bool:
+        found = item in self.base
+        self.reads.asked[(self.kind, cast(str, item))] = found
+        return found
+
+
+class _Pages(Mapping[str, str]):
+    """The page numbers, noting each one asked for (the real mapping answers: a split
+    render's guesses and errors happen as without the memo)."""
+
+    def __init__(self, base: Mapping[str, str], reads: _Reads) -> None:
+        self.base, self.reads = base, reads
+
+    def __getitem__(self, key: str) -> str:
+        value = self.base[key]
+        self.reads.pages[key] = value
+        return value
+
+    def __iter__(self) -> Any:  # pragma: no cover - the writer only looks numbers up
+        return iter(self.base)
+
+    def __len__(self) -> int:  # pragma: no cover
+        return len(self.base)
+
+
+class _Adjustments:
+    """``Adjustments`` as the writer asks them, each question noted."""
+
+    def __init__(self, base: Adjustments, reads: _Reads) -> None:
+        self.base, self.reads = base, reads
+        self.unbroken = _Asked(base.unbroken, "unbroken", reads)
+        self.compact = _Asked(base.compact, "compact", reads)
+        self.here = _Asked(base.here, "here", reads)
+
+    def deferral(self, figure_id: str) -> int:
+        n = self.base.deferral(figure_id)
+        self.reads.deferrals[figure_id] = n
+        return n
+
+
+class _Written:
+    """The targets written so far, noting what is asked and what is added."""
+
+    def __init__(self, base: set[str], reads: _Reads) -> None:
+        self.base, self.reads = base, reads
+
+    def __contains__(self, item: object) -> bool:
+        if item in self.reads.added:
+            return True  # the section wrote it itself
+        found = item in self.base
+        self.reads.written.setdefault(cast(str, item), found)
+        return found
+
+    def update(self, items: Iterable[str]) -> None:
+        items = list(items)
+        self.reads.added.extend(items)
+        self.base.update(items)
+
+
+@dataclass(slots=True)
+class _Entry:
+    section: m.Section
+    reads: _Reads
+    html: tuple[Markup, Markup]
+
+
+class SectionMemo:
+    """The sections of one edition as last written (see the module's description); kept by
+    its split render, and by the preview between rebuilds."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, _Entry] = {}
+        self._context: tuple[Any, ...] | None = None
+        self._words: tuple[m.Document, frozenset[str]] | None = None
+        self.reused = self.written = 0
+
+    def vocabulary(self, doc: m.Document) -> frozenset[str]:
+        """``softhyphens.vocabulary(doc)``, made once per document."""
+        if self._words is None or self._words[0] is not doc:
+            self._words = (doc, vocabulary(doc))
+        return self._words[1]
+
+    def begin(self, strings: Mapping[str, str], paged: bool) -> None:
+        """A new HTML of the edition: forget everything if the layout's words, or whether
+        page numbers are written, changed."""
+        context = (dict(strings), paged)
+        if context != self._context:
+            self._entries.clear()
+            self._context = context
+
+    def section(self, writer: HtmlWriter, index: int, section: m.Section,
+                write: Callable[[], tuple[Markup, Markup]]) -> tuple[Markup, Markup]:
+        """The HTML ``write()`` makes of ``section`` (the ``index``-th) with ``writer``,
+        from the memo when nothing it read changed."""
+        entry = self._entries.get(index)
+        if entry is not None and (entry.section is section or entry.section == section) \
+                and _same_answers(entry.reads, writer):
+            writer.written.update(entry.reads.added)
+            entry.section = section
+            self.reused += 1
+            return entry.html
+        reads = _Reads()
+        saved = writer.pages, writer.adjustments, writer.words, writer.written
+        if writer.pages is not None:
+            writer.pages = _Pages(writer.pages, reads)
+        writer.adjustments = cast(Adjustments, _Adjustments(writer.adjustments, reads))
+        writer.words = cast(frozenset[str], _Asked(writer.words, "words", reads))
+        writer.written = cast(set[str], _Written(writer.written, reads))
+        try:
+            html = write()
+        finally:
+            writer.pages, writer.adjustments, writer.words, writer.written = saved
+        self._entries[index] = _Entry(section, reads, html)
+        self.written += 1
+        return html
+
+
+def _same_answers(reads: _Reads, writer: HtmlWriter) -> bool:
+    """Whether every question ``reads`` noted gets the same answer from ``writer`` now."""
+    if reads.pages and writer.pages is None:
+        return False
+    pages = writer.pages if writer.pages is not None else {}
+    if any(pages[target] != value for target, value in reads.pages.items()):
+        return False
+    adjust = writer.adjustments
+    sets = {"unbroken": adjust.unbroken, "compact": adjust.compact, "here": adjust.here,
+            "words": writer.words}
+    if any((item in sets[kind]) != found for (kind, item), found in reads.asked.items()):
+        return False
+    if any(adjust.deferral(fid) != n for fid, n in reads.deferrals.items()):
+        return False
+    return all((target in writer.written) == found for target, found in reads.written.items())
