@@ -48,3 +48,35 @@ def test_release_jobs_must_be_positive(capsys: pytest.CaptureFixture[str]) -> No
         parser().parse_args(["release", "--all-periods", "--jobs", "0"])
     assert exc.value.code == 2
     assert "expected a whole number of at least 1, got '0'" in capsys.readouterr().err
+
+
+def test_a_build_with_many_warnings_shows_the_first_and_says_how_many(
+        project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """Warnings are printed as check prints them (file:line:col: warning: …), the first
+    ``logs.SHOWN`` of them; a last line gives the count and points to check, which lists
+    every one; --debug prints them all."""
+    from reportgen.cli import logs
+
+    # A chart declared but placed nowhere is a warning each: more of them than are shown.
+    charts = "".join(f"  unused{i}:\n    type: bar\n    title: Т{i}\n    data: {{breakdown: media}}\n"
+                     for i in range(logs.SHOWN + 3))
+    project.write("report.yaml", (project.root / "report.yaml").read_text(encoding="utf-8")
+                  + "charts:\n" + charts)
+    assert main(["build", str(project.root), "-o", str(project.root / "out"),
+                 "--format", "pdf"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    shown = [line for line in err if ": warning: " in line]
+    assert len(shown) == logs.SHOWN
+    assert all(line.startswith(str(project.root / "report.yaml")) or
+               line.startswith("report.yaml") for line in shown), shown[:2]
+    assert not any(line.startswith("WARNING") for line in err)
+    assert err[-1] == (f"reportgen: {logs.SHOWN + 3} warnings, the first {logs.SHOWN} shown; "
+                       f"'reportgen check {project.root}' lists every one")
+    assert main(["check", str(project.root)]) == 0
+    captured = capsys.readouterr()
+    listed = [line for line in (captured.out + captured.err).splitlines() if ": warning: " in line]
+    assert len(listed) == logs.SHOWN + 3
+    assert main(["--debug", "build", str(project.root), "-o", str(project.root / "out"),
+                 "--format", "pdf"]) == 0
+    assert len([line for line in capsys.readouterr().err.splitlines()
+                if ": warning: " in line]) == logs.SHOWN + 3

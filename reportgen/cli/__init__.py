@@ -8,13 +8,12 @@ declares the commands, ``commands`` runs them, ``progress`` draws a build's prog
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reportgen.cli import commands
+from reportgen.cli import commands, logs
 from reportgen.cli.parser import parser as make_parser
 from reportgen.errors import InputError, RenderError, ReportgenError, display_path
 from reportgen.resources import OutsideWorld
@@ -40,11 +39,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    # WeasyPrint reports CSS it ignores as warnings: useful to layout authors, noise otherwise.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    terminal = logs.install(getattr(args, "debug", False))
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        summary = terminal.summary(_project_arg(args))
+        if summary:
+            print(summary, file=sys.stderr)
+        return code
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -70,6 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         _trace(args)
         return EXIT_RENDER
+
+
+def _project_arg(args: argparse.Namespace) -> str | None:
+    project = getattr(args, "project", None)
+    return display_path(Path(project)) if project is not None else None
 
 
 def _trace(args: argparse.Namespace) -> None:
