@@ -551,3 +551,66 @@ def test_problem_view_reads_only_project_files(project: Project, tmp_path: Path)
     inside = problem_view(Problem(SourceLoc(project.root / "report.yaml", 1, 1), "x"),
                           project.root.resolve())
     assert inside["source"].startswith("title:")
+
+
+# ------------------------------------------------------------------ what a save leaves as it was
+
+def test_a_translation_saved_leaves_the_other_editions_as_they_were(tmp_path: Path) -> None:
+    """Editing the Kazakh text of a section re-does the Kazakh edition only (the others are
+    taken as they were checked and typeset); a change of the data re-does every edition; each
+    time every edition shown equals its clean build."""
+    root = tmp_path / "sample"
+    shutil.copytree(REPO / "data", root, ignore=shutil.ignore_patterns(".reportgen-cache"))
+    live = Session(root, SerialExecutor(), 1, langs=["ru", "kk"])
+    first = live.rebuild()
+    assert first.ok, first.problems
+    kk = root / "sections" / "about.kk.md"
+    text = kk.read_text(encoding="utf-8")
+    sentence = next(line for line in text.splitlines()
+                    if len(line) > 80 and not line.startswith(("#", "-", "!")))
+    kk.write_text(text.replace(sentence, sentence + " Жаңа сөйлем қосылды."), encoding="utf-8")
+    second = live.rebuild()
+    stages = [name for name, _ in second.timings]
+    assert "assemble kk" in stages and "assemble ru" not in stages
+    assert second.rendered["ru"] is first.rendered["ru"]  # the same PDF, not planned again
+    assert "Жаңа сөйлем қосылды" in " ".join(facts(rendered(second, "kk"))["texts"])
+    for lang in ("ru", "kk"):
+        assert facts(rendered(second, lang)) == facts(clean_build(root, tmp_path / f"c-{lang}", lang))
+    data = root / "activity" / "2018-9m.yaml"
+    data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # touched
+    third = live.rebuild()
+    stages = [name for name, _ in third.timings]
+    assert "assemble kk" in stages and "assemble ru" in stages
+
+
+def test_repeated_edits_of_a_refined_report_equal_a_clean_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample's Russian edition asks its layout for refinements (figures deferred, words
+    kept whole); from the second save on, the preview lays out ahead the parts the last
+    rebuild's refinements give (``SplitRender._lay_out_ahead``). The pages are those of a
+    clean build after each save."""
+    root = tmp_path / "sample"
+    shutil.copytree(REPO / "data", root, ignore=shutil.ignore_patterns(".reportgen-cache"))
+    from reportgen.render.pdf.plan import SplitRender
+
+    ahead: list[int] = []
+    original = SplitRender._lay_out_ahead
+
+    def counted(machine: SplitRender, *args: Any) -> None:
+        queued = len(machine._queue)
+        original(machine, *args)
+        ahead.append(len(machine._queue) - queued)
+
+    monkeypatch.setattr(SplitRender, "_lay_out_ahead", counted)
+    live = Session(root, SerialExecutor(), 1, langs=["ru"])
+    assert live.rebuild().ok
+    about = root / "sections" / "about.md"
+    text = about.read_text(encoding="utf-8")
+    for i in range(2):
+        text = text.replace("является постоянно", f"является ({i}) постоянно", 1)
+        about.write_text(text, encoding="utf-8")
+        shown = rendered(live.rebuild())
+        assert f"является ({i}) постоянно" in " ".join(facts(shown)["texts"])
+        assert facts(shown) == facts(clean_build(root, tmp_path / f"clean-{i}", "ru"))
+        text = text.replace(f"является ({i}) постоянно", "является постоянно", 1)
+    assert sum(ahead) >= 1  # a part was laid out ahead, and the pages are still right

@@ -38,7 +38,7 @@ from reportgen.build import EditionCheck, build, check, has_page_refs, source_da
 from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache
 from reportgen.errors import InputError, Problem, RenderError
-from reportgen.load.project import Project
+from reportgen.load.project import Project, load_project
 from reportgen.model.nodes import Document
 from reportgen.preview.inputs import Stamp, changed, snapshot, unchanged_editions
 from reportgen.render.chartfiles import draw_all
@@ -197,9 +197,13 @@ class Session:
     def _unchanged(self) -> dict[str, EditionCheck]:
         """The editions checked last time that no file saved since can have changed."""
         roots = [self.project_dir]
-        if self.project is not None:
+        project = self.project
+        if project is None:  # the first rebuild: the layout's folder is watched from the start
+            with contextlib.suppress(InputError):
+                project = load_project(self.project_dir)
+        if project is not None:
             with contextlib.suppress(FileNotFoundError):
-                roots.append(layout_dir(self.project.report.layout))
+                roots.append(layout_dir(project.report.layout))
         before, self._inputs = self._inputs, snapshot(roots)
         if before is None:
             return {}

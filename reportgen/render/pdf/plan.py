@@ -107,6 +107,16 @@ def _part_job(engine: LayoutEngine, html: str, project_root: Path, layout: str, 
     return render_part(engine, html, project_root, layout, variant, write)
 
 
+def _guessed_part_job(engine: LayoutEngine, *args: Any) -> Any:
+    """``_part_job`` for a part laid out ahead of its round (``SplitRender``'s guess): its
+    failure fails nothing (None), the round that needs the part lays it out again."""
+    try:
+        return _part_job(engine, *args)
+    except Exception:  # noqa: BLE001 - the round that needs it reports what it is
+        log.debug("a part laid out ahead failed", exc_info=True)
+        return None
+
+
 def _folio_job(engine: LayoutEngine, boxes: list[Any], project_root: Path, layout: str) -> bytes:
     from reportgen.render.pdf.parts import render_folios
 
@@ -188,6 +198,12 @@ class SplitRender:
         #: The sections' HTML as last written, for this output's next HTML (``htmlmemo``).
         self._memo = (cache.memory.setdefault(name, SectionMemo()) if cache is not None
                       else SectionMemo())
+        #: What the last render of this output with this cache, in this process, ended
+        #: with (the preview's last rebuild): its refinement is likely to end the same way.
+        self._guess: refine.Adjustments | None = (
+            cache.memory.get(f"{name}\0adjustments") if cache is not None else None)
+        #: Parts being laid out ahead (by key): the rounds' parts waiting for each.
+        self._ahead: dict[str, list[tuple[int, str, bool]]] = {}
         self._since_refined = 0
         previous = cache.numbers(name) if cache else None
         numbers = _Numbers(previous or {})
@@ -241,6 +257,44 @@ class SplitRender:
         self._outstanding = len(todo)
         self._waiting = todo
         self._release()
+        if self.rounds == 1 and todo:
+            self._lay_out_ahead(numbers, htmls)
+
+    def _lay_out_ahead(self, numbers: _Numbers, htmls: list[str]) -> None:
+        """Lay out, beside the first round's parts, those the refinement will likely ask
+        for: the parts of the HTML made with what the last render of this output ended with
+        (the preview: an edit moves few of the words a layout asked to keep whole), so that
+        the round it asks for finds them ready. Only the part cache sees them: a round uses
+        one only if its HTML is exactly that part's, so the pages are the same either way."""
+        guess = self._guess
+        if self.cache is None or guess is None or guess == self.adjustments or not self.write:
+            return
+        ahead = split_parts(render_html(self.doc, self.layout, pages=numbers, adjustments=guess,
+                                        memo=self._memo))
+        if len(ahead) != len(htmls):
+            return
+        for html, now in zip(ahead, htmls, strict=True):
+            key = self.cache.key("part", html)
+            if html == now or key in self._ahead or self.cache.load(key) is not None:
+                continue
+            self._ahead[key] = []
+            self._queue.append(Job(EngineJob(_guessed_part_job),
+                                   (html, self.root, self.layout, self.variant, True),
+                                   self._ahead_done(key)))
+
+    def _ahead_done(self, key: str) -> Callable[[Any], None]:
+        def done(part: Any) -> None:
+            waiting = self._ahead.pop(key)
+            if part is None:  # failed: the rounds that wait lay it out themselves
+                for i, html, write in waiting:
+                    self._queue.append(Job(EngineJob(_part_job), (
+                        html, self.root, self.layout, self.variant, write), self._part_done(i, key)))
+                return
+            self.typeset += 1
+            stored = self._stored(key, part)
+            for i, _html, _write in waiting:
+                self._take(i, stored)
+        return done
 
     def _release(self) -> None:
         """Hand out the waiting parts whose files are all drawn (or take them from the
@@ -252,6 +306,9 @@ class SplitRender:
                 self._waiting.append((i, html, write))
                 continue
             key = self.cache.key("part", html) if self.cache else ""
+            if key in self._ahead:  # being laid out ahead: taken when it is done
+                self._ahead[key].append((i, html, write))
+                continue
             hit = self.cache.load(key) if self.cache else None
             if hit is None:
                 self._queue.append(Job(EngineJob(_part_job), (html, self.root, self.layout, self.variant,
@@ -268,16 +325,23 @@ class SplitRender:
     def _part_done(self, i: int, key: str) -> Callable[[Any], None]:
         def done(part: Any) -> None:
             self.typeset += 1
-            if self.cache is not None and part.data:
-                file = self.cache.store(key, part.data, {
-                    "pages": part.pages, "anchors": part.anchors, "borrowed": part.borrowed,
-                    "boxes": part.boxes, "findings": part.findings.to_json()})
-                part = dataclasses.replace(part, data=b"", file=file)  # not sent back again
-            self.parts[i] = part
-            self._outstanding -= 1
-            if self._outstanding == 0:
-                self._settle()
+            self._take(i, self._stored(key, part))
         return done
+
+    def _stored(self, key: str, part: Any) -> Any:
+        """``part`` kept in the cache (if any), as the rounds then hold it."""
+        if self.cache is not None and part.data:
+            file = self.cache.store(key, part.data, {
+                "pages": part.pages, "anchors": part.anchors, "borrowed": part.borrowed,
+                "boxes": part.boxes, "findings": part.findings.to_json()})
+            part = dataclasses.replace(part, data=b"", file=file)  # not sent back again
+        return part
+
+    def _take(self, i: int, part: Any) -> None:
+        self.parts[i] = part
+        self._outstanding -= 1
+        if self._outstanding == 0:
+            self._settle()
 
     def _numbers(self) -> tuple[_Numbers, dict[str, int]]:
         numbers, pages = _Numbers(), dict[str, int]()
@@ -320,6 +384,7 @@ class SplitRender:
         self.numbers, self.anchor_pages = numbers, pages
         if self.cache is not None:
             self.cache.store_numbers(self.name, dict(numbers))
+            self.cache.memory[f"{self.name}\0adjustments"] = self.adjustments
         total = sum(p.pages for p in self.parts)
         if not self.write:
             self.result = PdfResult(b"", total, pages, len(self.parts), self.typeset)
