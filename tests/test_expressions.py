@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.assemble.expressions import Count, Expressions, format_number, mark_lines, unmark_lines
+from reportgen.assemble.dataviews import Count
+from reportgen.assemble.expressions import Expressions, mark_lines, unmark_lines
 from reportgen.errors import Problems, SourceLoc
+from reportgen.text.formats import format_number
 
 FORMS = {"one": "материал", "few": "материала", "many": "материалов", "other": "материала"}
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from reportgen.assemble.assets import AssetError, Assets
 from reportgen.assemble.charts import Charts, make_source
 from reportgen.assemble.comparison import Comparison
-from reportgen.assemble.expressions import PeriodView
+from reportgen.assemble.dataviews import PeriodView
 from reportgen.assemble.narrative import Counters
 from reportgen.assemble.references import resolve
 from reportgen.assemble.section import ExpressionViews, SectionContext, assemble_section

@@ -1,6 +1,6 @@
 """Assemble stage: ``{{ ... }}`` expressions in the narrative, rendered in Jinja's sandbox.
 
-The data of one period is exposed as read-only views (``indicators.x``,
+The data of one period is exposed as read-only views (``dataviews``: ``indicators.x``,
 ``breakdowns.y.parts.z``, ``events``, ``memoranda``, ``extra``, ``period``).
 An undefined name is an error with its file and line; every such error in a
 text is collected before stopping. What an expression prints is a value (a
@@ -11,167 +11,29 @@ a word form by the CLDR plural rules.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 import sys
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import jinja2
 
+from reportgen.assemble.dataviews import (
+    BreakdownView,
+    Count,
+    PeriodView,
+    date_filter,
+    number_filter,
+    plural_filter,
+    where_filter,
+)
 from reportgen.assemble.sandbox import LimitedSandbox
 from reportgen.cache.signed import CodeCache
 from reportgen.errors import Problems, SourceLoc
-from reportgen.load.editions import period_text
-from reportgen.load.schema import ActivityData, Breakdown, Indicator, Part
-from reportgen.text.formats import (
-    NBSP,
-    choose_form,
-    format_date,
-    format_date_range,
-    format_number,
-    plural_categories,
-    same,
-)
+from reportgen.text.formats import NBSP
 
-
-@dataclass(frozen=True, slots=True)
-class Count:
-    """A counted thing as the narrative sees it: ``{{ x }}`` prints the formatted number."""
-
-    value: float | int
-    forms: str | Mapping[str, str]
-    lang: str
-    unit: str | None = None
-
-    def __str__(self) -> str:
-        return format_number(self.value, self.lang) + (f"{NBSP}{self.unit}" if self.unit else "")
-
-    def __int__(self) -> int:
-        return int(self.value)
-
-    def __float__(self) -> float:
-        return float(self.value)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Count):
-            return self.value == other.value
-        return bool(self.value == other)
-
-    def __hash__(self) -> int:
-        return hash(self.value)
-
-    @property
-    def label(self) -> str:
-        """The label in the form that agrees with the value."""
-        return choose_form(self.forms, self.value, self.lang)
-
-    @property
-    def text(self) -> str:
-        """Number and agreeing label: '23 информационно-аналитических материала'."""
-        return f"{self}{NBSP}{self.label}"
-
-
-@dataclass(frozen=True, slots=True)
-class BreakdownView:
-    total: Count
-    parts: Mapping[str, Count]
-
-    def __str__(self) -> str:
-        return str(self.total)
-
-    @property
-    def value(self) -> float | int:
-        return self.total.value
-
-    @property
-    def label(self) -> str:
-        return self.total.label
-
-    @property
-    def text(self) -> str:
-        return self.total.text
-
-
-def indicator_view(ind: Indicator | Part, lang: str) -> Count:
-    return Count(ind.value, ind.label, lang, getattr(ind, "unit", None))
-
-
-def breakdown_view(b: Breakdown, lang: str) -> BreakdownView:
-    return BreakdownView(
-        Count(b.total, b.label, lang),
-        {k: indicator_view(p, lang) for k, p in b.parts.items()},
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodView:
-    """The period being built, as the narrative sees it (``{{ period.label }}``)."""
-
-    id: str
-    start: dt.date
-    end: dt.date
-    label: str  # in the edition's language, written or made from the dates
-
-    def __str__(self) -> str:
-        return self.label
-
-
-def data_context(data: ActivityData, period: PeriodView, lang: str, report: Any) -> dict[str, Any]:
-    """The names a narrative expression can use for one period."""
-    periods = list(getattr(report, "periods", []))
-    index = next((i for i, p in enumerate(periods) if p.id == period.id), 0)
-    previous = None
-    if index > 0:
-        before = periods[index - 1]
-        previous = PeriodView(before.id, before.start, before.end, period_text(before, lang))
-    return {
-        "indicators": {k: indicator_view(v, lang) for k, v in data.indicators.items()},
-        "breakdowns": {k: breakdown_view(v, lang) for k, v in data.breakdowns.items()},
-        "events": list(data.events),
-        "memoranda": list(data.memoranda),
-        "extra": dict(data.extra),
-        "period": period,
-        # The period before this one in report.yaml (None for the first): what
-        # 'compare: previous' compares with, so a text can say so or leave it out.
-        "previous_period": previous,
-        "report": report,
-    }
-
-
-# ------------------------------------------------------------------ filters
-
-
-def _number(value: Any, lang: str) -> str:
-    if isinstance(value, Count | BreakdownView):
-        return str(value)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"number: expected a number, got {value!r}")
-    return format_number(value, lang)
-
-
-def _plural(value: Any, lang: str, *forms: str, **by_category: str) -> str:
-    """``{{ n | plural(one='материал', few='материала', many='материалов') }}`` → '23 материала'.
-
-    Positional forms are taken in the order of the locale's categories (ru: one, few, many).
-    """
-    number = value.value if isinstance(value, Count | BreakdownView) else value
-    if isinstance(number, bool) or not isinstance(number, int | float):
-        raise ValueError(f"plural: expected a number, got {value!r}")
-    table: dict[str, str] = dict(by_category)
-    if len(forms) == 1 and not by_category:
-        table["other"] = forms[0]  # one word for every number ('интервью')
-    elif forms:
-        table.update(zip(plural_categories(lang), forms, strict=False))
-    return f"{_number(number, lang)}{NBSP}{choose_form(table, number, lang)}"
-
-
-def _where(items: Iterable[Any], **conditions: Any) -> list[Any]:
-    """``{{ events | where(kind='conference') | length }}``; a text of the data matches by its
-    key too (``where(country='Казахстан')`` in every edition)."""
-    return [i for i in items if all(same(getattr(i, k, None), v) for k, v in conditions.items())]
+__all__ = ["Expressions", "mark_lines", "unmark_lines"]
 
 
 # -------------------------------------------------------------- rendering
@@ -295,12 +157,12 @@ class Expressions:
             autoescape=False,  # the output is Markdown source, escaped later by each writer
             keep_trailing_newline=True,
         )
-        self.env.filters["number"] = lambda v: _number(v, self.lang)
-        self.env.filters["plural"] = lambda v, *f, **kw: _plural(v, self.lang, *f, **kw)
-        self.env.filters["form"] = lambda v, *f, **kw: _plural(v, self.lang, *f, **kw).split(
+        self.env.filters["number"] = lambda v: number_filter(v, self.lang)
+        self.env.filters["plural"] = lambda v, *f, **kw: plural_filter(v, self.lang, *f, **kw)
+        self.env.filters["form"] = lambda v, *f, **kw: plural_filter(v, self.lang, *f, **kw).split(
             NBSP, 1)[1]
-        self.env.filters["where"] = _where
-        self.env.filters["date"] = lambda d, end=None: _date(d, self.lang, end)
+        self.env.filters["where"] = where_filter
+        self.env.filters["date"] = lambda d, end=None: date_filter(d, self.lang, end)
 
     def render(self, text: str, loc: SourceLoc, problems: Problems) -> str:
         """``text`` with its expressions evaluated; on problems, returns the text unchanged."""
@@ -380,17 +242,6 @@ def _said(exc: BaseException) -> str:
     memory addresses Python writes into an object's repr."""
     text = str(exc).strip() or type(exc).__name__
     return _ADDRESS.sub(r"<\1>", text)
-
-
-def _date(value: Any, lang: str, end: Any = None) -> str:
-    """``{{ e.date | date }}`` → '21 сентября 2018 года'; ``{{ e.date | date(e.end) }}`` → a range."""
-    if not isinstance(value, dt.date):
-        raise ValueError(f"date: expected a date, got {value!r}")
-    if end is None:
-        return format_date(value, lang)
-    if not isinstance(end, dt.date):
-        raise ValueError(f"date: expected an end date, got {end!r}")
-    return format_date_range(value, end, lang)
 
 
 # ------------------------------------------------------------ line mapping

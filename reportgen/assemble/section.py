@@ -18,15 +18,8 @@ from dataclasses import dataclass
 from reportgen.assemble.assets import AssetError, Assets
 from reportgen.assemble.blocks import Directive, SectionReader
 from reportgen.assemble.charts import Charts
-from reportgen.assemble.expressions import (
-    BreakdownView,
-    Count,
-    Expressions,
-    PeriodView,
-    data_context,
-    mark_lines,
-    unmark_lines,
-)
+from reportgen.assemble.dataviews import BreakdownView, Count, PeriodView, data_context
+from reportgen.assemble.expressions import Expressions, mark_lines, unmark_lines
 from reportgen.assemble.inlines import read_inlines
 from reportgen.assemble.narrative import Counters
 from reportgen.assemble.tables import TableContext, table_block
