@@ -1,15 +1,12 @@
 """The build orchestrator: runs load -> assemble -> checks -> writers in order.
 
-The only module that runs the stages in order. ``check`` is the build minus
-the writers: every problem of the input of every edition, including the
-analyses that only a check makes (hand-typed numbers against the data),
-collected at once. ``build`` runs ``check`` first and renders nothing if it
-found an error. Outputs are written atomically and all together
-(``outputs``), so a failed or killed build leaves the previous files intact;
-the next build removes leftovers of a killed one. Timestamps come from
-``SOURCE_DATE_EPOCH`` or the report's date, never from the clock, so the same
-input gives the same bytes. Prints nothing: the CLI reports; warnings that do
-not stop a build go through ``logging``.
+``build`` runs the check step first (``checking.check``: every problem of the input of
+every edition, collected at once, re-exported here) and renders nothing if it found an
+error. Outputs are written atomically and all together (``outputs``), so a failed or
+killed build leaves the previous files intact; the next build removes leftovers of a
+killed one. Timestamps come from ``SOURCE_DATE_EPOCH`` or the report's date, never from
+the clock, so the same input gives the same bytes. Prints nothing: the CLI reports;
+warnings that do not stop a build go through ``logging``.
 """
 
 from __future__ import annotations
@@ -18,27 +15,17 @@ import dataclasses
 import datetime as dt
 import logging
 import os
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from reportgen.assemble.assets import layout_problems
-from reportgen.assemble.document import Assembly, collect
 from reportgen.assemble.references import rewrite_refs
 from reportgen.atomic import recover, remove_leftovers, write_all_atomic, write_atomic
 from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache
-from reportgen.cache.pictures import Decoded
-from reportgen.cache.signed import CodeCache, SignedStore
-from reportgen.check.consistency import check_narrative, checks_cache
-from reportgen.check.glyphs import check_edition
-from reportgen.check.names import Stems
-from reportgen.check.release_gate import check_release_data, check_release_edition
-from reportgen.errors import InputError, Problem, Problems
-from reportgen.load.project import Project, load_project
+from reportgen.checking import CheckResult, EditionCheck, Timed, check
+from reportgen.errors import InputError
+from reportgen.load.project import load_project
 from reportgen.model import walk
 from reportgen.model.nodes import Chart, CrossRef, Document, PageRef
 from reportgen.render.chartfiles import DrawStats, draw_all
@@ -61,69 +48,14 @@ from reportgen.workers import (
     workers,
 )
 
-__all__ = ["FORMATS", "BuildResult", "Edition", "build", "check", "source_date", "write_atomic"]
+__all__ = ["FORMATS", "BuildResult", "CheckResult", "Edition", "EditionCheck", "build", "check",
+           "source_date", "write_atomic"]
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class _Timed:
-    timings: list[tuple[str, float]] = field(default_factory=list)
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings.append((name, time.perf_counter() - start))
-
-
-@dataclass(frozen=True, slots=True)
-class EditionCheck:
-    """What checking one edition gave (``check``), to be reused while its input stands."""
-
-    assembly: Assembly
-    problems: tuple[Problem, ...]  # those its assembly and checks found
-    glyphs: bool  # whether its glyphs were checked (no error came before it)
-    #: The entries of the caches of expressions, checks and pictures the whole check had
-    #: used once it was done (kept again when it is reused: ``SignedStore.use``).
-    used: tuple[dict[bytes, Any], ...]
-    gate: tuple[Problem, ...]  # what the release gate found in it
-
-
-def _used(store: SignedStore | None) -> dict[bytes, Any]:
-    return store.used() if store is not None else {}
-
-
-@dataclass
-class CheckResult(_Timed):
-    """Every problem of one period's input, in source order; warnings are errors if strict."""
-
-    problems: list[Problem] = field(default_factory=list)
-    project: Project | None = None
-    period_id: str | None = None
-    #: The assembled editions, by language (complete only when there is no error).
-    assemblies: dict[str, Assembly] = field(default_factory=dict)
-    #: Each edition's share of the check, for ``check(reuse=...)``.
-    editions: dict[str, EditionCheck] = field(default_factory=dict)
-    #: The compiled expressions, to keep for the next build (when asked to cache).
-    codes: CodeCache | None = None
-    pictures: Decoded | None = None
-    #: What each section's text gave against the data, likewise.
-    checks: SignedStore | None = None
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-
-@dataclass
-class BuildResult(_Timed):
+class BuildResult(Timed):
     editions: dict[str, Edition] = field(default_factory=dict)
     charts: DrawStats | None = None  # over all editions built
     reused: list[Path] = field(default_factory=list)  # outputs taken from the cache, unrendered
@@ -136,111 +68,6 @@ class BuildResult(_Timed):
             (only,) = self.editions.values()
             return only
         return self.editions[lang]
-
-
-def check(
-    project_dir: Path,
-    period_id: str | None = None,
-    strict: bool = False,
-    langs: Sequence[str] | None = None,
-    draft: bool = False,
-    cache: bool = False,
-    reuse: Mapping[str, EditionCheck] | None = None,
-) -> CheckResult:
-    """Everything a build of the editions ``langs`` (default: all) of a period would use,
-    checked without rendering anything. With ``cache``, the expressions the last build
-    compiled are reused (``codecache``), and so are the problems the texts it checked gave
-    (``consistency``); ``result.codes.save()`` and ``result.checks.save()`` keep this check's.
-
-    ``reuse``: editions checked before (``result.editions`` of an earlier check) whose
-    input has not changed since, as their caller knows (the preview: no file it read was
-    saved); each is taken as it was, with its problems, instead of being assembled and
-    checked again, unless what it was checked after differs (an error in an edition
-    before it now, which leaves its glyphs unchecked)."""
-    result = CheckResult()
-    problems = Problems()
-    with result.stage("load"):
-        try:
-            project = load_project(project_dir)
-            period = project.period(period_id)
-            wanted = _editions(project, langs)
-        except InputError as exc:
-            result.problems = _ordered(exc.problems, strict)
-            return result
-    result.project, result.period_id = project, period.id
-    # The layout's files and stylesheets may name only what a build may read (issue 23).
-    problems.extend(layout_problems(project.report.layout, project.root))
-    result.codes = CodeCache.for_project(project.root) if cache else None
-    result.checks = checks_cache(project.root) if cache else None
-    result.pictures = Decoded(project.root, persistent=cache)
-    suffix = len(project.report.editions) > 1
-    stores = (result.codes, result.checks, result.pictures)
-    made: dict[str, tuple[Assembly, tuple[Problem, ...], bool]] = {}
-    for lang in wanted:
-        # Glyphs only of a complete document (an error before means the model is partial).
-        glyphs = not problems.errors
-        kept = reuse.get(lang) if reuse is not None else None
-        if kept is not None and kept.glyphs == glyphs:
-            result.assemblies[lang], result.editions[lang] = kept.assembly, kept
-            problems.extend(kept.problems)
-            for store, entries in zip(stores, kept.used, strict=True):
-                if store is not None:
-                    store.use(entries)
-            continue
-        start = len(problems.items)
-        with result.stage("assemble" + (f" {lang}" if suffix else "")):
-            assembly = result.assemblies[lang] = collect(project, period, problems, lang, draft,
-                                                         result.codes, result.pictures)
-        with result.stage("check" + (f" {lang}" if suffix else "")):
-            if assembly.document is not None and glyphs:
-                check_edition(project, period, assembly.document, problems)
-            check_narrative(assembly, problems, result.checks)
-        made[lang] = (assembly, tuple(problems.items[start:]), glyphs)
-    with result.stage("release gate"):  # placeholders, estimates, dates, names: warnings
-        check_release_data(project, period, result.assemblies.values(), problems)
-        stems = Stems()
-        for lang, assembly in result.assemblies.items():
-            if lang not in made:
-                problems.extend(result.editions[lang].gate)
-                continue
-            start = len(problems.items)
-            check_release_edition(project, period, assembly, problems, stems)
-            _, found, glyphs = made[lang]
-            result.editions[lang] = EditionCheck(assembly, found, glyphs, tuple(
-                _used(store) for store in stores), tuple(problems.items[start:]))
-    result.problems = _ordered(problems.items, strict)
-    return result
-
-
-def _editions(project: Project, langs: Sequence[str] | None) -> list[str]:
-    editions = project.report.editions
-    wanted = list(langs) if langs else editions
-    unknown = [lang for lang in wanted if lang not in editions]
-    if unknown:
-        raise InputError.single(
-            project.source.loc(("languages",) if project.report.languages else ("language",)),
-            f"no {', '.join(unknown)} edition in this report (its languages: "
-            f"{', '.join(editions)})")
-    return wanted
-
-
-def _ordered(problems: list[Problem], strict: bool) -> list[Problem]:
-    """Each problem once (editions share data and files), grouped by file in the order files
-    were first met, then by line and column; with ``strict``, warnings become errors."""
-    unique = list(dict.fromkeys(problems))
-    files: dict[object, int] = {}
-    for p in unique:
-        files.setdefault(p.loc.file if p.loc else None, len(files))
-
-    def key(p: Problem) -> tuple[int, int, int]:
-        if p.loc is None:
-            return (files[None], 0, 0)
-        return (files[p.loc.file], p.loc.line or 0, p.loc.col or 0)
-
-    out = sorted(unique, key=key)
-    if strict:
-        out = list(dict.fromkeys(Problem(p.loc, p.message, "error", p.related) for p in out))
-    return out
 
 
 def source_date(report_date: dt.date | None, environ: dict[str, str] | None = None

@@ -34,9 +34,10 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.build import EditionCheck, build, check, has_page_refs, source_date
+from reportgen.build import build, has_page_refs, source_date
 from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache
+from reportgen.checking import EditionCheck, check
 from reportgen.errors import InputError, Problem, RenderError
 from reportgen.load.project import Project, load_project
 from reportgen.model.nodes import Document
