@@ -141,3 +141,20 @@ def test_a_section_is_written_again_when_the_vocabulary_it_asked_changes(
 def paragraph_loc(doc: m.Document) -> object:
     return next(b.loc for s in doc.sections for b in walk.walk_blocks(s.blocks)
                 if isinstance(b, m.Paragraph))
+
+
+def test_renders_that_alternate_between_two_refinements_write_nothing_again(
+        doc: m.Document) -> None:
+    """Each round of a split render starts without the refinements and ends with them: both
+    versions of a section are kept."""
+    memo = SectionMemo()
+    plain = render_html(doc, pages=Pages(0))
+    refined = adjustments_of(doc, plain, 2)
+    assert render_html(doc, pages=Pages(0), adjustments=refined) != plain
+    for adjust in (Adjustments(), refined):
+        render_html(doc, pages=Pages(0), adjustments=adjust, memo=memo)
+    written = memo.written
+    for adjust in (Adjustments(), refined, Adjustments(), refined):
+        expected = render_html(doc, pages=Pages(0), adjustments=adjust)
+        assert render_html(doc, pages=Pages(0), adjustments=adjust, memo=memo) == expected
+    assert memo.written == written

@@ -11,7 +11,9 @@ deferred, a gallery drawn compact, a reference written 'ниже'), whether a wo
 edition's small-letter vocabulary (the name rule) and whether a target was written before
 it. ``SectionMemo`` records every such question and its answer while a section is
 written; the next time, if the section is equal and every question still gets the same
-answer, the recorded HTML is the HTML (and the targets it wrote are written again). So a
+answer, the recorded HTML is the HTML (and the targets it wrote are written again). A
+few versions of each section are kept (``VARIANTS``): the rounds of a render ask with and
+without the refinements in turn. So a
 memo never changes what is written, only whether it is written again: the tests compare
 against HTML made without one.
 
@@ -109,6 +111,11 @@ class _Written:
         self.base.update(items)
 
 
+#: The versions of a section kept: the rounds of a split render alternate between the HTML
+#: without the layout's refinements (each render starts there) and with them.
+VARIANTS = 3
+
+
 @dataclass(slots=True)
 class _Entry:
     section: m.Section
@@ -121,7 +128,7 @@ class SectionMemo:
     its split render, and by the preview between rebuilds."""
 
     def __init__(self) -> None:
-        self._entries: dict[int, _Entry] = {}
+        self._entries: dict[int, list[_Entry]] = {}
         self._context: tuple[Any, ...] | None = None
         self._words: tuple[m.Document, frozenset[str]] | None = None
         self.reused = self.written = 0
@@ -144,13 +151,16 @@ class SectionMemo:
                 write: Callable[[], tuple[Markup, Markup]]) -> tuple[Markup, Markup]:
         """The HTML ``write()`` makes of ``section`` (the ``index``-th) with ``writer``,
         from the memo when nothing it read changed."""
-        entry = self._entries.get(index)
-        if entry is not None and (entry.section is section or entry.section == section) \
-                and _same_answers(entry.reads, writer):
-            writer.written.update(entry.reads.added)
-            entry.section = section
-            self.reused += 1
-            return entry.html
+        entries = self._entries.setdefault(index, [])
+        for entry in entries:
+            if (entry.section is section or entry.section == section) \
+                    and _same_answers(entry.reads, writer):
+                writer.written.update(entry.reads.added)
+                entry.section = section
+                entries.remove(entry)
+                entries.insert(0, entry)  # the most recent first
+                self.reused += 1
+                return entry.html
         reads = _Reads()
         saved = writer.pages, writer.adjustments, writer.words, writer.written
         if writer.pages is not None:
@@ -162,7 +172,8 @@ class SectionMemo:
             html = write()
         finally:
             writer.pages, writer.adjustments, writer.words, writer.written = saved
-        self._entries[index] = _Entry(section, reads, html)
+        entries.insert(0, _Entry(section, reads, html))
+        del entries[VARIANTS:]
         self.written += 1
         return html
 
