@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from reportgen.assemble.typorules import (
     BINDING,
@@ -53,7 +54,7 @@ from reportgen.assemble.typorules import (
     Put,
     Rule,
 )
-from reportgen.errors import Problems, SourceLoc
+from reportgen.errors import Problem, Problems, SourceLoc
 from reportgen.model import nodes as m
 
 QUOTES = {"ru": ("«", "»", "„", "“"), "kk": ("«", "»", "„", "“"), "en": ("“", "”", "‘", "’")}
@@ -335,7 +336,24 @@ def _rows(rows: tuple[m.Row, ...], lang: str, warn: Warn | None) -> tuple[m.Row,
 
 def typeset_section(section: m.Section, problems: Problems | None = None) -> m.Section:
     """``section`` typeset in its language; with ``problems``, what the pass would not guess
-    (a hyphen with a space on one side) is a warning at its block."""
+    (a hyphen with a space on one side) is a warning at its block.
+
+    The pass is a function of the section alone, and the slowest step of assembling a long
+    report (a second on 266 pages), so it is memoized: the preview assembles an edition
+    again after each save, and all its sections but the edited one are equal to the last
+    time's. The warnings are kept with the result and given again."""
+    try:
+        done, warnings = _typeset_section(section)
+    except TypeError:  # pragma: no cover - a section holding something unhashable
+        done, warnings = _typeset_section.__wrapped__(section)
+    if problems is not None:
+        problems.extend(warnings)
+    return done
+
+
+@lru_cache(maxsize=512)
+def _typeset_section(section: m.Section) -> tuple[m.Section, tuple[Problem, ...]]:
+    problems = Problems()
     lang = section.lang
     where = _warner(problems, SourceLoc(section.source, 1))
     return replace(
@@ -344,4 +362,4 @@ def typeset_section(section: m.Section, problems: Problems | None = None) -> m.S
         blocks=typeset_blocks(section.blocks, lang, problems),
         lead=typeset_inlines(section.lead, lang, where),
         summary=typeset_inlines(section.summary, lang, where),
-    )
+    ), tuple(problems.items)
