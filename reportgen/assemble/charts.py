@@ -19,7 +19,7 @@ from typing import Any
 from reportgen.assemble.cells import said
 from reportgen.assemble.chartdata import Resolver, Source, Table
 from reportgen.assemble.narrative import Counters
-from reportgen.cache.charts import cache_dir, chart_digest
+from reportgen.cache.charts import cache_dir, chart_digest, chart_environment
 from reportgen.errors import InputError, Problems, SourceLoc, did_you_mean
 from reportgen.load.project import PeriodData
 from reportgen.load.schema import ChartSpec, Period
@@ -63,6 +63,7 @@ class Charts:
     caption_inlines: Callable[[str, SourceLoc], tuple[m.Inline, ...]]
     texts: Texts
     placed: dict[str, SourceLoc] = field(default_factory=dict)
+    _environment: bytes | None = None  # cache.charts.chart_environment, made once
 
     def place(self, text: str, loc: SourceLoc, lang: str | None = None) -> list[m.Block]:
         """The blocks of one ```` ```{chart} ```` block: an id of report.yaml, or an inline spec.
@@ -159,7 +160,9 @@ class Charts:
             "series": series, "highlight": table.highlight, "x": x_label,
             "y": y_label, "size": [WIDTH_MM, height], "lang": edition,
         }
-        digest = chart_digest(drawing, chart_style(self.layout))
+        if self._environment is None:  # the style and fonts, read once for the edition
+            self._environment = chart_environment(chart_style(self.layout))
+        digest = chart_digest(drawing, chart_style(self.layout), self._environment)
         folder = cache_dir(self.root)
         self.counters.figure += 1
         caption_text = words.caption or words.title

@@ -26,7 +26,7 @@ from reportgen.cache.signed import Seal, file_digest
 from reportgen.errors import InputError, SourceLoc
 from reportgen.resources import OutsideWorld, font_files, installation_file
 
-__all__ = ["CACHE_DIR", "cache_dir", "chart_digest", "store", "verified"]
+__all__ = ["CACHE_DIR", "cache_dir", "chart_digest", "chart_environment", "store", "verified"]
 
 
 def cache_dir(project_root: Path) -> Path:
@@ -34,10 +34,20 @@ def cache_dir(project_root: Path) -> Path:
     return cache_folder(project_root, "charts")
 
 
-def chart_digest(drawing: Mapping[str, object], style: Path) -> str:
-    """The digest a chart's files are named by."""
+def chart_digest(drawing: Mapping[str, object], style: Path,
+                 environment: bytes | None = None) -> str:
+    """The digest a chart's files are named by; ``environment``: ``chart_environment(style)``
+    if the caller made it already (an edition's charts share it)."""
     h = hashlib.sha256()
     h.update(json.dumps(drawing, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    h.update(environment if environment is not None else chart_environment(style))
+    return h.hexdigest()
+
+
+def chart_environment(style: Path) -> bytes:
+    """What every chart drawn with ``style`` also depends on: the style file, the drawing code
+    and matplotlib, the fonts (read through ``installation_file``: a link out is an error)."""
+    h = hashlib.sha256()
     try:
         h.update(installation_file(style).read_bytes())
         fonts = font_files()
@@ -46,7 +56,7 @@ def chart_digest(drawing: Mapping[str, object], style: Path) -> str:
     h.update(_drawing_code())
     for font in fonts:
         h.update(f"{font.name}:{font.stat().st_size}".encode())
-    return h.hexdigest()
+    return h.digest()
 
 
 @functools.cache
