@@ -857,3 +857,22 @@ def test_the_world(project: Project, outside: Path, tmp_path: Path) -> None:
             world.resolve_url(url)
     with pytest.raises(InputError):
         decode(b"\xff", Path("x"))
+
+
+def test_a_part_changed_after_it_was_verified_is_verified_again(
+        project: Project, caplog: pytest.LogCaptureFixture) -> None:
+    """The part cache remembers the entries it verified (a split render looks parts up in
+    every round, the preview after every save), but only while their files are unchanged:
+    bytes written over a verified part later, even of the same size and with its old
+    modification time, are found and the part is made again."""
+    parts = outcache.PartCache(project.root, "default", DEFAULT_VARIANT)
+    key = parts.key("part", "<p>x</p>")
+    file = parts.store(key, b"%PDF-1.7 genuine", {"pages": 1})
+    assert parts.load(key) == (file, {"pages": 1})
+    assert parts.load(key) == (file, {"pages": 1})  # from what it verified
+    before = file.stat()
+    file.write_bytes(b"%PDF-1.7 forged!")  # the same size
+    os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    caplog.clear()
+    assert parts.load(key) is None
+    assert any("does not match the digest" in r.getMessage() for r in caplog.records)

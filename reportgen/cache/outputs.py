@@ -27,6 +27,7 @@ import html
 import json
 import logging
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,21 @@ def _record(path: Path, seal: Seal, *made_for: str) -> dict[str, Any] | None:
             info.get("seal"), *made_for, str(info.get("sha256")), _canonical(info.get("info"))):
         return None
     return info
+
+
+def _stamps(*paths: Path) -> tuple[int, ...] | None:
+    """What tells the versions of ``paths`` apart (see ``PartCache.load``); None if one is
+    missing or not a regular file."""
+    out: list[int] = []
+    for path in paths:
+        try:
+            st = path.lstat()
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        out += [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    return tuple(out)
 
 
 def _canonical(value: Any) -> str:
@@ -212,6 +228,10 @@ class PartCache:
         #: that uses this cache, in the same process (the preview keeps the cache between
         #: rebuilds): the sections' HTML (``render.htmlmemo``). Never written anywhere.
         self.memory: dict[str, Any] = {}
+        #: Entries verified in this process, with their files' stamps then (``load``).
+        self._verified: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {}
+        #: The files the URLs of parts' pictures name (``_shown``), resolved once.
+        self._urls: dict[str, Path | None] = {}
         h = hashlib.sha256(f"reportgen-part {CACHE_VERSION} {variant}\n".encode())
         for kind, path in installed_files(layout):
             h.update(f"\n{kind} {path}\n".encode())
@@ -228,10 +248,14 @@ class PartCache:
             return sorted((url, path) for url, path in self._files.items() if url in text)
         shown = []
         for url in sorted(set(_SRC.findall(text))):
-            try:
-                shown.append((url, self._world.resolve_url(html.unescape(url))))
-            except OutsideWorld:
-                continue
+            if url not in self._urls:
+                try:
+                    self._urls[url] = self._world.resolve_url(html.unescape(url))
+                except OutsideWorld:
+                    self._urls[url] = None  # never read: the writer refuses it too
+            path = self._urls[url]
+            if path is not None:
+                shown.append((url, path))
         return shown
 
     def _file_digest(self, path: Path) -> bytes:
@@ -253,14 +277,26 @@ class PartCache:
         return h.hexdigest()
 
     def load(self, key: str) -> tuple[Path, dict[str, Any]] | None:
-        """The file of the bytes stored under ``key``, and their description."""
+        """The file of the bytes stored under ``key``, and their description.
+
+        An entry read and verified before (its bytes against their signed record) is not
+        read again while its two files keep their stamps (inode, size, modification and
+        change times: ``st_ctime`` cannot be set back): a split render looks its parts up
+        in every round, the preview after every save."""
         data = self.folder / f"{key}.pdf"
+        stamp = _stamps(data, self.folder / f"{key}.json")
+        known = self._verified.get(key)
+        if known is not None and stamp is not None and known[0] == stamp:
+            self.used.add(key)
+            return data, known[1]
         record = _record(self.folder / f"{key}.json", self._seal, "part", key)
         if record is None or not isinstance(record.get("info"), dict):
             return None
         if _matching(data, record) is None:
             return None
         self.used.add(key)
+        if stamp is not None:
+            self._verified[key] = (stamp, record["info"])
         return data, record["info"]
 
     def store(self, key: str, data: bytes, info: dict[str, Any]) -> Path:
