@@ -29,6 +29,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from reportgen.check.glyphs import document_texts
@@ -92,8 +93,14 @@ class Found:
         return self.first, self.last, self.precision
 
 
-def find_dates(text: str) -> Iterator[Found]:
-    """Every date of ``text``, in order of the patterns (a day before a month before a year)."""
+@lru_cache(maxsize=4096)
+def find_dates(text: str) -> tuple[Found, ...]:
+    """Every date of ``text``, in order of the patterns (a day before a month before a year).
+    Memoized: the preview checks an edition again after each save, most texts unchanged."""
+    return tuple(_find_dates(text))
+
+
+def _find_dates(text: str) -> Iterator[Found]:
     if not _YEAR.search(text):
         return
     taken: list[tuple[int, int]] = []
