@@ -23,7 +23,9 @@ made:
   preferences) of the first part, which every part shares;
 - the folios (``pdf.FOLIO_CSS``: "12 / 266") laid out in a document of blank
   pages with the same page names and sizes, whose page counters are the whole
-  report's, and drawn over each page as an artifact (pagination, not content).
+  report's, and drawn over each page as an artifact (pagination, not content);
+- no content stream ending with a carriage return, which a PDF/A checker reads as
+  a stream shorter than its length (``no_cr_before_endstream``).
 
 Reads no files but the project's resources through the closed-world fetcher.
 """
@@ -33,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +184,46 @@ def _document_elem(tree: Any) -> Any:
     return root
 
 
+def no_cr_before_endstream(pdf: Any) -> int:
+    """Make no content stream of ``pdf``'s pages (their contents, their form XObjects) end
+    with a carriage return when saved; how many were written again.
+
+    The bytes of a stream are followed by an end-of-line and ``endstream``: data that ends
+    with CR, then qpdf's LF, reads as one CR LF end-of-line, and the stream as a byte
+    shorter than its ``/Length`` (ISO 19005-2, 6.1.7.1, which a PDF/A checker applies). A
+    Flate stream's last byte is that of the Adler-32 checksum of its content (RFC 1950):
+    1 in 256 is CR (a folio of the sample was). A content stream takes a trailing newline
+    without a change of meaning: one is added until the compressed bytes end otherwise.
+    Uncompressed content streams (``stamp_folios``') are compressed here, not by qpdf, so
+    that what is checked is what is saved. The parts' own streams were seen to when they
+    were written (``variant.repair_pdfa``); this is for what joining adds, the folios.
+    """
+    seen: set[tuple[int, int]] = set()
+    rewritten = 0
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
+        streams += [x for x in xobjects.values() if x.get("/Subtype") == "/Form"]
+        for stream in streams:
+            if not isinstance(stream, pikepdf.Stream) or stream.objgen in seen:
+                continue
+            seen.add(stream.objgen)
+            flate = stream.get("/Filter")
+            if flate is not None and (flate != pikepdf.Name.FlateDecode
+                                      or "/DecodeParms" in stream
+                                      or not stream.read_raw_bytes().endswith(b"\r")):
+                continue
+            content = stream.read_bytes()
+            data = zlib.compress(content)
+            while data.endswith(b"\r"):
+                content += b"\n"
+                data = zlib.compress(content)
+            stream.write(data, filter=pikepdf.Name.FlateDecode)
+            rewritten += 1
+    return rewritten
+
+
 class _JoinedPdf:
     """The first part's file, with the other parts appended one by one."""
 
@@ -261,6 +304,8 @@ class _JoinedPdf:
             self.document_elem.K.append(copied)
 
         def copy(elem: Any) -> Any:
+            if elem is None:
+                return None  # an MCID made an artifact (tagging.running_heads_as_artifacts)
             if elem.is_indirect and elem.objgen == src_doc.objgen:
                 return self.document_elem
             return _foreign(pdf, src, elem)
@@ -331,6 +376,7 @@ class _JoinedPdf:
             pdf.Root.Names.Dests = pdf.make_indirect(pikepdf.Dictionary(Names=tree))
         if self.tree is not None:
             self.tree.ParentTreeNextKey = self.next_key
+        no_cr_before_endstream(pdf)
         out = io.BytesIO()
         if "/ID" in pdf.trailer:
             del pdf.trailer["/ID"]  # the first part's: replaced by the whole file's

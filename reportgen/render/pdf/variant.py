@@ -99,6 +99,61 @@ def claim_ua(document: Any) -> None:
         custom=old.custom, xmp_metadata=old.xmp_metadata)
 
 
+def repair_pdfa(pdf: Any) -> None:
+    """Make what WeasyPrint 70 writes of a PDF/A variant meet PDF/A-2 where it does not:
+    ``pdf`` is the ``pydyf.PDF`` about to be written (a finisher of ``write_pdf``).
+
+    - ISO 19005-2, 6.2.8: an image's ``Interpolate`` shall be false. WeasyPrint writes true
+      for every picture whose ``image-rendering`` is ``auto`` (its ``images.py``); the other
+      values (``crisp-edges``, ``pixelated``) would ask for something else than smooth
+      pictures.
+    - 6.6.2.1: the document's XMP metadata stream shall not be filtered. WeasyPrint
+      compresses it in every PDF/A but PDF/A-1 (its ``pdfa.py``).
+    - 6.1.7.1: ``/Length`` counts the bytes before the end-of-line that precedes
+      ``endstream``. Content that ends with CR, followed by the LF pydyf writes, reads as
+      one CR LF end-of-line, a byte short (1 in 256 compressed streams: the last byte is
+      that of the content's Adler-32 checksum, RFC 1950). Page contents and form XObjects
+      get a newline more at their end when that happens (``_EndsClean``); pictures and fonts
+      are written as they are, their content cannot grow (parts.no_cr_before_endstream does
+      the same for a joined PDF).
+    """
+    import pydyf
+
+    objects = pdf.objects
+    contents = {int(obj["Contents"].split()[0]) for obj in objects
+                if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"
+                and isinstance(obj.get("Contents"), bytes)}
+    metadata = pdf.catalog.get("Metadata")
+    ends_clean = _ends_clean_class()
+    for obj in objects:
+        if not isinstance(obj, pydyf.Stream):
+            continue
+        if obj.extra.get("Subtype") == "/Image" and obj.extra.get("Interpolate") == "true":
+            obj.extra["Interpolate"] = "false"
+        elif obj.number in contents or obj.extra.get("Subtype") == "/Form":
+            obj.__class__ = ends_clean
+    if isinstance(metadata, bytes):
+        objects[int(metadata.split()[0])].compress = False
+
+
+def _ends_clean_class() -> Any:
+    import pydyf
+
+    class _EndsClean(pydyf.Stream):
+        """A content stream whose data, as written, does not end with CR (``repair_pdfa``):
+        the one serialization of the stream, tried again only when it would."""
+
+        @property
+        def data(self) -> bytes:
+            data: bytes = super().data
+            while data.endswith(b"\r\nendstream"):
+                self.stream.append(b"")  # pydyf joins the items with newlines: one more
+                data = super().data
+            return data
+
+    return _EndsClean
+
+
 def _el(tag: str, attrs: dict[str, str] | None = None, text: str | None = None,
         children: list[ET.Element] | None = None) -> ET.Element:
     node = ET.Element(tag, attrs or {})

@@ -22,7 +22,17 @@ from reportgen.model import nodes as m
 from reportgen.render.html import NONE as NO_ADJUSTMENTS
 from reportgen.render.html import movable
 from reportgen.render.htmlpage import font_face_css, render_html, stylesheet_paths
-from reportgen.render.pdf.variant import DEFAULT_VARIANT, claim_ua, parse_variant
+from reportgen.render.pdf.tagging import (
+    drop_inner_links,
+    running_heads_as_artifacts,
+    wrap_list_bodies,
+)
+from reportgen.render.pdf.variant import (
+    DEFAULT_VARIANT,
+    claim_ua,
+    parse_variant,
+    repair_pdfa,
+)
 from reportgen.resources import OutsideWorld, World, data_dir, font_files
 
 log = logging.getLogger(__name__)
@@ -257,10 +267,21 @@ def join_leaders(document: Any) -> int:
 
 def write(document: Any, variant: str) -> bytes:
     """The PDF of a laid-out ``document``; its identifier is a hash of the content (the same
-    input, the same /ID)."""
+    input, the same /ID). A tagged variant's links, list items and running heads are repaired for PDF/UA
+    (``tagging``), a PDF/A variant's streams for PDF/A-2 (``variant.repair_pdfa``)."""
     chosen = parse_variant(variant)
+    if chosen.tags:
+        drop_inner_links(document, page_box)
+
+    def finish(_document: Any, pdf: Any) -> None:
+        if chosen.tags:
+            wrap_list_bodies(pdf)
+            running_heads_as_artifacts(pdf)
+        if chosen.pdfa:
+            repair_pdfa(pdf)
+
     pdf = document.write_pdf(pdf_variant=chosen.weasyprint, pdf_tags=chosen.tags,
-                             pdf_identifier=True)
+                             pdf_identifier=True, finisher=finish)
     assert isinstance(pdf, bytes)
     return pdf
 
