@@ -134,6 +134,24 @@ def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sample_pdfs(sample_pdf: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample's default period in its three editions (ru is ``sample_pdf``), built once."""
+    out = tmp_path_factory.mktemp("sample-editions")
+    result = build(SAMPLE, out, formats=("pdf",), langs=("kk", "en"))
+    return {"ru": sample_pdf, **{lang: result.edition(lang).outputs["pdf"]
+                                 for lang in ("kk", "en")}}
+
+
+@pytest.fixture(scope="session")
+def sample_single_pass(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's Russian edition laid out by one WeasyPrint pass (not split in parts)."""
+    out = tmp_path_factory.mktemp("single")
+    result = build(SAMPLE, out, formats=("pdf",), langs=("ru",), split=False, use_cache=False)
+    assert result.parts["ru"] == (1, 1)
+    return result.edition("ru").outputs["pdf"]
+
+
+@pytest.fixture(scope="session")
 def sample_pdf_h1(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample-h1")
     return build(SAMPLE, out, period_id="2018-h1", formats=("pdf",),

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from reportgen.build import build
 from reportgen.errors import SourceLoc
 from reportgen.model import nodes as m
 from reportgen.render import rules
@@ -23,7 +22,7 @@ from reportgen.render.pdf import refine
 from reportgen.render.softhyphens import TextBlock, stem, word_key
 from reportgen.text.strings import strings_for
 
-from .conftest import REPO, SAMPLE
+from .conftest import REPO
 
 LOC = SourceLoc(Path("sections/a.md"), 1)
 
@@ -193,13 +192,9 @@ def test_the_writer_spells_a_reference_here_once_the_layout_says_so() -> None:
 
 
 @pytest.fixture(scope="module")
-def editions(sample_pdf: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def editions(sample_pdfs: dict[str, Path]) -> dict[str, Any]:
     """The sample's three PDFs, measured."""
-    out = tmp_path_factory.mktemp("quality")
-    result = build(SAMPLE, out, formats=("pdf",), langs=("kk", "en"))
-    pdfs = {"ru": sample_pdf, **{lang: result.edition(lang).outputs["pdf"]
-                                 for lang in ("kk", "en")}}
-    return {lang: (pdf, measure.read_pages(pdf)) for lang, pdf in pdfs.items()}
+    return {lang: (pdf, measure.read_pages(pdf)) for lang, pdf in sample_pdfs.items()}
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk", "en"])

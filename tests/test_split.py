@@ -21,14 +21,6 @@ from .conftest import SAMPLE, Project, need
 from .pdfcompare import compare, page_texts
 
 
-@pytest.fixture(scope="session")
-def sample_single_pass(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("single")
-    result = build(SAMPLE, out, formats=("pdf",), langs=("ru",), split=False, use_cache=False)
-    assert result.parts["ru"] == (1, 1)
-    return result.edition("ru").outputs["pdf"]
-
-
 def test_the_sample_is_split_into_its_front_matter_chapters_and_appendices(
         tmp_path: Path) -> None:
     result = build(SAMPLE, tmp_path, formats=("pdf",), langs=("ru",), use_cache=False)
