@@ -1,7 +1,8 @@
 """Archival and accessible PDF: PDF/A-2a with a PDF/UA-1 claim, checked with what works offline.
 
 pikepdf reads the XMP claims and the structure tree, qpdf checks the file's syntax
-(tests/test_pdf.py). What these checks cannot prove (a veraPDF validation) is said in
+(tests/test_pdf.py); tests/test_pdfua.py validates the file with a PDF/UA-1 and PDF/A
+checker. What none of them proves (a certified veraPDF validation) is said in
 docs/project-format.md.
 """
 
