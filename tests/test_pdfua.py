@@ -136,6 +136,19 @@ def test_a_list_item_holds_its_paragraphs_in_an_lbody(small_pdfs: tuple[bytes, b
         assert all(p.P.objgen == body.objgen for body in bodies for p in body.K)
 
 
+def test_every_link_element_holds_the_annotation_of_its_link(sample_pdf: Path) -> None:
+    """One Link element per link annotation: not the contents' page numbers (the ``::after``
+    of the link) as a second Link inside the first."""
+    with pikepdf.open(sample_pdf) as pdf:
+        links = _elements(pdf, "/Link")
+        annotations = [a for page in pdf.pages for a in page.obj.get("/Annots", [])]
+        assert len(links) == len(annotations) > 20
+        for link in links:
+            kids = link.K if isinstance(link.K, pikepdf.Array) else [link.K]
+            assert any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+                       for k in kids)
+
+
 def test_running_heads_are_pagination_artifacts(sample_pdf: Path) -> None:
     """WeasyPrint tags the margin boxes' text with elements outside the tree; the writer
     makes it artifacts (a check the checker does not make: the text is marked)."""

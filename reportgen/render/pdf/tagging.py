@@ -1,4 +1,4 @@
-"""PDF writer, accessibility part: two repairs of WeasyPrint's tagged PDF for PDF/UA-1.
+"""PDF writer, accessibility part: repairs of WeasyPrint's tagged PDF for PDF/UA-1.
 
 Part of the render stage. WeasyPrint 70 tags a PDF (``weasyprint/pdf/tags.py``) well
 enough for most of ISO 14289-1, but the PDF/UA-1 checker of the tests
@@ -18,7 +18,12 @@ here while the PDF is written (``writer.write``):
   (``<li><p>``), directly under ``LI``. ``wrap_list_bodies``, a finisher of WeasyPrint's
   ``write_pdf``, wraps each run of such children in an ``LBody``.
 
-Neither reads a file; both change only the PDF objects they name.
+Two more, which the checker does not ask for: the ``Link`` elements left with no
+annotation by the first repair become ``Span`` elements
+(``links_without_annotations_as_spans``), and the running heads, tagged by WeasyPrint
+outside the structure tree, become pagination artifacts (``running_heads_as_artifacts``).
+
+None reads a file; each changes only the PDF objects it names.
 """
 
 from __future__ import annotations
@@ -167,4 +172,30 @@ def running_heads_as_artifacts(pdf: Any) -> int:
                 items[i - 1] = "/Artifact"
                 items[i] = pydyf.Dictionary({"Type": "/Pagination"})
                 changed += 1
+    return changed
+
+
+def links_without_annotations_as_spans(pdf: Any) -> int:
+    """Make each ``Link`` element of ``pdf`` (a ``pydyf.PDF`` about to be written) that holds
+    no link annotation a ``Span``; how many there were.
+
+    WeasyPrint tags every box of an ``<a>`` element as a ``Link``, its ``::after`` too (the
+    contents' leader and page number): once ``drop_inner_links`` has left the link's
+    annotation to the outer box, the inner one is a ``Link`` inside the ``Link`` that leads
+    nowhere, which a screen reader would announce as a second link.
+    """
+    import pydyf
+
+    def is_annotation(kid: Any) -> bool:
+        if not (isinstance(kid, bytes) and kid.endswith(b" R")):
+            return False
+        target = pdf.objects[int(kid.split()[0])]
+        return isinstance(target, pydyf.Dictionary) and target.get("Type") == "/OBJR"
+
+    changed = 0
+    for obj in pdf.objects:
+        if (isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem"
+                and obj.get("S") == "/Link" and not any(map(is_annotation, obj["K"]))):
+            obj["S"] = "/Span"
+            changed += 1
     return changed

@@ -24,6 +24,7 @@ from reportgen.render.html import movable
 from reportgen.render.htmlpage import font_face_css, render_html, stylesheet_paths
 from reportgen.render.pdf.tagging import (
     drop_inner_links,
+    links_without_annotations_as_spans,
     running_heads_as_artifacts,
     wrap_list_bodies,
 )
@@ -276,6 +277,7 @@ def write(document: Any, variant: str) -> bytes:
     def finish(_document: Any, pdf: Any) -> None:
         if chosen.tags:
             wrap_list_bodies(pdf)
+            links_without_annotations_as_spans(pdf)
             running_heads_as_artifacts(pdf)
         if chosen.pdfa:
             repair_pdfa(pdf)
