@@ -25,6 +25,7 @@ from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache
 from reportgen.checking import CheckResult, EditionCheck, Timed, check
 from reportgen.errors import InputError
+from reportgen.layout import Layout
 from reportgen.load.project import load_project
 from reportgen.model import walk
 from reportgen.model.nodes import Chart, CrossRef, Document, PageRef
@@ -107,7 +108,7 @@ def _warm_up(project_dir: Path, langs: Sequence[str] | None, variant: str,
         project = load_project(project_dir)
     except InputError:
         return ()
-    return warm_up, (project.root, project.report.layout, variant,
+    return warm_up, (project.root, project.layout, variant,
                      list(langs or project.report.editions))
 
 
@@ -154,7 +155,7 @@ def build(
         checked = _checked_input(project_dir, period_id, strict, langs, draft, use_cache, result, report)
         project = checked.project
         assert project is not None and checked.period_id is not None
-        settings = Settings(project.root, project.report.layout, reference_docx, pdf_variant,
+        settings = Settings(project.root, project.layout, reference_docx, pdf_variant,
                             checked.period_id, len(project.report.editions) > 1, docx_pages)
         # 3. Each edition's document, dated by SOURCE_DATE_EPOCH or the report (not the clock).
         editions = _dated_editions(checked, result)
@@ -218,7 +219,7 @@ def _dated_editions(checked: CheckResult, result: BuildResult) -> list[Edition]:
     return list(result.editions.values())
 
 
-def _single_pass(layout: str, split: bool) -> bool:
+def _single_pass(layout: Layout, split: bool) -> bool:
     """Whether each PDF is typeset in one WeasyPrint pass (asked for, or the layout needs it)."""
     unsupported = split_unsupported(layout) if split else "a single pass was asked for"
     if split and unsupported:
@@ -227,7 +228,7 @@ def _single_pass(layout: str, split: bool) -> bool:
     return bool(unsupported)
 
 
-def _draw_cached_charts(editions: list[Edition], layout: str, size: int, result: BuildResult
+def _draw_cached_charts(editions: list[Edition], layout: Layout, size: int, result: BuildResult
                         ) -> list[Chart]:
     """Check the charts in the cache (and, in a serial build, draw the others); the charts
     left for the render step's drawing thread."""

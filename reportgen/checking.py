@@ -25,6 +25,7 @@ from reportgen.check.names import Stems
 from reportgen.check.release_gate import check_release_data, check_release_edition
 from reportgen.errors import InputError, Problem, Problems
 from reportgen.load.project import Project, load_project
+from reportgen.render.templates import template_problems
 
 __all__ = ["CheckResult", "EditionCheck", "check"]
 
@@ -115,8 +116,10 @@ def check(
             result.problems = _ordered(exc.problems, strict)
             return result
     result.project, result.period_id = project, period.id
-    # The layout's files and stylesheets may name only what a build may read (issue 23).
-    problems.extend(layout_problems(project.report.layout, project.root))
+    # The layout's files and stylesheets may name only what a build may read (issue 23); a
+    # project's templates must parse and name templates the layout has (issue 21).
+    problems.extend(layout_problems(project.layout, project.root))
+    problems.extend(template_problems(project.layout))
     result.codes = CodeCache.for_project(project.root) if cache else None
     result.checks = checks_cache(project.root) if cache else None
     result.pictures = Decoded(project.root, persistent=cache)

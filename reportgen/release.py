@@ -30,11 +30,12 @@ from reportgen.build import build, source_date, write_atomic
 from reportgen.cache.charts import cache_dir
 from reportgen.cache.root import library_version
 from reportgen.errors import InputError, Problem, ReportgenError
+from reportgen.layout import Layout
 from reportgen.load.project import REPORT_FILE, load_project
 from reportgen.model import nodes as m
 from reportgen.model.walk import paths
 from reportgen.render.pdf.variant import DEFAULT_VARIANT
-from reportgen.resources import data_dir, font_files, layout_dir, package_files, package_root
+from reportgen.resources import data_dir, font_files, package_files, package_root
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -133,7 +134,7 @@ def _release_one(root: Path, out_dir: Path, period_id: str, pdf_variant: str,
         # Drawn charts: derived from the inputs (named by their hash), recorded for reference.
         "cache_files": [file_entry(p, project.root) for p in inputs if _cached(p, project.root)],
         "package_files": [file_entry(p, _package_root(p))
-                          for p in package_inputs(project.report.layout, reference_docx, opened)],
+                          for p in package_inputs(project.layout, reference_docx, opened)],
         "tool": {"name": "reportgen", "version": __version__},
         "python": platform.python_version(),
         "packages": {name: library_version(name) for name in PACKAGES},
@@ -147,10 +148,12 @@ def project_inputs(root: Path, period_id: str, docs: list[m.Document], opened: s
                    ) -> list[Path]:
     """Every project file the build of ``docs`` (its editions) read: the files Python opened (``opened``:
     report.yaml, data files of every period a chart reads, sections, images, ...) and, to be
-    sure, report.yaml, the period's data and every file the document model refers to."""
+    sure, report.yaml, the period's data, the project's layout files and fonts and every file
+    the document model refers to."""
     project = load_project(root)
     found = {project.root / REPORT_FILE, project.data_file(project.period(period_id)).resolve()}
     found.update(p.resolve() for p in paths(docs))
+    found.update(p.resolve() for _, p in project.layout.key_files())
     found.update(Path(p).resolve() for p in opened)
     return sorted(p for p in found if p.is_relative_to(project.root) and p.is_file())
 
@@ -185,11 +188,12 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 sys.addaudithook(_audit)
 
 
-def package_inputs(layout: str, reference_docx: Path | None, opened: set[str]) -> list[Path]:
-    """The package's files a build reads: the layout folder, the bundled fonts, every file of
-    the package itself (its code and message catalogs; ``resources.package_root``) and any other
-    package file it opened; a reference document given on the command line is listed too."""
-    files = sorted(p for p in layout_dir(layout).rglob("*") if p.is_file())
+def package_inputs(layout: Layout, reference_docx: Path | None, opened: set[str]) -> list[Path]:
+    """The package's files a build reads: the base layout's folder, the bundled fonts, every
+    file of the package itself (its code and message catalogs; ``resources.package_root``) and
+    any other package file it opened; a reference document given on the command line is
+    listed too. (The project's layout files and fonts are inputs: ``project_inputs``.)"""
+    files = sorted(p for p in layout.base_dir().rglob("*") if p.is_file())
     files += font_files()
     files += [p for p in package_files(suffixes=None) if p not in files]
     package = package_root()

@@ -32,6 +32,7 @@ from typing import NamedTuple
 from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache, output_key, output_keys
 from reportgen.errors import RenderError
+from reportgen.layout import Layout
 from reportgen.model import walk
 from reportgen.model.nodes import Chart, Document
 from reportgen.render.chartfiles import DrawStats
@@ -64,7 +65,7 @@ class Settings:
     """What every output of one build is made with."""
 
     root: Path  # the project
-    layout: str
+    layout: Layout
     reference_docx: Path | None
     pdf_variant: str
     period_id: str

@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import urllib.parse
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -69,23 +68,9 @@ def layout_dir(name: str) -> Path:
     return data_dir("layouts") / name
 
 
-def chart_style(layout: str) -> Path:
-    """The layout's matplotlib style file for the charts (read through ``installation_file``)."""
-    return layout_dir(layout) / "chart.mplstyle"
-
-
 def font_files() -> list[Path]:
     """The bundled fonts (a link leading out of the installation is refused: ``OutsideWorld``)."""
     return installation_files(data_dir("fonts"), "*.ttf")
-
-
-@cache
-def font_coverage() -> frozenset[int]:
-    """Code points that every bundled font has a glyph for (so any style can set any text)."""
-    sets = [set(TTFont(f, lazy=True).getBestCmap()) for f in font_files()]
-    if not sets:
-        raise FileNotFoundError("no bundled fonts found")
-    return frozenset(set.intersection(*sets))
 
 
 @dataclass(frozen=True, slots=True)

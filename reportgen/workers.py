@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from reportgen.cache.charts import store
 from reportgen.errors import RenderError
+from reportgen.layout import DEFAULT, Layout
 from reportgen.model import nodes as m
 from reportgen.model import walk
 from reportgen.render.chartfiles import check_files
 from reportgen.render.pdf.plan import EngineJob
-from reportgen.resources import chart_style
 
 if TYPE_CHECKING:
     from reportgen.render.pdf.writer import LayoutEngine
@@ -209,7 +209,7 @@ def _run(fn: Callable[..., T], *args: Any) -> T:
     return fn(*args)
 
 
-def warm_up(project_root: Path, layout: str, variant: str, langs: list[str]) -> None:
+def warm_up(project_root: Path, layout: Layout, variant: str, langs: list[str]) -> None:
     """A worker's warm-up (``workers``): WeasyPrint with the layout, in the engine the worker
     keeps (charts are drawn by the build's own process)."""
     from reportgen.render.pdf.parts import warm_up as warm_pdf
@@ -373,7 +373,7 @@ def charts_to_draw(docs: Sequence[m.Document]) -> list[m.Chart]:
     return missing
 
 
-def draw_charts(charts: Sequence[m.Chart], layout: str, stop: threading.Event,
+def draw_charts(charts: Sequence[m.Chart], layout: Layout, stop: threading.Event,
                 done: Callable[[m.Chart], None]) -> int:
     """Draw ``charts`` here, store and check their files, and tell ``done(chart)`` after
     each; how many were drawn. Run in a thread of the build while the workers typeset what
@@ -381,11 +381,10 @@ def draw_charts(charts: Sequence[m.Chart], layout: str, stop: threading.Event,
     (the build failed)."""
     from reportgen.render.chartdraw import draw
 
-    style = chart_style(layout)
     for count, chart in enumerate(charts):
         if stop.is_set():
             return count
-        svg, png = draw(chart, style)
+        svg, png = draw(chart, layout)
         store(chart.svg, svg)
         store(chart.png, png)
         check_files(chart)
@@ -397,7 +396,7 @@ def draw_charts(charts: Sequence[m.Chart], layout: str, stop: threading.Event,
 
 def render_docx_job(doc: m.Document, project_root: Path, reference_docx: Path | None,
                     pages: dict[str, int], paginate: bool = False,
-                    layout: str = "default") -> bytes:
+                    layout: Layout = DEFAULT) -> bytes:
     """One edition's DOCX; ``pages``: the print layout's page of each anchor (for PAGEREFs);
     ``paginate``: the page-number pass (LibreOffice lays the DOCX out, docs/docx.md)."""
     from reportgen.render.docx import render_docx

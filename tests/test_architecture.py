@@ -17,6 +17,7 @@ from reportgen import resources
 from reportgen.build import build
 from reportgen.cache import outputs as outcache
 from reportgen.cache import root as cacheroot
+from reportgen.layout import DEFAULT as DEFAULT_LAYOUT
 from reportgen.model.nodes import Document
 from reportgen.release import release
 from reportgen.render.pdf.variant import DEFAULT_VARIANT
@@ -84,9 +85,9 @@ def test_editing_any_module_of_a_writer_misses_the_output_and_part_caches(
     html = "<p>part</p>"
 
     def keys() -> tuple[str, str, str]:
-        parts = outcache.PartCache(project.root, "default", DEFAULT_VARIANT)
-        return (outcache.output_key("pdf", doc, "default", None, DEFAULT_VARIANT),
-                outcache.output_key("docx", doc, "default", None, DEFAULT_VARIANT),
+        parts = outcache.PartCache(project.root, DEFAULT_LAYOUT, DEFAULT_VARIANT)
+        return (outcache.output_key("pdf", doc, DEFAULT_LAYOUT, None, DEFAULT_VARIANT),
+                outcache.output_key("docx", doc, DEFAULT_LAYOUT, None, DEFAULT_VARIANT),
                 parts.key("part", html))
 
     writers = sorted((package_copy / "render").rglob("*.py"))

@@ -126,7 +126,7 @@ CASES = [
         "character missing from the bundled fonts",
         "sections/a.md", SECTION_MD.replace("Текст раздела.", "Текст ☃ раздела."),
         ["sections/a.md:7: error: character '☃' (U+2603 SNOWMAN) is not in the bundled fonts; "
-         "replace it or add a font that has it (context: 'Текст ☃ раздела.')"],
+         "replace it or add a font that has it (docs/fonts.md; context: 'Текст ☃ раздела.')"],
     ),
     (
         "unknown layout",

@@ -21,6 +21,7 @@ from reportgen.assemble import assets
 from reportgen.assemble.cssbounds import stylesheet_excesses
 from reportgen.build import build
 from reportgen.errors import InputError, RenderError
+from reportgen.layout import DEFAULT as DEFAULT_LAYOUT
 
 from .conftest import SECTION_MD, Project
 from .test_closed_world_holes import _css, _layout_messages, installation  # noqa: F401
@@ -61,7 +62,7 @@ def test_a_stylesheets_values_are_measured(css: str, expected: list[tuple[int, i
 
 
 def test_the_shipped_layouts_are_within_the_bounds(project: Project) -> None:
-    assert assets.layout_problems("default", project.root) == []
+    assert assets.layout_problems(DEFAULT_LAYOUT, project.root) == []
 
 
 #: The findings of issue 23: each stops the build at its line, before anything is typeset.

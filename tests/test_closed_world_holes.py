@@ -36,6 +36,7 @@ from reportgen.cache import outputs as outcache
 from reportgen.cache import root as cacheroot
 from reportgen.cache.charts import verified
 from reportgen.errors import InputError, Problems, SourceLoc
+from reportgen.layout import DEFAULT as DEFAULT_LAYOUT
 from reportgen.load.yamlsrc import parse_yaml
 from reportgen.model.walk import charts as charts_of
 from reportgen.render.pdf.variant import DEFAULT_VARIANT
@@ -490,8 +491,8 @@ def test_a_picture_goes_into_the_outputs_as_its_pixels_only(
 def test_the_part_cache_hashes_the_documents_files_only(project: Project, tmp_path: Path,
                                                         opened_files: OpenedFiles) -> None:
     picture = project.root / "img" / "pic.png"
-    known = outcache.PartCache(project.root, "default", DEFAULT_VARIANT, files=[picture])
-    told = outcache.PartCache(project.root, "default", DEFAULT_VARIANT)
+    known = outcache.PartCache(project.root, DEFAULT_LAYOUT, DEFAULT_VARIANT, files=[picture])
+    told = outcache.PartCache(project.root, DEFAULT_LAYOUT, DEFAULT_VARIANT)
     (tmp_path / "x.txt").write_text(SENTINEL, encoding="utf-8")
     # Text as the HTML writer escapes it; then a picture, and an img no writer would make.
     html = (f"<p>file:///dev/zero file://{tmp_path}/x.txt &lt;img src=&#34;file:///dev/zero&#34;"
@@ -500,9 +501,9 @@ def test_the_part_cache_hashes_the_documents_files_only(project: Project, tmp_pa
         keys = [known.key("part", html), told.key("part", html)]
     assert {Path(p).resolve() for p in opened} == {picture.resolve()}
     picture.write_bytes(picture.read_bytes() + b"\0")  # the same HTML, another picture
-    fresh = outcache.PartCache(project.root, "default", DEFAULT_VARIANT, files=[picture])
+    fresh = outcache.PartCache(project.root, DEFAULT_LAYOUT, DEFAULT_VARIANT, files=[picture])
     assert fresh.key("part", html) != keys[0]
-    assert outcache.PartCache(project.root, "default", DEFAULT_VARIANT).key("part", html) != keys[1]
+    assert outcache.PartCache(project.root, DEFAULT_LAYOUT, DEFAULT_VARIANT).key("part", html) != keys[1]
 
 
 def test_yaml_text_from_anywhere_goes_through_the_same_check() -> None:
@@ -767,7 +768,7 @@ def test_a_layout_reads_nothing_outside(installation: Path, project: Project, ou
                                         setup: Callable[[Path, Path], None], expected: str) -> None:
     setup(installation / "layouts" / "default", outside)
     monkeypatch.chdir(installation)
-    assert _layout_messages(layout_problems("default", project.root), installation,
+    assert _layout_messages(layout_problems(DEFAULT_LAYOUT, project.root), installation,
                             outside) == [expected]
 
 
@@ -792,7 +793,7 @@ def test_a_font_that_links_out_is_refused(installation: Path, project: Project,
     font.symlink_to(outside / "secret.txt")
     with pytest.raises(OutsideWorld, match=f"'{font.name}' is a link to .*, outside reportgen's"):
         resources.font_files()
-    (problem,) = layout_problems("default", project.root)
+    (problem,) = layout_problems(DEFAULT_LAYOUT, project.root)
     assert problem.loc is not None and problem.loc.file == font
 
 
@@ -831,7 +832,7 @@ def test_a_refused_stylesheet_url_is_a_render_error(installation: Path, project:
                                                        outside)
     with pytest.raises(ClosedWorldError, match=f"refused to read file://{outside}/secret.css: "
                        "outside the report project"), \
-            lay_out("<html><body><p>x</p></body></html>", project.root, "default",
+            lay_out("<html><body><p>x</p></body></html>", project.root, DEFAULT_LAYOUT,
                     DEFAULT_VARIANT):
         pass
 

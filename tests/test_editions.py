@@ -188,15 +188,15 @@ BAD = [
     ("a character the fonts lack, in a Kazakh footnote", {},
      KK_SECTION.replace("мәтіні.", "мәтіні[^1].\n\n[^1]: Ескерту ☃."),
      ["sections/a.kk.md:5: error: character '☃' (U+2603 SNOWMAN) is not in the bundled fonts; "
-      "replace it or add a font that has it (context: 'Ескерту ☃.')"]),
+      "replace it or add a font that has it (docs/fonts.md; context: 'Ескерту ☃.')"]),
     ("a character the fonts lack, in a Kazakh text of report.yaml",
      {"kk: Есеп}": "kk: Есеп ✓}"}, KK_SECTION,
      ["report.yaml:1:24: error: character '✓' (U+2713 CHECK MARK) is not in the bundled fonts; "
-      "replace it or add a font that has it (context: 'Есеп ✓')"]),
+      "replace it or add a font that has it (docs/fonts.md; context: 'Есеп ✓')"]),
     ("a character the fonts lack, in a Kazakh section", {},
      KK_SECTION.replace("мәтіні.", "мәтіні ☃."),
      ["sections/a.kk.md:5: error: character '☃' (U+2603 SNOWMAN) is not in the bundled fonts; "
-      "replace it or add a font that has it (context: 'Бөлімнің мәтіні ☃.')"]),
+      "replace it or add a font that has it (docs/fonts.md; context: 'Бөлімнің мәтіні ☃.')"]),
 ]
 
 
@@ -304,7 +304,7 @@ def test_a_character_missing_from_a_catalog_names_the_catalog_line(
     line = po.read_text(encoding="utf-8").splitlines().index('msgstr "Содержание ☞"') + 1
     assert found == [f"{po}:{line}: error: character '☞' (U+261E WHITE RIGHT POINTING INDEX) "
                      "is not in the bundled fonts; replace it or add a font that has it "
-                     "(context: 'Содержание ☞')"]
+                     "(docs/fonts.md; context: 'Содержание ☞')"]
 
 
 def test_draft_uses_the_main_text_marked(project: Project, caplog: pytest.LogCaptureFixture

@@ -16,6 +16,7 @@ from PIL import Image
 
 from reportgen.build import BuildResult, build
 from reportgen.cache import outputs as outcache
+from reportgen.layout import DEFAULT as DEFAULT_LAYOUT
 from reportgen.model.nodes import Document
 from reportgen.render.pdf.variant import DEFAULT_VARIANT
 
@@ -151,10 +152,10 @@ def test_a_layout_or_font_change_misses_the_cache(project: Project, tmp_path: Pa
     # A font file's bytes are part of every output's key as well.
     doc = rebuilt.edition().document
     assert isinstance(doc, Document)
-    key = outcache.output_key("pdf", doc, "default", None, DEFAULT_VARIANT)
+    key = outcache.output_key("pdf", doc, DEFAULT_LAYOUT, None, DEFAULT_VARIANT)
     font = sorted((package / "fonts").glob("*.ttf"))[0]
     font.write_bytes(font.read_bytes() + b"\0")
-    assert outcache.output_key("pdf", doc, "default", None, DEFAULT_VARIANT) != key
+    assert outcache.output_key("pdf", doc, DEFAULT_LAYOUT, None, DEFAULT_VARIANT) != key
 
 
 def _warn(message: str) -> int:

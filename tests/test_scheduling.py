@@ -14,6 +14,7 @@ from PIL import Image, ImageChops
 
 from reportgen.build import check
 from reportgen.errors import InputError
+from reportgen.layout import DEFAULT as DEFAULT_LAYOUT
 from reportgen.render.htmlpage import render_html, split_parts
 from reportgen.render.pdf import writer as pdf
 from reportgen.workers import Scheduler, SerialExecutor, workers
@@ -111,7 +112,7 @@ def contents_html() -> str:
         def __missing__(self, key: str) -> str:
             return "123"
 
-    (html,) = [h for h in split_parts(render_html(doc, "default", pages=Numbers()))
+    (html,) = [h for h in split_parts(render_html(doc, DEFAULT_LAYOUT, pages=Numbers()))
                if 'class="toc"' in h]
     return html
 
@@ -121,7 +122,7 @@ def _typeset_contents(html: str, out: Path, join: bool, monkeypatch: pytest.Monk
     real = pdf.join_leaders
     monkeypatch.setattr(pdf, "join_leaders",
                         lambda document: joined.append(real(document) if join else 0))
-    with pdf.lay_out(html, SAMPLE, "default", "pdf/ua-1", folios=False) as document:
+    with pdf.lay_out(html, SAMPLE, DEFAULT_LAYOUT, "pdf/ua-1", folios=False) as document:
         out.write_bytes(pdf.write(document, "pdf/ua-1"))
     monkeypatch.setattr(pdf, "join_leaders", real)
     return sum(joined)
@@ -171,7 +172,7 @@ def test_a_part_that_shows_a_chart_being_drawn_waits_for_it() -> None:
     assert doc is not None
     chart = next(c for s in doc.sections for c in charts_of(s.blocks))
     pending = {chart.svg.name}
-    machine = SplitRender(doc, SAMPLE, "default", "none", True, None, "test.pdf",
+    machine = SplitRender(doc, SAMPLE, DEFAULT_LAYOUT, "none", True, None, "test.pdf",
                           lambda: frozenset(pending))
     first = machine.jobs()
     assert first and not any(chart.svg.name in job.args[0] for job in first)

@@ -15,6 +15,7 @@ import pikepdf
 import pytest
 
 from reportgen.build import build
+from reportgen.layout import DEFAULT as DEFAULT_LAYOUT
 from reportgen.render.pdf.plan import split_unsupported
 
 from .conftest import SAMPLE, Project, need
@@ -136,16 +137,16 @@ def test_a_layout_that_counts_pages_from_the_start_is_typeset_in_one_pass(
     for name in ("layouts", "fonts"):
         shutil.copytree(resources.data_dir(name), package / name)
     monkeypatch.setattr(resources, "_PACKAGE", package)
-    assert split_unsupported("default") is None
+    assert split_unsupported(DEFAULT_LAYOUT) is None
     css = package / "layouts" / "default" / "report.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n@page :left { margin-left: 30mm; }\n",
                    encoding="utf-8")
-    assert "left" in (split_unsupported("default") or "")
+    assert "left" in (split_unsupported(DEFAULT_LAYOUT) or "")
     result = build(project.root, tmp_path / "out", formats=("pdf",))
     assert result.parts["ru"] == (1, 1)
     css.write_text(css.read_text(encoding="utf-8").replace("@page :left", "@page wide")
                    + '\n@page { @bottom-left { content: counter(page); } }\n', encoding="utf-8")
-    assert "counter" in (split_unsupported("default") or "")
+    assert "counter" in (split_unsupported(DEFAULT_LAYOUT) or "")
 
 
 def test_a_page_reference_to_an_element_on_no_page_is_an_error_on_every_build(

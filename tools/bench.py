@@ -151,7 +151,7 @@ def reference_inputs(project: Path, work: Path) -> list[Path]:
     files = []
     for lang in loaded.report.editions:
         doc = assemble(loaded, period, lang=lang)
-        draw_all(doc, loaded.report.layout)
+        draw_all(doc, loaded.layout)
         writer = HtmlWriter(doc.meta.strings)
         parts = [f"<h1>{escape(s.title)}</h1>"
                  + (f"<p><strong>{writer.inlines(s.lead)}</strong></p>" if s.lead else "")

@@ -30,8 +30,9 @@ from reportgen.assemble.cssbounds import stylesheet_excesses
 from reportgen.cache import pictures
 from reportgen.cache.root import CACHE_DIR
 from reportgen.errors import Problem, SourceLoc
+from reportgen.layout import Layout
 from reportgen.model.nodes import Image
-from reportgen.resources import OutsideWorld, World, data_dir, installation_files, layout_dir
+from reportgen.resources import OutsideWorld, World, data_dir, installation_files
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 #: Images with more pixels than this are refused (decompression bombs).
@@ -266,9 +267,10 @@ def _svg_length(value: str | None, view_box: str | None, index: int) -> int:
 # ------------------------------------------------------------------ layouts
 
 
-def layout_problems(layout: str, project_root: Path) -> list[Problem]:
-    """What a build may not read among the files of ``layout`` and the bundled fonts: a file
-    that is a link leading out of the installation, and each ``@import``, ``url()`` or
+def layout_problems(layout: Layout, project_root: Path) -> list[Problem]:
+    """What a build may not read among the files of ``layout`` and the fonts: a file that is
+    a link leading out of the installation (a base layout's, a bundled font) or out of the
+    project (the project's layout folder's), and each ``@import``, ``url()`` or
     ``@font-face src`` of a stylesheet that names something outside the world
     (``resources.World``), at its file, line and column, and every length or count out of
     its range (``cssbounds``: a page of 1 mm to 2000 mm a side, text of at most 200 pt, ...).
@@ -276,9 +278,9 @@ def layout_problems(layout: str, project_root: Path) -> list[Problem]:
     page of a kilometre never reaches it."""
     world = World.of(project_root)
     try:
-        installation_files(layout_dir(layout), recursive=True)
+        layout.key_files()
         installation_files(data_dir("fonts"))
-        sheets = installation_files(layout_dir(layout), "*.css")
+        sheets = layout.stylesheets()
     except OutsideWorld as exc:
         return [Problem(SourceLoc(Path(exc.path)), str(exc))]
     problems: list[Problem] = []
@@ -291,8 +293,9 @@ def layout_problems(layout: str, project_root: Path) -> list[Problem]:
                 world.resolve_url(urllib.parse.urljoin(sheet.as_uri(), url))
             except OutsideWorld as exc:
                 problems.append(Problem(SourceLoc(sheet, line, col), f"url({url}) "
-                                        f"is refused: {exc} (a layout may use its own files "
-                                        "and the bundled fonts)"))
+                                        f"is refused: {exc} (a layout may use the project's "
+                                        "files, the package's layouts and the bundled "
+                                        "fonts)"))
     return problems
 
 

@@ -21,13 +21,13 @@ from reportgen.assemble.chartdata import Resolver, Source, Table
 from reportgen.assemble.narrative import Counters
 from reportgen.cache.charts import cache_dir, chart_digest, chart_environment
 from reportgen.errors import InputError, Problems, SourceLoc, did_you_mean
+from reportgen.layout import Layout
 from reportgen.load.project import PeriodData
 from reportgen.load.schema import ChartSpec, Period
 from reportgen.load.texts import Place, Texts
 from reportgen.load.validate import validate
 from reportgen.load.yamlsrc import Located, Path_, parse_yaml
 from reportgen.model import nodes as m
-from reportgen.resources import chart_style
 from reportgen.text.formats import Said, format_number
 
 #: Bump to invalidate every cached chart (the drawing code's own text is hashed as well).
@@ -59,7 +59,7 @@ class Charts:
     counters: Counters
     problems: Problems
     strings: dict[str, str]
-    layout: str
+    layout: Layout
     caption_inlines: Callable[[str, SourceLoc], tuple[m.Inline, ...]]
     texts: Texts
     placed: dict[str, SourceLoc] = field(default_factory=dict)
@@ -161,8 +161,8 @@ class Charts:
             "y": y_label, "size": [WIDTH_MM, height], "lang": edition,
         }
         if self._environment is None:  # the style and fonts, read once for the edition
-            self._environment = chart_environment(chart_style(self.layout))
-        digest = chart_digest(drawing, chart_style(self.layout), self._environment)
+            self._environment = chart_environment(self.layout)
+        digest = chart_digest(drawing, self.layout, self._environment)
         folder = cache_dir(self.root)
         self.counters.figure += 1
         caption_text = words.caption or words.title

@@ -144,7 +144,7 @@ def _charts(project: Project, period: Period, periods: PeriodData, ctx: SectionC
     return Charts(
         root=project.root, report_source=project.source, specs=report.charts,
         source=make_source(report.periods, period, periods, ctx.lang, ctx.strings["unspecified"]),
-        counters=ctx.counters, problems=ctx.problems, strings=ctx.strings, layout=report.layout,
+        counters=ctx.counters, problems=ctx.problems, strings=ctx.strings, layout=project.layout,
         caption_inlines=ctx.caption_inlines, texts=texts,
     )
 

@@ -24,7 +24,8 @@ from reportgen.atomic import write_atomic
 from reportgen.cache.root import CACHE_DIR, cache_folder, code_digest, library_versions, read_cached
 from reportgen.cache.signed import Seal, file_digest
 from reportgen.errors import InputError, SourceLoc
-from reportgen.resources import OutsideWorld, font_files, installation_file
+from reportgen.layout import Layout
+from reportgen.resources import OutsideWorld
 
 __all__ = ["CACHE_DIR", "cache_dir", "chart_digest", "chart_environment", "store", "verified"]
 
@@ -34,29 +35,37 @@ def cache_dir(project_root: Path) -> Path:
     return cache_folder(project_root, "charts")
 
 
-def chart_digest(drawing: Mapping[str, object], style: Path,
+def chart_digest(drawing: Mapping[str, object], layout: Layout,
                  environment: bytes | None = None) -> str:
-    """The digest a chart's files are named by; ``environment``: ``chart_environment(style)``
+    """The digest a chart's files are named by; ``environment``: ``chart_environment(layout)``
     if the caller made it already (an edition's charts share it)."""
     h = hashlib.sha256()
     h.update(json.dumps(drawing, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-    h.update(environment if environment is not None else chart_environment(style))
+    h.update(environment if environment is not None else chart_environment(layout))
     return h.hexdigest()
 
 
-def chart_environment(style: Path) -> bytes:
-    """What every chart drawn with ``style`` also depends on: the style file, the drawing code
-    and matplotlib, the fonts (read through ``installation_file``: a link out is an error)."""
+def chart_environment(layout: Layout) -> bytes:
+    """What every chart drawn in ``layout`` also depends on: its chart style, the drawing code
+    and matplotlib, every font it may use (the bundled ones and the project's, by content).
+    A link out of where a file belongs is an error at the link."""
     h = hashlib.sha256()
     try:
-        h.update(installation_file(style).read_bytes())
-        fonts = font_files()
+        h.update(layout.chart_style().read_bytes())
+        fonts = [face.path for face in layout.faces()]
     except OutsideWorld as exc:
         raise InputError.single(SourceLoc(Path(exc.path)), str(exc)) from None
     h.update(_drawing_code())
     for font in fonts:
-        h.update(f"{font.name}:{font.stat().st_size}".encode())
+        stat = font.stat()
+        h.update(f"{font.name}:".encode() + _font_digest(font, stat.st_size, stat.st_mtime_ns))
     return h.digest()
+
+
+@functools.cache
+def _font_digest(path: Path, size: int, mtime_ns: int) -> bytes:
+    """A font file's content hash, read once a process per version of the file."""
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 @functools.cache

@@ -45,9 +45,10 @@ from reportgen.cache.root import (
 )
 from reportgen.cache.signed import Seal, file_digest
 from reportgen.errors import InputError, Problem, SourceLoc
+from reportgen.layout import Layout
 from reportgen.model import nodes as m
 from reportgen.model.walk import paths
-from reportgen.resources import OutsideWorld, World, font_files, installation_files, layout_dir
+from reportgen.resources import OutsideWorld, World
 
 log = logging.getLogger(__name__)
 
@@ -62,23 +63,23 @@ def cache_dir(project_root: Path) -> Path:
     return cache_folder(project_root, "outputs")
 
 
-def installed_files(layout: str) -> list[tuple[str, Path]]:
-    """The layout's files and the bundled fonts, as a key names them; a link among them that
-    leads out of the installation is an error at the link (``resources.installation_files``)."""
+def installed_files(layout: Layout) -> list[tuple[str, Path]]:
+    """The layout's files (the base's and the project folder's), the bundled fonts and the
+    project's, as a key names them; a link among them that leads out of where it belongs is
+    an error at the link (``Layout.files``)."""
     try:
-        return ([("layout", p) for p in installation_files(layout_dir(layout), recursive=True)]
-                + [("font", p) for p in font_files()])
+        return layout.key_files()
     except OutsideWorld as exc:
         raise InputError.single(SourceLoc(Path(exc.path)), str(exc)) from None
 
 
-def output_key(fmt: str, doc: m.Document, layout: str, reference_docx: Path | None,
+def output_key(fmt: str, doc: m.Document, layout: Layout, reference_docx: Path | None,
                pdf_variant: str) -> str:
     """The hash of everything the ``fmt`` output of ``doc`` depends on."""
     return output_keys((fmt,), doc, layout, reference_docx, pdf_variant)[fmt]
 
 
-def output_keys(fmts: tuple[str, ...], doc: m.Document, layout: str,
+def output_keys(fmts: tuple[str, ...], doc: m.Document, layout: Layout,
                 reference_docx: Path | None, pdf_variant: str) -> dict[str, str]:
     """``output_key`` of each format in ``fmts``, the document and files read once."""
     inputs = _inputs_digest(doc, layout, reference_docx)
@@ -91,7 +92,7 @@ def output_keys(fmts: tuple[str, ...], doc: m.Document, layout: str,
     return keys
 
 
-def _inputs_digest(doc: m.Document, layout: str, reference_docx: Path | None) -> bytes:
+def _inputs_digest(doc: m.Document, layout: Layout, reference_docx: Path | None) -> bytes:
     """The hash of the document and of every file and library its outputs depend on."""
     h = hashlib.sha256(repr(doc).encode("utf-8"))
     # The model's own files: each was resolved and checked where the document names it.
@@ -213,7 +214,7 @@ class PartCache:
     last build, the first guess of the next one (a guess: the layout checks it).
     """
 
-    def __init__(self, project_root: Path, layout: str, variant: str,
+    def __init__(self, project_root: Path, layout: Layout, variant: str,
                  files: Iterable[Path] | None = None) -> None:
         self.folder = cache_folder(project_root, "parts")
         self.variant = variant

@@ -1,9 +1,11 @@
-"""Check stage: every character of an edition must exist in the bundled fonts.
+"""Check stage: every character of an edition must exist in the fonts its layout uses.
 
 Run by the build's check step on each assembled edition, before rendering, so
 that a missing glyph is an error naming the character, its code point and where
 it occurs, instead of a fallback box or a silently substituted system font in
-the output.
+the output. The fonts are those of the families the layout's files name
+(``fontuse``): the bundled ones, and a project's own (``fonts:`` in report.yaml);
+a character must be in every face of each (any style may set any text).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
+from reportgen.check.fontuse import used_families
 from reportgen.errors import Problems, SourceLoc
+from reportgen.layout import Layout
 from reportgen.load.project import Project
 from reportgen.load.schema import Period
 from reportgen.model import nodes as m
 from reportgen.model import walk
-from reportgen.resources import font_coverage
 from reportgen.text.strings import string_locations
 
 #: Characters that are layout instructions rather than glyphs.
@@ -26,12 +29,18 @@ _INVISIBLE = {0x0A, 0x0D, 0x09, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
 
 def check_edition(project: Project, period: Period, doc: m.Document, problems: Problems) -> None:
     """Every character of an assembled edition, its cover's words included, is in the fonts."""
-    check_glyphs(chain(cover_texts(project, doc.meta, period), document_texts(doc)), problems)
+    check_glyphs(chain(cover_texts(project, doc.meta, period), document_texts(doc)), problems,
+                 project.layout)
 
 
-def check_glyphs(texts: Iterable[tuple[str, SourceLoc | None]], problems: Problems) -> None:
-    """Every character of ``texts`` (each with where it is written) is in the bundled fonts."""
-    covered = font_coverage()
+def check_glyphs(texts: Iterable[tuple[str, SourceLoc | None]], problems: Problems,
+                 layout: Layout) -> None:
+    """Every character of ``texts`` (each with where it is written) is in the fonts that
+    ``layout`` uses."""
+    families = used_families(layout)
+    covered = layout.coverage(families)
+    which = ("the bundled fonts" if not layout.fonts else
+             "the fonts of the layout (" + ", ".join(sorted(families)) + ")")
     reported: set[tuple[int, SourceLoc | None]] = set()
     for text, loc in texts:
         for ch in text:
@@ -42,8 +51,9 @@ def check_glyphs(texts: Iterable[tuple[str, SourceLoc | None]], problems: Proble
             name = unicodedata.name(ch, "unnamed character")
             problems.error(
                 loc,
-                f"character {ch!r} (U+{cp:04X} {name}) is not in the bundled fonts; "
-                f"replace it or add a font that has it (context: {_context(text, ch)!r})",
+                f"character {ch!r} (U+{cp:04X} {name}) is not in {which}; "
+                f"replace it or add a font that has it (docs/fonts.md; "
+                f"context: {_context(text, ch)!r})",
             )
 
 

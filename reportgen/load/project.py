@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.errors import InputError, Problems, SourceLoc
+from reportgen.layout import Layout
 from reportgen.load.datachecks import check_activity, check_yaml_traps
 from reportgen.load.editions import check_editions
+from reportgen.load.looks import project_layout
 from reportgen.load.schema import ActivityData, Period, Report
 from reportgen.load.spreadsheets import read_lists
 from reportgen.load.texts import Texts, localized
 from reportgen.load.validate import validate
 from reportgen.load.yamlsrc import Located, load_yaml
-from reportgen.resources import OutsideWorld, World, layout_dir
+from reportgen.resources import OutsideWorld, World
 
 REPORT_FILE = "report.yaml"
 
@@ -32,6 +34,8 @@ class Project:
     root: Path
     report: Report
     source: Located
+    #: The layout report.yaml names, with the project's layout folder and fonts.
+    layout: Layout
 
     def period(self, period_id: str | None) -> Period:
         """The period with ``period_id``, or the default one."""
@@ -70,18 +74,10 @@ def load_project(root: Path) -> Project:
     report = validate(Report, doc, problems)
     if report is not None:
         check_editions(report, doc, problems)
-        try:
-            folder = layout_dir(report.layout)
-        except FileNotFoundError as exc:
-            problems.error(doc.loc(("layout",)), str(exc))
-        else:
-            if not (folder / "report.html.j2").is_file():
-                known = ", ".join(sorted(p.name for p in folder.parent.iterdir() if p.is_dir()))
-                problems.error(doc.loc(("layout",)),
-                               f"layout: no layout '{report.layout}' (known: {known})")
+        layout = project_layout(root, report, doc, problems)
     problems.raise_if_errors()
     assert report is not None
-    return Project(root, report, doc)
+    return Project(root, report, doc, layout)
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,6 +181,16 @@ class SectionEntry(Strict):
         return {k: str(v).strip() for k, v in (self.model_extra or {}).items()}
 
 
+class LayoutFolder(Strict):
+    """A layout of the project's own: a folder whose files override a package layout's."""
+
+    base: Ident = Field("default", description="The package layout it starts from (under layouts/).")
+    folder: str = Field(
+        description="A folder of the project: its files replace the base's files of the same "
+        "name, and its other files are added (stylesheets after the base's); its templates "
+        "reach the base's as 'base/<name>'.")
+
+
 class Report(Strict):
     """report.yaml: the report, its organization, periods and sections."""
 
@@ -203,7 +213,12 @@ class Report(Strict):
     default_period: Ident | None = Field(
         None, description="Period built when --period is not given; default: the last one."
     )
-    layout: Ident = Field("default", description="Layout folder under layouts/.")
+    layout: Ident | LayoutFolder = Field(
+        "default", description="The print and Word layout: a package layout's name (under "
+        "layouts/), or {base, folder} for a folder of the project that overrides and extends it.")
+    fonts: list[str] = Field(
+        default_factory=list, description="Font files of the project (.ttf, .otf), one face each; "
+        "family, weight and style are read from the font, the layout's CSS names the family.")
     sections: list[Text | SectionEntry] = Field(
         min_length=1, description="Sections in report order: a file relative to the project "
         "(other editions: 'name.<lang>.md' next to it), or its files per language."

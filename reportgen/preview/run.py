@@ -46,7 +46,7 @@ def _warm_up(project_dir: Path, langs: list[str] | None, variant: str
         project = load_project(project_dir)
     except InputError:
         return ()  # the first rebuild shows why
-    return _warm_worker, (project.root, project.report.layout, variant,
+    return _warm_worker, (project.root, project.layout, variant,
                           list(langs or project.report.editions))
 
 

@@ -43,7 +43,7 @@ from reportgen.preview.hub import Hub, problem_view
 from reportgen.preview.pages import EditionPages
 from reportgen.preview.session import Outcome, Session
 from reportgen.preview.watch import watch_inputs
-from reportgen.resources import layout_dir, package_file
+from reportgen.resources import package_file
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class Preview:
         project = self.session.project
         if project is not None:
             with contextlib.suppress(FileNotFoundError):
-                roots.append(layout_dir(project.report.layout).resolve())
+                roots.append(project.layout.base_dir().resolve())  # a project's is in it
         return roots
 
     def rebuild(self) -> Outcome:

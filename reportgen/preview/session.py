@@ -39,6 +39,7 @@ from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache
 from reportgen.checking import EditionCheck, check
 from reportgen.errors import InputError, Problem, RenderError
+from reportgen.layout import Layout
 from reportgen.load.project import Project, load_project
 from reportgen.model.nodes import Document
 from reportgen.preview.inputs import Stamp, changed, snapshot, unchanged_editions
@@ -46,7 +47,6 @@ from reportgen.render.chartfiles import draw_all
 from reportgen.render.pdf.plan import SplitRender, split_unsupported
 from reportgen.render.pdf.variant import DEFAULT_VARIANT
 from reportgen.rendering import Edition, OutputPlan, RenderRun, Settings, plan_outputs
-from reportgen.resources import font_files, layout_dir
 from reportgen.workers import charts_to_draw
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ class Session:
         if checked.errors or checked.project is None or checked.period_id is None:
             return outcome
         project = checked.project
-        layout = project.report.layout
+        layout = project.layout
         settings = Settings(project.root, layout, None, self.variant, checked.period_id,
                             len(project.report.editions) > 1)
         # 2. Dated as a build dates them (the same bytes, so the same cache keys). An edition
@@ -163,7 +163,7 @@ class Session:
                 store.save()
         return outcome
 
-    def _render(self, root: Path, layout: str, settings: Settings, editions: list[Edition],
+    def _render(self, root: Path, layout: Layout, settings: Settings, editions: list[Edition],
                 outcome: Outcome) -> dict[str, Rendered]:
         """Steps 3 to 6 of a rebuild (see the module's description) for ``editions``."""
         mark = time.perf_counter()
@@ -204,7 +204,7 @@ class Session:
                 project = load_project(self.project_dir)
         if project is not None:
             with contextlib.suppress(FileNotFoundError):
-                roots.append(layout_dir(project.report.layout))
+                roots.append(project.layout.base_dir())  # a project's is in it
         before, self._inputs = self._inputs, snapshot(roots)
         if before is None:
             return {}
@@ -213,10 +213,10 @@ class Session:
         keep = unchanged_editions(changed(before, self._inputs), sources)
         return {lang: self._checked[lang] for lang in keep}
 
-    def _part_cache(self, root: Path, layout: str) -> PartCache:
+    def _part_cache(self, root: Path, layout: Layout) -> PartCache:
         """The part cache, made again only when what its keys start from changed (the layout's
         files, the fonts: its base digest reads them)."""
-        files = sorted(p for p in layout_dir(layout).rglob("*") if p.is_file()) + font_files()
+        files = [path for _, path in layout.key_files()]
         stamp = (root, layout, self.variant, *((str(p), p.stat().st_mtime_ns, p.stat().st_size)
                                                for p in files))
         if self._parts is None or self._parts[0] != stamp:

@@ -23,8 +23,9 @@ from typing import Any
 from babel.numbers import format_percent
 
 from reportgen.errors import InputError, SourceLoc
+from reportgen.layout import Layout
 from reportgen.model import nodes as m
-from reportgen.resources import OutsideWorld, font_faces, installation_file
+from reportgen.resources import OutsideWorld
 from reportgen.text.formats import format_number
 
 MM_PER_INCH = 25.4
@@ -33,12 +34,12 @@ PNG_DPI = 300  # print resolution for the DOCX
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE svg PUBLIC [^>\[]*>\s*")
 
-def draw(chart: m.Chart, style: Path) -> tuple[bytes, bytes]:
-    """The chart as (SVG bytes, PNG bytes)."""
+def draw(chart: m.Chart, layout: Layout) -> tuple[bytes, bytes]:
+    """The chart as (SVG bytes, PNG bytes), in ``layout``'s chart style and fonts."""
     import matplotlib
     from matplotlib.figure import Figure
 
-    rc = _style(style)
+    rc = _style(layout)
     with matplotlib.rc_context(rc):
         fig = Figure(figsize=(chart.width_mm / MM_PER_INCH, chart.height_mm / MM_PER_INCH))
         colors = [c for c in rc["axes.prop_cycle"].by_key()["color"]]
@@ -58,14 +59,15 @@ def draw(chart: m.Chart, style: Path) -> tuple[bytes, bytes]:
     return _DOCTYPE.sub(b"", svg.getvalue(), count=1), png.getvalue()
 
 
-def _style(path: Path) -> Any:
+def _style(layout: Layout) -> Any:
     """The style file's settings, with the bundled fonts known to matplotlib by the layout's
-    family names ('Report Sans'), so that the SVG's text names the fonts the PDF embeds."""
+    family names ('Report Sans'), and the project's by theirs, so that the SVG's text names
+    the fonts the PDF embeds."""
     from matplotlib import font_manager, rc_params_from_file
 
     try:
-        installation_file(path)
-        faces = font_faces()
+        path = layout.chart_style()
+        faces = layout.faces()
     except OutsideWorld as exc:
         raise InputError.single(SourceLoc(Path(exc.path)), str(exc)) from None
     known = {(e.fname, e.name) for e in font_manager.fontManager.ttflist}
@@ -85,8 +87,8 @@ def _style(path: Path) -> Any:
     missing = [f for f in rc["font.family"] if f not in families]
     if missing:
         raise InputError.single(
-            SourceLoc(path), f"font.family: '{missing[0]}' is not a bundled font family "
-            f"(bundled: {', '.join(sorted(families))})")
+            SourceLoc(path), f"font.family: '{missing[0]}' is not a family of the bundled or the "
+            f"project's fonts (known: {', '.join(sorted(families))})")
     return rc
 
 

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from reportgen.cache.charts import CACHE_DIR, store, verified
 from reportgen.errors import InputError, Problem, SourceLoc
+from reportgen.layout import Layout
 from reportgen.model import nodes as m
 from reportgen.model import walk
-from reportgen.resources import OutsideWorld, chart_style, installation_file
+from reportgen.resources import OutsideWorld
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ class DrawStats:
     cached: int
 
 
-def draw_all(doc: m.Document, layout: str, elsewhere: frozenset[str] = frozenset()
+def draw_all(doc: m.Document, layout: Layout, elsewhere: frozenset[str] = frozenset()
              ) -> DrawStats:
     """Draw every chart of ``doc`` whose files are not in the cache yet (or no longer match
     their signed record), and check the files drawn; charts whose digest is in
@@ -48,7 +49,7 @@ def draw_all(doc: m.Document, layout: str, elsewhere: frozenset[str] = frozenset
             else:
                 from reportgen.render.chartdraw import draw
 
-                svg, png = draw(chart, style_file(layout))
+                svg, png = draw(chart, layout)
                 store(chart.svg, svg)
                 store(chart.png, png)
                 check_files(chart)
@@ -74,10 +75,11 @@ def _usable(chart: m.Chart) -> bool:
     return False
 
 
-def style_file(layout: str) -> Path:
-    """The layout's chart style, refused if it is a link leading out of the installation."""
+def style_file(layout: Layout) -> Path:
+    """The layout's chart style, refused if it is a link leading out of the installation
+    (or, the project's, out of the project)."""
     try:
-        return installation_file(chart_style(layout))
+        return layout.chart_style()
     except OutsideWorld as exc:
         raise InputError.single(SourceLoc(Path(exc.path)), str(exc)) from None
 

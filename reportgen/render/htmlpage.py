@@ -3,42 +3,50 @@ bundled fonts' rules and the layout's stylesheets, cut into the parts of a split
 
 Part of the render stage, beside ``html`` (the model's nodes as HTML), which it uses; the
 template arranges (cover, contents, sections), the CSS does the look. The layout's files
-are read only if no link leads out of the installation (``resources.installation_file``).
+(``layout.Layout``: a package layout and the project's folder over it) are read only
+where they really are: a base's inside the installation, a project's inside the project
+(its templates: ``templates``).
 The page numbers of a split render are a parameter (``render_html(pages=...)``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
-import jinja2
 from markupsafe import Markup
 
+from reportgen.layout import DEFAULT, Layout
 from reportgen.model import nodes as m
 from reportgen.model import walk
 from reportgen.render import rules
 from reportgen.render.html import NONE, Adjustments, HtmlWriter
 from reportgen.render.htmlmemo import SectionMemo
 from reportgen.render.softhyphens import vocabulary
-from reportgen.resources import font_faces, installation_file, installation_files, layout_dir
+from reportgen.render.templates import TEMPLATE, environment, located
 
 #: Marks where the HTML of a split render is cut into parts (``split_parts``).
 PART_BREAK = "<!-- reportgen:part -->"
 
 
-def font_face_css() -> str:
-    """@font-face rules for the bundled fonts, under family names no system font has."""
+def font_face_css(layout: Layout = DEFAULT) -> str:
+    """@font-face rules for the bundled fonts, under family names no system font has, and for
+    the project's fonts, under their own."""
     return "\n".join(
-        f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.as_uri()}"); '
+        f'@font-face {{ font-family: "{_css_string(face.family)}"; '
+        f'src: url("{face.path.as_uri()}"); '
         f"font-style: {face.style}; font-weight: {face.weight}; }}"
-        for face in font_faces()
+        for face in layout.faces()
     )
 
 
-def render_html(doc: m.Document, layout: str = "default",
+def _css_string(text: str) -> str:
+    """``text`` inside a CSS string in double quotes (a family name is the font's to say)."""
+    return "".join(f"\\{ord(c):x} " if c in '"\\\n\r\f' or ord(c) < 0x20 else c for c in text)
+
+
+def render_html(doc: m.Document, layout: Layout = DEFAULT,
                 pages: Mapping[str, str] | None = None,
                 adjustments: Adjustments = NONE, memo: SectionMemo | None = None) -> str:
     """The whole report as an HTML page for the print layout ``layout``.
@@ -57,7 +65,6 @@ def render_html(doc: m.Document, layout: str = "default",
     """
     words = memo.vocabulary(doc) if memo is not None else vocabulary(doc)
     writer = HtmlWriter(doc.meta.strings, pages, adjustments, words)
-    template = _environment(layout).get_template("report.html.j2")
     strings = doc.meta.strings
     sections = []
     if memo is not None:
@@ -85,6 +92,15 @@ def render_html(doc: m.Document, layout: str = "default",
     figures = [{"id": f.id, "number": f.number, "caption": writer.plain(f.caption),
                 "label": rules.caption_label("figure", f.number, strings)}
                for f in rules.listed_figures(doc)]
+    with located(layout):  # a template's error: at its file and line
+        return _page(layout, doc, writer, sections, figures, pages)
+
+
+def _page(layout: Layout, doc: m.Document, writer: HtmlWriter,
+          sections: list[dict[str, object]], figures: list[dict[str, object]],
+          pages: Mapping[str, str] | None) -> str:
+    template = environment(layout).get_template(TEMPLATE)
+    strings = doc.meta.strings
     before, _, after = strings["addressee_line"].partition("{addressee}")
     return template.render(
         meta=doc.meta,
@@ -121,28 +137,6 @@ def split_parts(html: str) -> list[str]:
     return [start + body + tail for body in bodies]
 
 
-def _environment(layout: str) -> jinja2.Environment:
-    return _environment_in(layout_dir(layout))
-
-
-@functools.lru_cache(maxsize=8)
-def _environment_in(folder: Path) -> jinja2.Environment:
-    """The Jinja environment of the layout in ``folder``, made once a process: its compiled
-    templates are kept (compiling the report's template takes 50 ms, and a build makes an
-    edition's HTML two or three times), and a template whose file changed since is read and
-    compiled again (Jinja's ``auto_reload``: the preview sees a layout's edit)."""
-    env = jinja2.Environment(
-        loader=_InstalledLoader(folder),
-        auto_reload=True,
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["plain"] = m.metadata_text
-    return env
-
-
 def w3c_datetime(meta: m.Meta) -> str | None:
     """The document's creation time as HTML metadata gives it (UTC): '2018-10-05T00:00:00Z'."""
     if meta.created is not None:
@@ -150,18 +144,7 @@ def w3c_datetime(meta: m.Meta) -> str | None:
     return meta.date.isoformat() if meta.date else None
 
 
-def stylesheet_paths(layout: str = "default") -> list[Path]:
-    """The layout's stylesheets; a link leading out of the installation is refused (issue 23)."""
-    return installation_files(layout_dir(layout), "*.css")
-
-
-class _InstalledLoader(jinja2.FileSystemLoader):
-    """The layout's templates, none of them a link leading out of the installation."""
-
-    def get_source(self, environment: jinja2.Environment, template: str
-                   ) -> tuple[str, str, Callable[[], bool]]:
-        for folder in self.searchpath:
-            path = Path(folder, *jinja2.loaders.split_template_path(template))
-            if path.is_file():
-                installation_file(path)
-        return super().get_source(environment, template)
+def stylesheet_paths(layout: Layout = DEFAULT) -> list[Path]:
+    """The layout's stylesheets in the order they apply; a link leading out of the
+    installation (or, for a project's, out of the project) is refused (issue 23)."""
+    return layout.stylesheets()

@@ -2,7 +2,8 @@
 
 Render stage, a writer over the same model as the PDF writer; it never reads
 another writer's output (no HTML or PDF conversion). It starts from a
-reference document (``layouts/default/reference.docx`` or the user's own),
+reference document (``layouts/default/reference.docx``, a project layout's own or the
+user's),
 keeps its styles, numbering, settings and page setup, drops its body, and
 applies styles by name only, never direct formatting, so that changing the
 template restyles the whole report. Writes no files: the build orchestrator
@@ -12,7 +13,7 @@ What an editor gets (docs/docx.md): nothing to answer on opening (no field asks 
 updated); the contents and the list of figures with the DOCX's own page numbers, when
 the page-number pass runs (``paginate``: LibreOffice lays the written DOCX out, the
 numbers are written, and it is laid out again until they stand, ``pagination``); the
-bundled fonts embedded (``fonts``); captions, references and running heads as Word's own
+bundled fonts and the project's embedded (``fonts``); captions, references and running heads as Word's own
 (SEQ and REF fields, a Word section per part); the edition's language settings; native
 charts with their data (``charts``).
 """
@@ -33,6 +34,7 @@ from lxml import etree
 
 from reportgen import resources
 from reportgen.errors import RenderError
+from reportgen.layout import DEFAULT, Layout
 from reportgen.model import nodes as m
 from reportgen.render.docx import captions, settings
 from reportgen.render.docx.body import BodyWriter
@@ -63,8 +65,9 @@ def default_reference() -> Path:
 
 def render_docx(doc: m.Document, project_root: Path, reference: Path | None = None,
                 pages: Mapping[str, int] | None = None, paginate: bool = False,
-                layout: str = "default") -> bytes:
-    """The DOCX of ``doc`` as bytes, styled by ``reference`` (default: the bundled one).
+                layout: Layout = DEFAULT) -> bytes:
+    """The DOCX of ``doc`` as bytes, styled by ``reference`` (default: the layout's
+    ``reference.docx``, the project folder's if it has one, else the bundled one).
 
     With ``paginate``, the page-number pass: the DOCX is laid out by LibreOffice and its
     contents, list of figures and page references show the pages it lays them on (without
@@ -72,37 +75,40 @@ def render_docx(doc: m.Document, project_root: Path, reference: Path | None = No
     no numbers). Without it, they have none either, and ``pages`` (the page of each link
     target in the print layout, when known) fills the cached results of the page
     references' PAGEREF fields, which Word and LibreOffice recompute. The native charts
-    are styled by ``layout``'s chart style.
+    are styled by ``layout``'s chart style; the layout's fonts that the styles or the charts
+    name are embedded (``fonts``).
     """
     print_pages = pages or {}
-    style = chart_style(resources.installation_file(resources.chart_style(layout)))
+    style = chart_style(layout.chart_style())
+    if reference is None and layout.reference_docx() != default_reference():
+        reference = layout.reference_docx()
     if not paginate:
-        return _write(doc, project_root, reference, style, Pages(print_pages))
+        return _write(doc, project_root, reference, layout, style, Pages(print_pages))
     soffice = find_soffice()
     what = f"the {doc.meta.lang} DOCX"
     if soffice is None:
         log.warning("%s: no LibreOffice (soffice) to lay it out: its contents and list of "
                     "figures have no page numbers", what)
-        return _write(doc, project_root, reference, style, Pages(print_pages))
-    data = _write(doc, project_root, reference, style, Pages(print_pages, probe=True))
+        return _write(doc, project_root, reference, layout, style, Pages(print_pages))
+    data = _write(doc, project_root, reference, layout, style, Pages(print_pages, probe=True))
     try:
         found = lay_out(data, soffice)
         for _ in range(REWRITES):
-            data = _write(doc, project_root, reference, style, Pages(print_pages, found))
+            data = _write(doc, project_root, reference, layout, style, Pages(print_pages, found))
             again = lay_out(data, soffice)
             if again == found:
                 return data
             found = again
     except LayoutError as exc:
         log.warning("%s: %s: its contents and list of figures have no page numbers", what, exc)
-        return _write(doc, project_root, reference, style, Pages(print_pages))
+        return _write(doc, project_root, reference, layout, style, Pages(print_pages))
     log.warning("%s: its page numbers changed its layout %d times: they may be a page off "
                 "until Word updates the fields", what, REWRITES)
-    return _write(doc, project_root, reference, style, Pages(print_pages, found))
+    return _write(doc, project_root, reference, layout, style, Pages(print_pages, found))
 
 
-def _write(doc: m.Document, project_root: Path, reference: Path | None, style: ChartStyle,
-           pages: Pages) -> bytes:
+def _write(doc: m.Document, project_root: Path, reference: Path | None, layout: Layout,
+           style: ChartStyle, pages: Pages) -> bytes:
     default = _open(default_reference())
     document = default if reference is None else _open(reference)
     styles = complete_styles(document, default)
@@ -120,7 +126,7 @@ def _write(doc: m.Document, project_root: Path, reference: Path | None, style: C
         emphasis=frozenset({styles.char("Emphasis"), styles.char("Strong Emphasis")})),
         project_root)
     set_properties(document, doc.meta)
-    embed_fonts(document, writer.chart_fonts)
+    embed_fonts(document, layout.faces(), writer.chart_fonts)
     _declare_namespaces(document)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -1,15 +1,17 @@
-"""The bundled fonts embedded in the DOCX, so that it looks and paginates the same on a machine
-that lacks them (ECMA-376 part 1, 17.8.1: embedded, obfuscated TrueType).
+"""The bundled fonts (and a project's) embedded in the DOCX, so that it looks and paginates
+the same on a machine that lacks them (ECMA-376 part 1, 17.8.1: embedded, obfuscated TrueType).
 
-Part of the render stage. Every family of the bundled fonts that the document names (its
+Part of the render stage. Every family of the layout's fonts (the bundled ones and the
+project's, ``layout.Layout.faces``) that the document names (its
 styles, its font table, its charts) gets all four of its faces embedded, whole (not
 subset: an editor may type any character the fonts have), as ``word/fonts/fontN.odttf``
 parts related to the font table, each listed there as ``w:embedRegular`` / ``Bold`` /
 ``Italic`` / ``BoldItalic`` with its ``w:fontKey``; the settings say
 ``w:embedTrueTypeFonts``. The ParaType Free Font License of the bundled fonts allows
 "embedding in documents" (fonts/LICENSE-ParaType.txt; its text is in each font's name
-table too). Fonts of a corporate reference document that reportgen does not bundle are
-left as they are.
+table too); a project's font is read only if its OS/2 fsType allows embedding
+(``layout.read_face``), its licence otherwise the project's to keep. Fonts of a corporate
+reference document that are neither bundled nor the project's are left as they are.
 
 Obfuscation (17.8.1): the key is the 16 bytes written by the GUID's 32 hex digits read in
 reverse order; the font's first 32 bytes are XORed with the key repeated. The GUID is made
@@ -21,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 
 from docx.document import Document as DocxDocument
@@ -34,7 +35,7 @@ from lxml import etree
 
 from reportgen.render.docx.ooxml import el
 from reportgen.render.docx.settings import set_flag
-from reportgen.resources import font_faces
+from reportgen.resources import FontFace
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 FONT_TABLE = "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"
@@ -68,19 +69,21 @@ def obfuscate(data: bytes, guid: str) -> bytes:
     return head + data[32:]
 
 
-@cache
-def _faces() -> dict[str, dict[tuple[bool, bool], Path]]:
-    """The bundled faces by family and (bold, italic)."""
+def _by_family(faces: Iterable[FontFace]) -> dict[str, dict[tuple[bool, bool], Path]]:
+    """The faces by family and (bold, italic): Word's four slots (the first face of a slot
+    is kept)."""
     found: dict[str, dict[tuple[bool, bool], Path]] = {}
-    for face in font_faces():
-        found.setdefault(face.family, {})[(face.weight >= 600, face.style == "italic")] = face.path
+    for face in faces:
+        found.setdefault(face.family, {}).setdefault(
+            (face.weight >= 600, face.style == "italic"), face.path)
     return found
 
 
-def embed_fonts(document: DocxDocument, also: Iterable[str] = ()) -> list[str]:
-    """Embed the bundled families the document's styles name (and ``also``); the families
-    embedded."""
-    bundled = _faces()
+def embed_fonts(document: DocxDocument, faces: Iterable[FontFace],
+                also: Iterable[str] = ()) -> list[str]:
+    """Embed the families of ``faces`` that the document's styles name (and ``also``); the
+    families embedded."""
+    bundled = _by_family(faces)
     named = _named_fonts(document) | set(also)
     families = sorted(f for f in named if f in bundled)
     if not families:
@@ -92,8 +95,8 @@ def embed_fonts(document: DocxDocument, also: Iterable[str] = ()) -> list[str]:
         for slot in _SLOTS.values():
             for old in entry.findall(qn(slot)):
                 entry.remove(old)
-        for faces, slot in _SLOTS.items():
-            path = bundled[family].get(faces)
+        for bold_italic, slot in _SLOTS.items():
+            path = bundled[family].get(bold_italic)
             if path is None:
                 continue
             data = path.read_bytes()

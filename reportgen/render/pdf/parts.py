@@ -42,6 +42,7 @@ from typing import Any
 import pikepdf
 
 from reportgen.errors import RenderError
+from reportgen.layout import Layout
 from reportgen.render.pdf.partlayout import PageBox, PartLayout
 from reportgen.render.pdf.refine import findings
 from reportgen.render.pdf.writer import LayoutEngine, anchor_pages, page_box, write
@@ -53,7 +54,7 @@ def page_boxes(document: Any) -> list[PageBox]:
             for page in document.pages]
 
 
-def render_part(engine: LayoutEngine, html: str, project_root: Path, layout: str,
+def render_part(engine: LayoutEngine, html: str, project_root: Path, layout: Layout,
                 variant: str, write_pdf: bool = True) -> PartLayout:
     """Lay out (and, if ``write_pdf``, write) one part of a split render, without folios;
     ``engine`` keeps the stylesheets it parses for the next part."""
@@ -79,7 +80,7 @@ _WARM_WORDS = ("Международное <b>сотрудничество</b> <
                "Ә Ғ Қ Ң Ө Ұ Ү Һ І international <i>cooperation</i> 0123456789.")
 
 
-def warm_up(engine: LayoutEngine, project_root: Path, layout: str, variant: str,
+def warm_up(engine: LayoutEngine, project_root: Path, layout: Layout, variant: str,
             langs: list[str]) -> None:
     """Do in a fresh worker what its first part would otherwise do, while the build is still
     reading its input: parse the stylesheets (kept by ``engine``, the worker's), load the
@@ -99,7 +100,7 @@ def folios_html(boxes: list[PageBox]) -> str:
 
 
 def render_folios(engine: LayoutEngine, boxes: list[PageBox], project_root: Path,
-                  layout: str) -> bytes:
+                  layout: Layout) -> bytes:
     """The folios of a report whose pages are ``boxes``: one page each, nothing but the
     margin boxes of the layout (with ``FOLIO_CSS``). An untagged PDF: its text is drawn as
     an artifact."""

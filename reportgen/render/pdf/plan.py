@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen.cache.outputs import PartCache
 from reportgen.errors import RenderError
+from reportgen.layout import Layout
 from reportgen.model import nodes as m
 from reportgen.render.html import NONE as NO_ADJUSTMENTS
 from reportgen.render.html import movable
@@ -78,7 +79,7 @@ class PdfResult:
     typeset: int = 0  # how many part layouts ran (the cache makes it fewer)
 
 
-def _single_job(doc: m.Document, project_root: Path, layout: str, variant: str,
+def _single_job(doc: m.Document, project_root: Path, layout: Layout, variant: str,
                 write: bool) -> PdfResult:
     from reportgen.render.pdf.writer import render_pdf
 
@@ -100,7 +101,7 @@ class EngineJob:
         return self.fn(LayoutEngine(), *args)
 
 
-def _part_job(engine: LayoutEngine, html: str, project_root: Path, layout: str, variant: str,
+def _part_job(engine: LayoutEngine, html: str, project_root: Path, layout: Layout, variant: str,
               write: bool) -> Any:
     from reportgen.render.pdf.parts import render_part
 
@@ -117,7 +118,7 @@ def _guessed_part_job(engine: LayoutEngine, *args: Any) -> Any:
         return None
 
 
-def _folio_job(engine: LayoutEngine, boxes: list[Any], project_root: Path, layout: str) -> bytes:
+def _folio_job(engine: LayoutEngine, boxes: list[Any], project_root: Path, layout: Layout) -> bytes:
     from reportgen.render.pdf.parts import render_folios
 
     return render_folios(engine, boxes, project_root, layout)
@@ -141,7 +142,7 @@ def _nothing_pending() -> frozenset[str]:
 class SinglePass:
     """The whole report laid out by WeasyPrint in one job."""
 
-    def __init__(self, doc: m.Document, project_root: Path, layout: str, variant: str,
+    def __init__(self, doc: m.Document, project_root: Path, layout: Layout, variant: str,
                  write: bool, pending: Pending = _nothing_pending) -> None:
         self.result: PdfResult | None = None
         self.anchor_pages: dict[str, int] | None = None
@@ -178,7 +179,7 @@ class _Numbers(dict[str, str]):
 class SplitRender:
     """One edition's PDF laid out in parts; see the module's description."""
 
-    def __init__(self, doc: m.Document, project_root: Path, layout: str, variant: str,
+    def __init__(self, doc: m.Document, project_root: Path, layout: Layout, variant: str,
                  write: bool, cache: PartCache | None, name: str,
                  pending: Pending = _nothing_pending) -> None:
         self.doc, self.root, self.layout, self.variant = doc, project_root, layout, variant
@@ -436,7 +437,7 @@ class SplitRender:
         self._queue.append(Job(_join_job, (self.parts, folios), done))
 
 
-def split_unsupported(layout: str) -> str | None:
+def split_unsupported(layout: Layout) -> str | None:
     """Why ``layout`` cannot be laid out in parts (None if it can): page selectors that
     count pages from the start of the document, or page counters outside its folios."""
     import re

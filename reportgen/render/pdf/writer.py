@@ -1,8 +1,9 @@
 """PDF writer: the HTML of the document, laid out by WeasyPrint with the layout's CSS.
 
 Closed world: WeasyPrint fetches only files inside the report project and the
-package's own layouts and fonts, and Fontconfig sees only the bundled fonts,
-so no system font can slip into the output. Writes nothing itself: the build
+package's own layouts and fonts, and Fontconfig sees only the bundled fonts (a project's
+fonts come in by their @font-face rules, through the same fetcher), so no system font can
+slip into the output. Writes nothing itself: the build
 orchestrator writes the returned bytes atomically.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import RenderError
+from reportgen.layout import DEFAULT, Layout
 from reportgen.model import nodes as m
 from reportgen.render.html import NONE as NO_ADJUSTMENTS
 from reportgen.render.html import movable
@@ -34,7 +36,7 @@ from reportgen.render.pdf.variant import (
     parse_variant,
     repair_pdfa,
 )
-from reportgen.resources import OutsideWorld, World, data_dir, font_files
+from reportgen.resources import OutsideWorld, World, data_dir
 
 log = logging.getLogger(__name__)
 
@@ -145,19 +147,20 @@ class LayoutEngine:
         """Let go of the parsed stylesheets and their font configuration (Pango objects)."""
         self._styles.clear()
 
-    def _stylesheets(self, project_root: Path, layout: str, folios: bool,
+    def _stylesheets(self, project_root: Path, layout: Layout, folios: bool,
                      fetcher: Any) -> _Styles:
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
         paths = [p for p in stylesheet_paths(layout) if folios or p.name != FOLIO_CSS]
-        fonts = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in font_files())
+        fonts = tuple((str(f.path), f.path.stat().st_size, f.path.stat().st_mtime_ns)
+                      for f in layout.faces())
         key = (str(project_root), layout, tuple((str(p), p.read_bytes()) for p in paths), fonts)
         styles = self._styles.get(key)
         if styles is None:
             with _bundled_fonts_only():
                 font_config = FontConfiguration()
-            stylesheets = [weasyprint.CSS(string=font_face_css(), font_config=font_config,
+            stylesheets = [weasyprint.CSS(string=font_face_css(layout), font_config=font_config,
                                           url_fetcher=fetcher)]
             stylesheets += [weasyprint.CSS(filename=str(p), font_config=font_config,
                                            url_fetcher=fetcher) for p in paths]
@@ -168,7 +171,7 @@ class LayoutEngine:
         return styles
 
     @contextmanager
-    def lay_out(self, html: str, project_root: Path, layout: str, variant: str,
+    def lay_out(self, html: str, project_root: Path, layout: Layout, variant: str,
                 folios: bool = True) -> Iterator[Any]:
         """The WeasyPrint document (laid out, not yet written) of ``html`` with the layout's
         stylesheets (without its ``FOLIO_CSS`` unless ``folios``); writing it must happen
@@ -202,7 +205,7 @@ class LayoutEngine:
             raise ClosedWorldError("; ".join(f"refused to read {u}" for u in fetcher.refused))
 
 
-def lay_out(html: str, project_root: Path, layout: str, variant: str,
+def lay_out(html: str, project_root: Path, layout: Layout, variant: str,
             folios: bool = True) -> AbstractContextManager[Any]:
     """``LayoutEngine.lay_out`` by a fresh engine: every stylesheet parsed for this layout."""
     return LayoutEngine().lay_out(html, project_root, layout, variant, folios)
@@ -297,7 +300,7 @@ def anchor_pages(document: Any) -> dict[str, int]:
     return anchors
 
 
-def render_pdf(doc: m.Document, project_root: Path, layout: str = "default",
+def render_pdf(doc: m.Document, project_root: Path, layout: Layout = DEFAULT,
                variant: str = DEFAULT_VARIANT, write_pdf: bool = True) -> PdfOutput:
     """The PDF of ``doc`` in one pass, as bytes (if ``write_pdf``), its number of pages and
     its anchors' pages; ``variant`` as in ``pdfvariant``.
