@@ -143,9 +143,15 @@ class Layout:
 DEFAULT = Layout()
 
 
-@cache
 def face_cmap(path: Path) -> frozenset[int]:
-    """The code points a font file has glyphs for (read once a process)."""
+    """The code points a font file has glyphs for (read once a process per version of the
+    file: a preview sees a project font change)."""
+    stat = path.stat()
+    return _cmap(path, stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _cmap(path: Path, size: int, mtime_ns: int) -> frozenset[int]:
     return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 

@@ -736,19 +736,21 @@ REFUSED_LAYOUT: list[tuple[str, Callable[[Path, Path], None], str]] = [
      "outside reportgen's layouts and fonts; copy the file into the layout instead"),
     ("@import of a file outside", _css('@import url("file://{outside}/secret.css");'),
      "layouts/default/report.css:1:9: error: url(file://{outside}/secret.css) is refused: outside "
-     "the report project (a layout may use its own files and the bundled fonts)"),
+     "the report project (a layout may use the project's files, the package's layouts and the bundled fonts)"),
     ("@import of a web address", _css('@import "https://example.org/x.css";'),
      "layouts/default/report.css:1:9: error: url(https://example.org/x.css) is refused: a https: "
-     "URL (a report reads no URLs) (a layout may use its own files and the bundled fonts)"),
+     "URL (a report reads no URLs) (a layout may use the project's files, the package's "
+     "layouts and the bundled fonts)"),
     ("@font-face src outside", _css('@font-face { font-family: X; src: url("file:///etc/hostname"); }'),
      "layouts/default/report.css:1:35: error: url(file:///etc/hostname) is refused: outside the "
-     "report project (a layout may use its own files and the bundled fonts)"),
+     "report project (a layout may use the project's files, the package's layouts and the bundled fonts)"),
     ("url() climbing out", _css("body { background: url(../../../outside/secret.png) }"),
      "layouts/default/report.css:1:20: error: url(../../../outside/secret.png) is refused: outside "
-     "the report project (a layout may use its own files and the bundled fonts)"),
+     "the report project (a layout may use the project's files, the package's layouts and the bundled fonts)"),
     ("a data: URL", _css("p { background: url(data:image/png;base64,AAAA) }"),
      "layouts/default/report.css:1:17: error: url(data:image/png;base64,AAAA) is refused: a data: "
-     "URL (a report reads no URLs) (a layout may use its own files and the bundled fonts)"),
+     "URL (a report reads no URLs) (a layout may use the project's files, the package's "
+     "layouts and the bundled fonts)"),
 ]
 
 

@@ -122,7 +122,11 @@ def template_problems(layout: Layout) -> list[Problem]:
         return []
     env = environment.__wrapped__(layout)  # a fresh one: every file parsed as it is now
     problems: list[Problem] = []
-    for path in layout.files(recursive=True):
+    try:
+        files = layout.files(recursive=True)
+    except OutsideWorld:
+        return []  # a link out: the layout check says where (assemble.assets.layout_problems)
+    for path in files:
         if not path.is_relative_to(layout.folder) or path.suffix not in TEMPLATE_SUFFIXES:
             continue
         name = path.relative_to(layout.folder).as_posix()
