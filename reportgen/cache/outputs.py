@@ -4,7 +4,8 @@ Used by the build orchestrator only. An output (the PDF or the DOCX of one
 edition) is keyed by a hash of everything that affects its bytes: the whole
 document model (its text, numbers, metadata and settings, through its ``repr``),
 the content of every file the model refers to (pictures, drawn charts), the
-layout's files, the bundled fonts, the reference DOCX, reportgen's own code and
+layout's files (the project's layout folder's too), the fonts (the bundled ones and the
+project's), the reference DOCX, reportgen's own code and
 the versions of the libraries that render. So an edition whose sections did not
 change (the Kazakh edition when a Russian section is edited, or every edition of
 a rebuild with nothing changed) is copied from the cache, and anything that does
@@ -54,8 +55,8 @@ log = logging.getLogger(__name__)
 
 _LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-docx", "lxml", "Pillow", "markupsafe",
               "XlsxWriter")  # the workbooks of the DOCX's native charts
-#: What typesets a part: the PDF writer's package and the fonts' and layouts' locator.
-_PART_CODE = ("render/pdf", "resources.py")
+#: What typesets a part: the PDF writer's package and the fonts' and layouts' locators.
+_PART_CODE = ("render/pdf", "resources.py", "layout.py")
 _PART_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pikepdf", "Pillow")
 
 
