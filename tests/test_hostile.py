@@ -134,8 +134,9 @@ CASES: list[tuple[str, str, str, Setup, list[str]]] = [
         "    label: январь–сентябрь 2018 года\n    data: ../outside/secret.yaml\n"), None,
      ["report.yaml:12:11: error: activity data '../outside/secret.yaml' is outside the report project"]),
     ("layout outside the layouts", "report.yaml", REPORT_YAML + "layout: ../../../outside\n", None,
-     ["report.yaml:14:9: error: layout: expected an identifier (latin letters, digits, '_' or '-'), "
-      "got '../../../outside'"]),
+     ["report.yaml:14:9: error: layout: expected the name of a package layout (latin letters, "
+      "digits, '_' or '-'), or 'base:' and 'folder:' for a folder of the project, got "
+      "'../../../outside'"]),
     ("script", *_section("<script>fetch('http://example.org')</script>"), None,
      ["sections/a.md:7: error: <script> is not allowed in a report: it would run code in a browser"]),
     ("iframe", *_section('<iframe src="file:///etc/passwd"></iframe>'), None,

@@ -249,6 +249,15 @@ class Report(Strict):
             raise ValueError(f"period ids must be unique; repeated: {', '.join(dupes)}")
         return periods
 
+    @field_validator("layout", mode="before")
+    @classmethod
+    def _layout_name(cls, value: object) -> object:
+        if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", value):
+            raise ValueError(
+                "expected the name of a package layout (latin letters, digits, '_' or '-'), or "
+                f"'base:' and 'folder:' for a folder of the project, got {value!r}")
+        return value
+
     @field_validator("default_period")
     @classmethod
     def _known_period(cls, value: str | None, info: ValidationInfo) -> str | None:
