@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import urllib.parse
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -88,16 +89,23 @@ def font_faces() -> list[FontFace]:
 
     Family names no system font has ("Report Serif", "Report Sans": see
     tools/derive_fonts.py), so that nothing but the bundled files can ever be picked
-    (the PDF writer also hides system fonts from Fontconfig).
+    (the PDF writer also hides system fonts from Fontconfig). Read once a process per
+    version of the files (a layout asks for them for every key, rule and check).
     """
+    return list(_faces(tuple((p, p.stat().st_mtime_ns, p.stat().st_size)
+                             for p in font_files())))
+
+
+@cache
+def _faces(files: tuple[tuple[Path, int, int], ...]) -> tuple[FontFace, ...]:
     faces = []
-    for path in font_files():
+    for path, _, _ in files:
         names = TTFont(path, lazy=True)["name"]
         family = names.getDebugName(16) or names.getDebugName(1) or path.stem
         style = (names.getDebugName(17) or names.getDebugName(2) or "").lower()
         faces.append(FontFace(path, family, "italic" if "italic" in style else "normal",
                               700 if "bold" in style else 400))
-    return faces
+    return tuple(faces)
 
 
 # ------------------------------------------------------------ what a build may read

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +24,24 @@ _FONT_ATTR = re.compile(rb'w:(?:ascii|hAnsi|cs|eastAsia)="([^"]*)"')
 
 
 def used_families(layout: Layout) -> set[str]:
-    """The families of ``layout``'s fonts that its files name (all of them if none does)."""
+    """The families of ``layout``'s fonts that its files name (all of them if none does);
+    found once a process per version of the files (each edition asks)."""
+    files = (*layout.stylesheets(), layout.chart_style(), layout.reference_docx())
+    stamps = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return set(_used(layout, stamps))
+
+
+@cache
+def _used(layout: Layout, stamps: tuple[tuple[Path, int, int], ...]) -> frozenset[str]:
+    *sheets, chart, reference = (path for path, _, _ in stamps)
     known = set(layout.families())
     named: set[str] = set()
-    for sheet in layout.stylesheets():
+    for sheet in sheets:
         named |= stylesheet_families(sheet.read_text(encoding="utf-8"))
-    named |= _chart_families(layout.chart_style())
-    named |= _docx_families(layout.reference_docx())
+    named |= _chart_families(chart)
+    named |= _docx_families(reference)
     used = named & known
-    return used or known
+    return frozenset(used or known)
 
 
 def stylesheet_families(css: str) -> set[str]:

@@ -82,6 +82,8 @@ def _project_path(root: Path, named: str, doc: Located, at: tuple[str | int, ...
 
 
 def _fonts(root: Path, named: list[str], doc: Located, problems: Problems) -> list[FontFace]:
+    if not named:
+        return []
     bundled = {face.family for face in font_faces()}
     faces: list[FontFace] = []
     seen: dict[tuple[str, str, int], str] = {}
