@@ -129,7 +129,14 @@ def _snowman_project(root: Path, replace: bool) -> Path:
                         encoding="utf-8")
     report = root / "report.yaml"
     text = report.read_text(encoding="utf-8")
-    if replace:
+    if replace:  # and a chart, which the layout's chart style sets in that family too
+        text = text.replace("sections:\n", "charts:\n  studies:\n    type: bar\n"
+                            "    title: {ru: Исследования ☃, kk: Зерттеулер ☃}\n"
+                            "    data: {indicators: [studies]}\nsections:\n")
+        for name in ("work.md", "work.kk.md"):
+            path = root / "sections" / name
+            path.write_text(path.read_text(encoding="utf-8") + "\n```{chart}\nstudies\n```\n",
+                            encoding="utf-8")
         for name in ("institute.css", "reference.docx"):  # the display font: not used
             (root / "layout" / name).unlink()
         for file in replace_fonts(root, add={0x2603: "*"}):
@@ -158,6 +165,7 @@ def test_a_character_only_the_project_font_has_builds_when_the_layout_uses_it_al
         fonts = pdffonts(pdf)
         assert set(fonts) == {"Fixture-Serif", "Fixture-Serif-Bold"}, fonts
         assert "₸ ☃." in pdftotext(pdf).replace("\u00a0", " ")
+
         path = result.edition(lang).outputs["docx"]
         assert any("☃" in p.text for p in docx.Document(str(path)).paragraphs)
         with zipfile.ZipFile(path) as zf:
@@ -165,6 +173,9 @@ def test_a_character_only_the_project_font_has_builds_when_the_layout_uses_it_al
         embedded = {font.get(f"{W}name") for font in table
                     if any(child.tag.startswith(f"{W}embed") for child in font)}
         assert embedded == {"Fixture Serif"}, embedded
+    svgs = [p.read_text("utf-8") for p in (root / ".reportgen-cache" / "charts").glob("*.svg")]
+    assert len(svgs) == 2  # one chart per edition, its text set in the family
+    assert all("Fixture Serif" in svg and "Report S" not in svg for svg in svgs)
 
 
 # ------------------------------------------------------------------ report.yaml's errors
