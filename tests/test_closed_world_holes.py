@@ -868,7 +868,7 @@ def test_a_part_changed_after_it_was_verified_is_verified_again(
     every round, the preview after every save), but only while their files are unchanged:
     bytes written over a verified part later, even of the same size and with its old
     modification time, are found and the part is made again."""
-    parts = outcache.PartCache(project.root, "default", DEFAULT_VARIANT)
+    parts = outcache.PartCache(project.root, DEFAULT_LAYOUT, DEFAULT_VARIANT)
     key = parts.key("part", "<p>x</p>")
     file = parts.store(key, b"%PDF-1.7 genuine", {"pages": 1})
     assert parts.load(key) == (file, {"pages": 1})
