@@ -61,6 +61,8 @@ def _names(shape: str, lang: str) -> list[str]:
     count = {"one": 1, "two": 2, "twelve": 12, "forty": 40}.get(shape)
     if shape == "months":
         return [f"{month} 2024" for month in MONTHS[lang].split()]
+    if shape == "months-36":
+        return [f"{month} {year}" for year in (2022, 2023, 2024) for month in MONTHS[lang].split()]
     if shape in ("long", "long-many"):
         names = LONG[lang] if shape == "long" else [f"{n} {i}" for i in range(3) for n in LONG[lang]]
         return names[:5] if shape == "long" else names[:14]
@@ -77,8 +79,8 @@ def _values(shape: str, n: int, s: int) -> tuple[float | int, ...]:
     return tuple(5 + (i * 37 + s * 11) % 97 for i in range(n))
 
 
-SHAPES = ("one", "two", "twelve", "forty", "months", "long", "long-many", "zeros", "equal",
-          "large")
+SHAPES = ("one", "two", "twelve", "forty", "months", "months-36", "long", "long-many", "zeros",
+          "equal", "large")
 
 
 def _chart(kind: str, shape: str, lang: str) -> m.Chart:
@@ -89,7 +91,7 @@ def _chart(kind: str, shape: str, lang: str) -> m.Chart:
         n_series = 1
     series = tuple((SERIES[lang][s] if n_series > 1 else "", _values(shape, len(categories), s))
                    for s in range(n_series))
-    drawn = drawn_kind(kind, categories)
+    drawn = drawn_kind(kind, categories, timeline=shape.startswith("months"))
     highlight = (1,) if len(categories) > 2 else ()
     return m.Chart(
         kind=drawn, categories=categories, series=series, highlight=highlight,
@@ -224,16 +226,22 @@ def test_shares_of_a_chart(values: tuple[int, ...], lang: str, expected: list[st
     assert all(NNBSP not in s for s in format_shares(values, "en"))
 
 
-@pytest.mark.parametrize(("categories", "kind"), [
-    ([f"К{i}" for i in range(MAX_COLUMNS)], "bar"),
-    ([f"К{i}" for i in range(MAX_COLUMNS + 1)], "hbar"),
-    (LONG["ru"][:2], "bar"),  # two columns have room for two lines of 60 characters
-    (LONG["kk"], "hbar"),  # five have not: more than three lines
-    (MONTHS["ru"].split(), "bar"),
+@pytest.mark.parametrize(("categories", "timeline", "kind"), [
+    ([f"К{i}" for i in range(MAX_COLUMNS)], False, "bar"),
+    ([f"К{i}" for i in range(MAX_COLUMNS + 1)], False, "hbar"),
+    (LONG["ru"][:2], False, "bar"),  # two columns have room for two lines of 60 characters
+    (LONG["kk"], False, "hbar"),  # five have not: more than three lines
+    (["Испания", "Казахстан", "көрсетілмеген", "Корея Республикасы"] * 2 + ["Ресей"] * 2, False,
+     "hbar"),  # a word wider than its column would be turned upright
+    (MONTHS["ru"].split(), False, "bar"),
+    (MONTHS["en"].split(), False, "hbar"),  # 'September' is wider than a twelfth
+    (MONTHS["en"].split(), True, "bar"),  # a timeline keeps its columns
+    (MONTHS["kk"].split() * 3, True, "bar"),
 ])
-def test_many_or_long_names_turn_a_bar_chart_horizontal(categories: list[str], kind: str) -> None:
-    assert drawn_kind("bar", categories) == kind
-    assert drawn_kind("stacked_bar", categories) == "stacked_bar"
+def test_many_or_long_names_turn_a_bar_chart_horizontal(categories: list[str], timeline: bool,
+                                                       kind: str) -> None:
+    assert drawn_kind("bar", categories, timeline) == kind
+    assert drawn_kind("stacked_bar", categories, timeline) == "stacked_bar"
 
 
 def test_a_chart_is_never_taller_than_a_page_holds() -> None:

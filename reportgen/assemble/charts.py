@@ -150,7 +150,8 @@ class Charts:
         categories = tuple(map(str, table.categories))
         series = tuple((str(name), values) for name, values in table.series)
         # Many or long category names turn a bar chart's bars (chartshape), in both writers.
-        kind = drawn_kind(spec.type, categories)
+        timeline = spec.data.across is not None or spec.data.group_by in ("month", "year")
+        kind = drawn_kind(spec.type, categories, timeline)
         height = spec.height or height_mm(kind, categories, len(series))
         x_label = str(words.x_label) if words.x_label else None
         y_label = str(words.y_label) if words.y_label else None

@@ -2,8 +2,10 @@
 it shows; decided once here, so that the PDF's drawing and the DOCX's native chart agree.
 
 - A ``bar`` chart of more than ``MAX_COLUMNS`` categories, or with a category name that
-  would not fit under its column in ``MAX_COLUMN_LINES`` lines, is drawn as horizontal
-  bars (``hbar``): names then stand level beside the bars, as long as they are.
+  would not fit under its column in ``MAX_COLUMN_LINES`` lines or has a word wider than
+  its column, is drawn as horizontal bars (``hbar``): names then stand level beside the
+  bars, as long as they are, where columns would have them turned upright. A timeline
+  (periods, months, years) keeps its columns.
 - A horizontal bar chart is as tall as its rows need (a long name takes up to three
   lines), a pie's or donut's as its legend needs (one entry a category), a column
   chart whose names must be turned has room for them below; never taller than
@@ -36,16 +38,18 @@ LINE_MM = 1.3 * 8.5 * 25.4 / 72
 NAME_SHARE, LEGEND_SHARE = 0.38, 0.45
 
 
-def drawn_kind(kind: str, categories: Sequence[str]) -> str:
+def drawn_kind(kind: str, categories: Sequence[str], timeline: bool = False) -> str:
     """The kind a chart of ``kind`` with ``categories`` is drawn as (``bar`` may become
-    ``hbar``; every other kind stays)."""
-    if kind != "bar" or not categories:
+    ``hbar``; every other kind stays). ``timeline``: the categories are periods, months or
+    years, which read from left to right: their columns stay, their names are turned or
+    thinned out under them."""
+    if kind != "bar" or not categories or timeline:
         return kind
     if len(categories) > MAX_COLUMNS:
         return "hbar"
     slot = WIDTH_MM * 0.85 / len(categories)
-    if any(_lines(c, slot) > MAX_COLUMN_LINES for c in categories):
-        return "hbar"
+    if any(_lines(c, slot) > MAX_COLUMN_LINES or _turned(c, slot) for c in categories):
+        return "hbar"  # level beside the bars rather than turned upright under columns
     return kind
 
 
@@ -67,8 +71,8 @@ def height_mm(kind: str, categories: Sequence[str], series: int) -> float:
         slot = WIDTH_MM * 0.85 / max(1, len(categories))
         # Names stand level under the columns in up to five lines, at 82 % of the size at
         # least (chartfit); else they are turned upright.
-        turned = [c for c in categories if _lines(c, slot) > MAX_COLUMN_LINES + 2
-                  or _longest_word(c) * CHAR_MM * 0.82 > slot]
+        turned = [c for c in categories
+                  if _lines(c, slot) > MAX_COLUMN_LINES + 2 or _turned(c, slot)]
         if turned:  # room for them below the columns
             height += min(45.0, max(len(c) for c in turned) * CHAR_MM * 0.9)
         else:
@@ -91,5 +95,7 @@ def _lines(text: str, width_mm: float) -> int:
     return lines
 
 
-def _longest_word(text: str) -> int:
-    return max((len(w) for w in text.split(" ")), default=0)
+def _turned(name: str, slot_mm: float) -> bool:
+    """Whether a word of ``name`` is too wide for a column's ``slot_mm`` even at 82 % of the
+    size (the smallest level names of chartfit): the name is turned upright."""
+    return max((len(w) for w in name.split(" ")), default=0) * CHAR_MM * 0.82 > slot_mm
