@@ -23,7 +23,7 @@ from reportgen.render.chartdraw import figure
 from reportgen.resources import chart_style
 from reportgen.text.formats import NNBSP, format_number, format_shares
 
-from .conftest import REPORT_YAML, Project
+from .conftest import DATA_YAML, REPORT_YAML, Project
 
 LANGS = ("ru", "kk", "en")
 KINDS = ("bar", "hbar", "stacked_bar", "line", "pie", "donut")
@@ -276,3 +276,33 @@ def test_a_chart_with_no_categories_is_the_empty_result_path(project: Project) -
     doc = result.assemblies["ru"].document
     assert doc is not None
     assert [type(b) for b in doc.sections[0].blocks] == [m.Paragraph] * len(KINDS)
+
+
+def test_the_docx_chart_follows_the_horizontal_bars_rule(project: Project) -> None:
+    """A bar chart of 13 countries is horizontal bars in Word's own chart too, its alternative
+    text says so and lists every value."""
+    import zipfile
+
+    from lxml import etree
+
+    from reportgen.build import build
+
+    countries = [f"Страна {i + 1}" for i in range(MAX_COLUMNS + 1)]
+    events = "".join(f"  - {{kind: conference, title: К{i}, date: 2018-05-0{1 + i % 9}, "
+                     f"country: {c}}}\n" for i, c in enumerate(countries))
+    data = (DATA_YAML.split("events:")[0] + "events:\n" + events)
+    project.write("activity/p1.yaml", data)
+    base = REPORT_YAML.split("sections:")[0] + "sections:\n  - sections/a.md\n"
+    project.write("report.yaml", base + "charts:\n  c:\n    type: bar\n    title: Т\n"
+                  "    data: {list: events, group_by: country}\n")
+    project.write("sections/a.md", "---\ntitle: Т\n---\n\n```{chart}\nc\n```\n")
+    result = build(project.root, project.root / "out", formats=("docx",))
+    (chart,) = [b for s in result.edition().document.sections for b in s.blocks
+                if isinstance(b, m.Chart)]
+    assert chart.kind == "hbar"
+    assert chart.alt.startswith("Линейчатая диаграмма. Т. Страна 1 — 1, ")
+    assert all(f"{c} — 1" in chart.alt for c in countries)
+    with zipfile.ZipFile(result.edition().outputs["docx"]) as z:
+        xml = etree.fromstring(z.read("word/charts/chart1.xml"))
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    assert [e.get("val") for e in xml.iter(f"{c}barDir")] == ["bar"]

@@ -95,6 +95,7 @@ class Fit:
         self.renderer = fig.canvas.get_renderer()
         self.gap = GAP_PT * fig.dpi / 72
         self.level_lines = MAX_LINES
+        self.widths: dict[tuple[str, float, bool], float] = {}
 
     # ------------------------------------------------------------------ entry
     def run(self) -> None:
@@ -107,7 +108,8 @@ class Fit:
             if self._legend_fits():
                 break
             legend()
-            self.layout()
+            if self._legend_may_fit():  # else not worth a layout
+                self.layout()
         if not self._names_fit():  # the legend took room the names had
             self._names()
         self._values()
@@ -136,11 +138,15 @@ class Fit:
         return all(self.apart(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        from matplotlib.font_manager import FontProperties
+        """The width of one line of ``text`` in pixels (measured once: wrapping asks often)."""
+        key = (text, size, bold)
+        if key not in self.widths:
+            from matplotlib.font_manager import FontProperties
 
-        prop = FontProperties(size=size, weight="bold" if bold else "normal")
-        w, _h, _d = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
-        return float(w)
+            prop = FontProperties(size=size, weight="bold" if bold else "normal")
+            w, _h, _d = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
+            self.widths[key] = float(w)
+        return self.widths[key]
 
     def line_height(self, size: float) -> float:
         return size * 1.2 * self.fig.dpi / 72
@@ -224,6 +230,12 @@ class Fit:
                                borderaxespad=0.2)
         return make
 
+    def _legend_may_fit(self) -> bool:
+        """Whether the legend, wherever the layout puts it, is smaller than the figure."""
+        legend = self.ax.get_legend()
+        box, fig = self.box(legend), self.fig.bbox
+        return box.height <= fig.height and box.width <= fig.width
+
     def _legend_fits(self) -> bool:
         legend = self.ax.get_legend()
         if legend is None:
@@ -247,9 +259,11 @@ class Fit:
         if plan.axis is None or not plan.categories:
             self.layout()
             return True
+        self.layout()  # the pitch the tries start from
         tries = self._column_tries() if plan.axis == "x" else self._row_tries()
         for last, attempt in _last(tries):
-            attempt()
+            if not attempt() and not last:  # hopeless at this pitch: not worth a layout
+                continue
             self.layout()
             if self._names_fit() or last:
                 return self._names_fit()
@@ -285,21 +299,24 @@ class Fit:
         positions, names = list(plan.positions), list(plan.categories)
 
         def level(size: float, lines: int) -> Any:
-            def attempt() -> None:
+            def attempt() -> bool:
                 self.level_lines = lines
                 room = self._pitch() - 2 * self.gap
-                self._set_names(positions, ["\n".join(self.wrap(n, room, size)) for n in names],
-                                size)
+                wrapped = [self.wrap(n, room, size) for n in names]
+                self._set_names(positions, ["\n".join(w) for w in wrapped], size)
+                return all(len(w) <= lines and all(self.width(x, size) <= room for x in w)
+                           for w in wrapped)
             return attempt
 
         def upright(size: float, step: int) -> Any:
-            def attempt() -> None:
+            def attempt() -> bool:
                 room = self._pitch() * step - 2 * self.gap
                 lines = max(1, min(2, int(room // self.line_height(size))))
                 length = NAMES_SHARE * fig_h
                 labels = ["\n".join(self.cut(self.wrap(n, length, size), lines, length, size))
                           for n in names[::step]]
                 self._set_names(positions[::step], labels, size, upright=True)
+                return self.line_height(size) <= room
             return attempt
 
         for lines in (MAX_LINES, MAX_LINES + 2):  # long names: a few more lines, still level
@@ -315,14 +332,16 @@ class Fit:
         positions, names = list(plan.positions), list(plan.categories)
 
         def rows(size: float, share: float, cut: bool) -> Any:
-            def attempt() -> None:
+            def attempt() -> bool:
                 room = fig_w * share
                 count = max(1, int((self._pitch() - self.gap) // self.line_height(size)))
-                labels = []
+                labels, fits = [], True
                 for name in names:
                     lines = self.wrap(name, room, size)
+                    fits = fits and len(lines) <= count
                     labels.append("\n".join(self.cut(lines, count, room, size) if cut else lines))
                 self._set_names(positions, labels, size)
+                return fits or cut
             return attempt
 
         for size in _sizes(self.tick_pt, MIN_PT):
