@@ -306,3 +306,28 @@ def test_the_docx_chart_follows_the_horizontal_bars_rule(project: Project) -> No
         xml = etree.fromstring(z.read("word/charts/chart1.xml"))
     c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
     assert [e.get("val") for e in xml.iter(f"{c}barDir")] == ["bar"]
+
+
+def test_the_chart_cache_key_covers_every_module_that_draws() -> None:
+    """A chart is drawn again when its drawing changes: every module of the render stage that
+    chartdraw reaches is in the chart cache key (cache/charts.py)."""
+    import ast
+
+    from reportgen.resources import package_root
+
+    root = package_root()
+    key = (root / "cache" / "charts.py").read_text(encoding="utf-8")
+    covered = set(re.findall(r'"(render/[\w/]+\.py)"', key))
+    reached, todo = set(), ["render/chartdraw.py"]
+    while todo:
+        module = todo.pop()
+        reached.add(module)
+        tree = ast.parse((root / module).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                    "reportgen.render."):
+                path = node.module.removeprefix("reportgen.").replace(".", "/") + ".py"
+                if (root / path).is_file() and path not in reached:
+                    todo.append(path)
+    assert reached == {"render/chartdraw.py", "render/chartfit.py", "render/chartmeasure.py"}
+    assert reached <= covered

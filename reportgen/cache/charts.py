@@ -63,7 +63,7 @@ def chart_environment(style: Path) -> bytes:
 def _drawing_code() -> bytes:
     """What draws the charts: a change in it (or in matplotlib) draws them again. Read once
     a process (asking for a package's version takes milliseconds, and every chart needs it)."""
-    return (code_digest("render/chartdraw.py", "render/chartfit.py")
+    return (code_digest("render/chartdraw.py", "render/chartfit.py", "render/chartmeasure.py")
             + library_versions("matplotlib"))
 
 

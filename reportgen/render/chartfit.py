@@ -25,21 +25,19 @@ It never changes what a chart shows, and it draws no mark of its own.
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportgen.render.chartmeasure import Measure, contains, drawn_ticks
+
 #: The smallest text size a chart is set in, in points.
 MIN_PT = 6.0
-#: The least room between two texts, in points.
-GAP_PT = 1.0
 #: The most of the figure's height that category names under columns may take.
 NAMES_SHARE = 0.42
 #: The most lines a level name under a column takes (chartshape.MAX_COLUMN_LINES).
 MAX_LINES = 3
-ELLIPSIS = "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,22 +78,16 @@ class Plan:
     marks: list[tuple[float, float, float]] = field(default_factory=list)
 
 
-class Fit:
-    """Fits one figure with one axes; ``sizes``: the style's tick, legend and value text
-    sizes in points."""
+class Fit(Measure):
+    """Fits one figure with one axes; ``tick_pt``, ``legend_pt``, ``value_pt``: the style's
+    sizes of names, legends and value labels, in points."""
 
     def __init__(self, fig: Any, ax: Any, plan: Plan, tick_pt: float, legend_pt: float,
                  value_pt: float) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        if not isinstance(fig.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(fig)
-        self.fig, self.ax, self.plan = fig, ax, plan
+        super().__init__(fig)
+        self.ax, self.plan = ax, plan
         self.tick_pt, self.legend_pt, self.value_pt = tick_pt, legend_pt, value_pt
-        self.renderer = fig.canvas.get_renderer()
-        self.gap = GAP_PT * fig.dpi / 72
         self.level_lines = MAX_LINES
-        self.widths: dict[tuple[str, float, bool], float] = {}
 
     # ------------------------------------------------------------------ entry
     def run(self) -> None:
@@ -120,63 +112,10 @@ class Fit:
             self.fig.tight_layout(pad=0.4)
         self.fig.draw_without_rendering()
 
-    # ---------------------------------------------------------------- geometry
-    def box(self, artist: Any) -> Any:
-        return artist.get_window_extent(self.renderer)
-
-    def inside(self, box: Any) -> bool:
-        fig = self.fig.bbox
-        return (box.x0 >= fig.x0 - 0.01 and box.y0 >= fig.y0 - 0.01
-                and box.x1 <= fig.x1 + 0.01 and box.y1 <= fig.y1 + 0.01)
-
-    def apart(self, a: Any, b: Any) -> bool:
-        g = self.gap / 2
-        return (a.x1 + g <= b.x0 - g or b.x1 + g <= a.x0 - g
-                or a.y1 + g <= b.y0 - g or b.y1 + g <= a.y0 - g)
-
-    def all_apart(self, boxes: Sequence[Any]) -> bool:
-        return all(self.apart(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
-
-    def width(self, text: str, size: float, bold: bool = False) -> float:
-        """The width of one line of ``text`` in pixels (measured once: wrapping asks often)."""
-        key = (text, size, bold)
-        if key not in self.widths:
-            from matplotlib.font_manager import FontProperties
-
-            prop = FontProperties(size=size, weight="bold" if bold else "normal")
-            w, _h, _d = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
-            self.widths[key] = float(w)
-        return self.widths[key]
-
-    def line_height(self, size: float) -> float:
-        return size * 1.2 * self.fig.dpi / 72
-
-    def wrap(self, text: str, room: float, size: float, bold: bool = False) -> list[str]:
-        """``text`` wrapped at words into lines of at most ``room`` pixels (a longer word
-        stands alone); never at a no-break space ('1 250', '69,6 %')."""
-        lines: list[str] = []
-        for word in _words(text):
-            if lines and self.width(f"{lines[-1]} {word}", size, bold) <= room:
-                lines[-1] = f"{lines[-1]} {word}"
-            else:
-                lines.append(word)
-        return lines or [text]
-
-    def cut(self, lines: list[str], count: int, room: float, size: float) -> list[str]:
-        """The first ``count`` of ``lines``, the last one ending with "…" within ``room``."""
-        if len(lines) <= count and all(self.width(x, size) <= room for x in lines):
-            return lines
-        kept = lines[:count]
-        last = kept[-1]
-        while last and self.width(last + ELLIPSIS, size) > room:
-            last = last[:-1].rstrip()
-        kept[-1] = last + ELLIPSIS
-        return kept
-
     def texts(self) -> list[Any]:
         """The texts the layout has placed for good: names, axis titles, fixed ones."""
         ax = self.ax
-        return [t for t in (*_drawn_ticks(ax.xaxis), *_drawn_ticks(ax.yaxis), ax.xaxis.label,
+        return [t for t in (*drawn_ticks(ax.xaxis), *drawn_ticks(ax.yaxis), ax.xaxis.label,
                             ax.yaxis.label, *self.plan.fixed)
                 if t.get_visible() and t.get_text()]
 
@@ -358,7 +297,7 @@ class Fit:
             return False
         if self.plan.axis is None:
             return True
-        ticks = [t for t in _drawn_ticks(ax.xaxis if self.plan.axis == "x" else ax.yaxis)
+        ticks = [t for t in drawn_ticks(ax.xaxis if self.plan.axis == "x" else ax.yaxis)
                  if t.get_visible() and t.get_text()]
         if self.plan.axis == "x":
             level = all(t.get_rotation() == 0 for t in ticks)
@@ -399,32 +338,11 @@ class Fit:
                 note.set_color(place.color or label.color)
                 box = self.box(note)
                 if (self.inside(box) and all(self.apart(box, b) for b in blocked)
-                        and (place.within is None or _contains(self.box(place.within), box))):
+                        and (place.within is None or contains(self.box(place.within), box))):
                     blocked.append(box)
                     break
             else:
                 note.remove()
-
-
-def _drawn_ticks(axis: Any) -> list[Any]:
-    """The tick labels of ``axis`` that are drawn: those of ticks within its view (a locator
-    may give more, which matplotlib leaves out)."""
-    low, high = sorted(axis.get_view_interval())
-    slack = (high - low) * 1e-9
-    return [label for loc, label in zip(axis.get_majorticklocs(), axis.get_majorticklabels(),
-                                        strict=False)
-            if low - slack <= loc <= high + slack]
-
-
-def _words(text: str) -> list[str]:
-    """The words of ``text`` between ordinary spaces (str.split would break at U+00A0 and
-    U+202F too)."""
-    return [w for w in re.split(r"[ \t\n]+", text) if w]
-
-
-def _contains(outer: Any, inner: Any) -> bool:
-    return (inner.x0 >= outer.x0 and inner.x1 <= outer.x1 and inner.y0 >= outer.y0
-            and inner.y1 <= outer.y1)
 
 
 def _sizes(start: float, floor: float) -> list[float]:
