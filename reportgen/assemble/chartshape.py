@@ -28,6 +28,8 @@ HEIGHTS_MM = {"bar": 78.0, "stacked_bar": 82.0, "line": 72.0, "donut": 70.0, "pi
 MAX_COLUMNS = 12
 #: The most lines a column's name takes under it; a longer name makes the bars horizontal.
 MAX_COLUMN_LINES = 3
+#: A row of horizontal bars (one series; more take the square root of their number more).
+ROW_MM = 7.0
 #: The tallest chart: an A4 page's text height (255 mm) less its caption and some air.
 MAX_HEIGHT_MM = 220.0
 #: The chart font (chart.mplstyle: 8.5 pt), one glyph taken as 0.55 em, one line as 1.3 em.
@@ -57,7 +59,7 @@ def height_mm(kind: str, categories: Sequence[str], series: int) -> float:
     """The height of a chart of ``kind`` (as drawn) showing ``categories`` in ``series``
     series."""
     if kind == "hbar":
-        rows = sum(max(8.5 * math.sqrt(max(1, series)),
+        rows = sum(max(ROW_MM * math.sqrt(max(1, series)),
                        2.5 + LINE_MM * min(3, _lines(c, WIDTH_MM * NAME_SHARE)))
                    for c in categories)
         height = max(40.0, 14.0 + rows + (8.0 if series > 1 else 0.0))
