@@ -18,6 +18,7 @@ from typing import Any
 
 from reportgen.assemble.cells import said
 from reportgen.assemble.chartdata import Resolver, Source, Table
+from reportgen.assemble.chartshape import WIDTH_MM, drawn_kind, height_mm
 from reportgen.assemble.narrative import Counters
 from reportgen.cache.charts import cache_dir, chart_digest, chart_environment
 from reportgen.errors import InputError, Problems, SourceLoc, did_you_mean
@@ -31,9 +32,7 @@ from reportgen.model import nodes as m
 from reportgen.text.formats import Said, format_number
 
 #: Bump to invalidate every cached chart (the drawing code's own text is hashed as well).
-DRAW_VERSION = "1"
-WIDTH_MM = 160.0
-HEIGHTS_MM = {"bar": 78.0, "stacked_bar": 82.0, "line": 72.0, "donut": 70.0, "pie": 70.0}
+DRAW_VERSION = "2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,16 +146,17 @@ class Charts:
                 self.problems.error(where(("data",)), f"a {spec.type} needs values that are not "
                                     "negative and not all zero")
                 return []
-        height = spec.height or HEIGHTS_MM.get(spec.type, 12.0 + 9.0 * len(table.categories))
-        if spec.type == "hbar" and spec.height is None:
-            height = max(40.0, 14.0 + 8.5 * len(table.categories) * max(1, len(table.series)) ** 0.5)
         edition = self.source.lang  # the language numbers on the chart are written in
         categories = tuple(map(str, table.categories))
         series = tuple((str(name), values) for name, values in table.series)
+        # Many or long category names turn a bar chart's bars (chartshape), in both writers.
+        timeline = spec.data.across is not None or spec.data.group_by in ("month", "year")
+        kind = drawn_kind(spec.type, categories, timeline)
+        height = spec.height or height_mm(kind, categories, len(series))
         x_label = str(words.x_label) if words.x_label else None
         y_label = str(words.y_label) if words.y_label else None
         drawing = {
-            "v": DRAW_VERSION, "kind": spec.type, "categories": categories,
+            "v": DRAW_VERSION, "kind": kind, "categories": categories,
             "series": series, "highlight": table.highlight, "x": x_label,
             "y": y_label, "size": [WIDTH_MM, height], "lang": edition,
         }
@@ -171,10 +171,10 @@ class Charts:
         if caption_text.lang and caption_text.lang != lang:
             caption = (m.Span(caption, lang=caption_text.lang),)
         return [m.Chart(
-            kind=spec.type, categories=categories, series=series,
+            kind=kind, categories=categories, series=series,
             highlight=table.highlight, x_label=x_label, y_label=y_label,
             width_mm=WIDTH_MM, height_mm=height, lang=edition, caption=caption,
-            alt=str(words.alt) if words.alt else self._alt(words.title, spec, table),
+            alt=str(words.alt) if words.alt else self._alt(words.title, kind, table),
             number=self.counters.figure, id=chart_id,
             loc=loc, digest=digest, svg=folder / f"chart-{digest[:20]}.svg",
             png=folder / f"chart-{digest[:20]}.png",
@@ -191,10 +191,11 @@ class Charts:
         return [m.MetricGrid(tuple(m.Metric(format_number(v, lang), str(label))
                                    for label, v in zip(table.categories, values, strict=True)), loc)]
 
-    def _alt(self, title: str, spec: ChartSpec, table: Table) -> str:
-        """Alternative text from the title and the data: what a reader of the picture gets."""
+    def _alt(self, title: str, kind: str, table: Table) -> str:
+        """Alternative text from the title and the data: what a reader of the picture gets
+        (every value, those the picture leaves out for want of room too)."""
         lang = self.source.lang
-        kind = self.strings.get(f"chart_{spec.type}", spec.type)
+        kind = self.strings.get(f"chart_{kind}", kind)
         parts = []
         for name, values in table.series:
             pairs = ", ".join(f"{c} — {format_number(v, lang)}"

@@ -1,7 +1,7 @@
 """Cache stage: drawn charts, kept in the project's ``.reportgen-cache/charts`` by a hash.
 
 A chart's file names carry the digest of everything that draws it (what it shows, the
-layout's chart style, the drawing code, matplotlib's version and the fonts), so a chart
+layout's chart style, the drawing and fitting code, matplotlib's version and the fonts), so a chart
 is drawn again exactly when one of those changes (Sphinx's graphviz extension does the
 same). Deciding what to draw and checking the files is the render stage's
 (``render.chartfiles``); this module only names, writes and verifies them.
@@ -72,7 +72,8 @@ def _font_digest(path: Path, size: int, mtime_ns: int) -> bytes:
 def _drawing_code() -> bytes:
     """What draws the charts: a change in it (or in matplotlib) draws them again. Read once
     a process (asking for a package's version takes milliseconds, and every chart needs it)."""
-    return code_digest("render/chartdraw.py") + library_versions("matplotlib")
+    return (code_digest("render/chartdraw.py", "render/chartfit.py", "render/chartmeasure.py")
+            + library_versions("matplotlib"))
 
 
 

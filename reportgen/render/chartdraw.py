@@ -6,6 +6,10 @@ font; PNG at print resolution for Word. Both are byte-identical for the same
 chart (no dates, no software tags, fixed SVG ids). matplotlib is imported
 only here, and only when a chart must actually be drawn.
 
+What the painters draw is fitted into the figure by ``chartfit`` (names wrapped,
+turned or thinned, legends wrapped, moved or set smaller, value labels moved or left out
+where they would collide): the painters say where each text may stand.
+
 Chart text is plain text everywhere (labels, titles, values, the legend): matplotlib
 would read '$5 to $10' as mathematics and print '5to 10', so its math parsing is off
 (``text.parse_math``), and no style may hand the text to LaTeX (``text.usetex``).
@@ -15,18 +19,17 @@ from __future__ import annotations
 
 import io
 import re
-import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-from babel.numbers import format_percent
 
 from reportgen.errors import InputError, SourceLoc
 from reportgen.layout import Layout
 from reportgen.model import nodes as m
+from reportgen.render.chartfit import Fit, Place, Plan, ValueLabel
 from reportgen.resources import OutsideWorld
-from reportgen.text.formats import format_number
+from reportgen.text.formats import format_number, format_shares
 
 MM_PER_INCH = 25.4
 PNG_DPI = 300  # print resolution for the DOCX
@@ -36,27 +39,42 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE svg PUBLIC [^>\[]*>\s*")
 
 def draw(chart: m.Chart, layout: Layout) -> tuple[bytes, bytes]:
     """The chart as (SVG bytes, PNG bytes), in ``layout``'s chart style and fonts."""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    rc = _style(layout)
-    with matplotlib.rc_context(rc):
-        fig = Figure(figsize=(chart.width_mm / MM_PER_INCH, chart.height_mm / MM_PER_INCH))
-        colors = [c for c in rc["axes.prop_cycle"].by_key()["color"]]
-        ax = fig.add_subplot()
-        painter = {"bar": _bar, "hbar": _bar, "stacked_bar": _stacked, "line": _line,
-                   "donut": _pie, "pie": _pie}[chart.kind]
-        painter(ax, chart, colors)
-        if chart.x_label:
-            (ax.set_ylabel if chart.kind == "hbar" else ax.set_xlabel)(chart.x_label)
-        if chart.y_label:
-            (ax.set_xlabel if chart.kind == "hbar" else ax.set_ylabel)(chart.y_label)
-        fig.tight_layout(pad=0.4)
+    with figure(chart, layout) as fig:
         svg, png = io.BytesIO(), io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})
     # matplotlib declares the SVG 1.1 DTD; the closed world accepts no DOCTYPE at all (assets).
     return _DOCTYPE.sub(b"", svg.getvalue(), count=1), png.getvalue()
+
+
+@contextmanager
+def figure(chart: m.Chart, layout: Layout) -> Iterator[Any]:
+    """The chart drawn and fitted into its figure, within the style's settings (what it is
+    saved and measured with)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+    rc = _style(layout)
+    with matplotlib.rc_context(rc):
+        fig = Figure(figsize=(chart.width_mm / MM_PER_INCH, chart.height_mm / MM_PER_INCH))
+        colors = list(rc["axes.prop_cycle"].by_key()["color"])
+        ax = fig.add_subplot()
+        painter = {"bar": _bar, "hbar": _bar, "stacked_bar": _stacked, "line": _line,
+                   "donut": _pie, "pie": _pie}[chart.kind]
+        plan = painter(ax, chart, colors) if chart.categories else Plan(None)
+        if chart.x_label:
+            (ax.set_ylabel if chart.kind == "hbar" else ax.set_xlabel)(chart.x_label)
+        if chart.y_label:
+            (ax.set_xlabel if chart.kind == "hbar" else ax.set_ylabel)(chart.y_label)
+
+        def points(key: str) -> float:
+            return float(FontProperties(size=rc[key]).get_size_in_points())
+
+        tick = points("ytick.labelsize" if chart.kind == "hbar" else "xtick.labelsize")
+        Fit(fig, ax, plan, tick, points("legend.fontsize"),
+            float(FontProperties(size="small").get_size_in_points())).run()
+        yield fig
 
 
 def _style(layout: Layout) -> Any:
@@ -92,98 +110,140 @@ def _style(layout: Layout) -> Any:
     return rc
 
 
-def _wrap(label: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(label, width=width, break_long_words=False)) or label
-
-
 def _fmt(value: float | int, lang: str) -> str:
     return format_number(value, lang)
 
 
-def _bar(ax: Any, chart: m.Chart, colors: Sequence[str]) -> None:
+#: Palette entries dark enough for white text on them (chart.mplstyle's order; chartxml too).
+_DARK = (0, 3, 5, 7)
+
+
+def _ink(colors: Sequence[str], color: str) -> str:
+    """The colour of a label written on ``color``: white on a dark one."""
+    return "white" if color in [colors[i] for i in _DARK if i < len(colors)] else "#1b2a38"
+
+
+def _bar(ax: Any, chart: m.Chart, colors: Sequence[str]) -> Plan:
     horizontal = chart.kind == "hbar"
     n_cat, n_ser = len(chart.categories), len(chart.series)
     width = 0.72 / n_ser
     positions = list(range(n_cat))
-    for s, (name, values) in enumerate(chart.series):
+    text = _text_color()
+    values: list[ValueLabel] = []
+    for s, (name, series) in enumerate(chart.series):
         offsets = [p - 0.36 + width * (s + 0.5) for p in positions]
         if n_ser == 1:
             fill = [colors[1] if i in chart.highlight else colors[0] for i in range(n_cat)]
         else:
             fill = [colors[s % len(colors)]] * n_cat
         draw = ax.barh if horizontal else ax.bar
-        bars = draw(offsets, values, width * 0.92, color=fill, label=name or None)
-        ax.bar_label(bars, labels=[_fmt(v, chart.lang) for v in values], padding=2,
-                     fontsize="small")
-    wrap = 28 if horizontal else max(8, int(150 / max(n_cat, 1)))
-    labels = [_wrap(c, wrap) for c in chart.categories]
+        bars = draw(offsets, series, width * 0.92, color=fill, label=name or None)
+        for i, (bar, pos, v) in enumerate(zip(bars, offsets, series, strict=True)):
+            if horizontal:
+                places = (Place((v, pos), (2, 0), "left", "center"),
+                          Place((v, pos), (-2, 0), "right", "center", _ink(colors, fill[i]), bar))
+            else:
+                places = (Place((pos, v), (0, 2), "center", "bottom"),
+                          Place((pos, v), (0, -2), "center", "top", _ink(colors, fill[i]), bar))
+            values.append(ValueLabel(_fmt(v, chart.lang), places,
+                                     (i in chart.highlight, v, -i, -s), text))
     if horizontal:
-        ax.set_yticks(positions, labels)
         ax.invert_yaxis()
         ax.spines[["bottom"]].set_visible(False)
         ax.set_xticks([])
         ax.margins(x=0.12)
     else:
-        ax.set_xticks(positions, labels)
         ax.spines[["left"]].set_visible(False)
         ax.set_yticks([])
         ax.margins(y=0.12)
-    _bold_highlights(ax, chart, horizontal)
-    if n_ser > 1:
-        _legend(ax, n_ser)
+    handles, entries = ax.get_legend_handles_labels()
+    return Plan("y" if horizontal else "x", chart.categories, positions,
+                frozenset(chart.highlight), values, (handles, entries) if n_ser > 1 else None)
 
 
-def _stacked(ax: Any, chart: m.Chart, colors: Sequence[str]) -> None:
+def _text_color() -> str:
+    """The style's text colour."""
+    import matplotlib
+
+    return str(matplotlib.rcParams["text.color"])
+
+
+def _stacked(ax: Any, chart: m.Chart, colors: Sequence[str]) -> Plan:
     positions = list(range(len(chart.categories)))
     bottoms = [0.0] * len(positions)
     totals = [sum(values[i] for _, values in chart.series) for i in positions]
     top = max(totals) if totals else 0
+    text = _text_color()
+    labels: list[ValueLabel] = []
     for s, (name, values) in enumerate(chart.series):
-        bars = ax.bar(positions, values, 0.6, bottom=bottoms, color=colors[s % len(colors)],
-                      label=name or None)
-        inside = [_fmt(v, chart.lang) if top and v >= 0.06 * top else "" for v in values]
-        ax.bar_label(bars, labels=inside, label_type="center", fontsize="small",
-                     color="white" if s % len(colors) in (0, 3, 5, 7) else "#1b2a38")
+        color = colors[s % len(colors)]
+        bars = ax.bar(positions, values, 0.6, bottom=bottoms, color=color, label=name or None)
+        for i, (bar, v, b) in enumerate(zip(bars, values, bottoms, strict=True)):
+            # A part under 6 % of the tallest bar has no label (the DOCX's rule too).
+            if top and v >= 0.06 * top:
+                labels.append(ValueLabel(_fmt(v, chart.lang), (Place(
+                    (i, b + v / 2), (0, 0), "center", "center", None, bar),),
+                    (0, v, -i, -s), _ink(colors, color)))
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-    for x, total in zip(positions, totals, strict=True):
-        ax.annotate(_fmt(total, chart.lang), (x, total), xytext=(0, 3), textcoords="offset points",
-                    ha="center", va="bottom", fontweight="bold", fontsize="small")
-    ax.set_xticks(positions, [_wrap(c, max(8, int(150 / max(len(positions), 1))))
-                              for c in chart.categories])
+    for i, total in enumerate(totals):
+        labels.append(ValueLabel(_fmt(total, chart.lang), (Place((i, total), (0, 3), "center",
+                                                                 "bottom"),),
+                                 (1 + (i in chart.highlight), total, -i), text, bold=True))
     ax.spines[["left"]].set_visible(False)
     ax.set_yticks([])
     ax.margins(y=0.14)
-    _bold_highlights(ax, chart, False)
-    _legend(ax, len(chart.series))
+    handles, entries = ax.get_legend_handles_labels()
+    return Plan("x", chart.categories, positions, frozenset(chart.highlight), labels,
+                (handles, entries) if entries else None)
 
 
-def _line(ax: Any, chart: m.Chart, colors: Sequence[str]) -> None:
+def _line(ax: Any, chart: m.Chart, colors: Sequence[str]) -> Plan:
     positions = list(range(len(chart.categories)))
+    count = len(chart.series)
+    labels: list[ValueLabel] = []
     for s, (name, values) in enumerate(chart.series):
-        color = colors[0] if len(chart.series) == 1 else colors[s % len(colors)]
+        color = colors[0] if count == 1 else colors[s % len(colors)]
         ax.plot(positions, values, marker="o", color=color, label=name or None)
         for i, (x, v) in enumerate(zip(positions, values, strict=True)):
             if i in chart.highlight:
                 ax.plot([x], [v], marker="o", markersize=8, color=colors[1], zorder=3)
-            # The highest series at a point is labelled above it, the others below, so
-            # that labels of close values do not print over each other.
-            above = v >= max(values_[i] for _, values_ in chart.series)
-            ax.annotate(_fmt(v, chart.lang), (x, v), xytext=(0, 6 if above else -7),
-                        textcoords="offset points", ha="center",
-                        va="bottom" if above else "top", fontsize="small", color=color)
-    ax.set_xticks(positions, [_wrap(c, max(8, int(150 / max(len(positions), 1))))
-                              for c in chart.categories])
+            # The highest series at a point is labelled above it (the first of equal ones),
+            # the others below: labels of close values then stand apart.
+            at_point = [other[i] for _, other in chart.series]
+            above = at_point.index(max(at_point)) == s
+            up = Place((x, v), (0, 6), "center", "bottom")
+            down = Place((x, v), (0, -7), "center", "top")
+            ends = i in (0, len(positions) - 1)
+            labels.append(ValueLabel(_fmt(v, chart.lang), (up, down) if above else (down, up),
+                                     (i in chart.highlight, ends, v, -i, -s), color))
     highest = max((max(values) for _, values in chart.series if values), default=0)
     ax.set_ylim(0, highest * 1.25 or 1)  # room for the labels above and the legend
     ax.margins(x=0.08)
     ax.grid(axis="y")
     ax.yaxis.set_major_formatter(lambda v, _pos: _fmt(int(v) if v == int(v) else v, chart.lang))
-    _bold_highlights(ax, chart, False)
-    if len(chart.series) > 1:
-        _legend(ax, len(chart.series))
+    handles, entries = ax.get_legend_handles_labels()
+    return Plan("x", chart.categories, positions, frozenset(chart.highlight), labels,
+                (handles, entries) if count > 1 else None, marks=_line_marks(chart))
 
 
-def _pie(ax: Any, chart: m.Chart, colors: Sequence[str]) -> None:
+def _line_marks(chart: m.Chart) -> list[tuple[float, float, float]]:
+    """What a line chart's value labels keep clear of: its markers (a highlighted one is
+    larger) and its lines, as points along each segment."""
+    import matplotlib
+
+    marker = float(matplotlib.rcParams["lines.markersize"]) / 2
+    width = float(matplotlib.rcParams["lines.linewidth"]) / 2
+    marks = []
+    for _, values in chart.series:
+        for i, v in enumerate(values):
+            marks.append((float(i), float(v), 4.0 if i in chart.highlight else marker))
+            if i + 1 < len(values):
+                marks.extend((i + k / 8, v + (values[i + 1] - v) * k / 8, width)
+                             for k in range(1, 8))
+    return marks
+
+
+def _pie(ax: Any, chart: m.Chart, colors: Sequence[str]) -> Plan:
     (_name, values), = chart.series
     total = sum(values)
     fill = [colors[i % len(colors)] for i in range(len(values))]
@@ -193,24 +253,13 @@ def _pie(ax: Any, chart: m.Chart, colors: Sequence[str]) -> None:
                                    "edgecolor": "white", "linewidth": 1})
     for wedge, alpha in zip(wedges, alphas, strict=True):
         wedge.set_alpha(alpha)
+    fixed = []
     if chart.kind == "donut":
-        ax.text(0, 0, _fmt(total, chart.lang), ha="center", va="center", fontsize=14,
-                fontweight="bold")
-    labels = [f"{_wrap(c, 40)} — {_fmt(v, chart.lang)} "
-              f"({format_percent(v / total, '#,##0.#%', locale=chart.lang)})"
-              for c, v in zip(chart.categories, values, strict=True)]
-    ax.legend(wedges, labels, loc="center left", bbox_to_anchor=(1.02, 0.5), handlelength=1,
-              handleheight=1)
+        fixed.append(ax.text(0, 0, _fmt(total, chart.lang), ha="center", va="center",
+                             fontsize=14, fontweight="bold"))
+    # One precision for every share of the chart, in the locale's way: '69,6 %', '12,0 %'.
+    entries = [f"{c} — {_fmt(v, chart.lang)} ({share})"
+               for c, v, share in zip(chart.categories, values,
+                                      format_shares(values, chart.lang), strict=True)]
     ax.set_aspect("equal")
-
-
-def _bold_highlights(ax: Any, chart: m.Chart, horizontal: bool) -> None:
-    ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
-    for i in chart.highlight:
-        if i < len(ticks):
-            ticks[i].set_fontweight("bold")
-
-
-def _legend(ax: Any, n: int) -> None:
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(n, 3), handlelength=1,
-              handleheight=1, borderaxespad=0.2)
+    return Plan(None, legend=(list(wedges), entries), legend_side=True, fixed=fixed)

@@ -12,7 +12,11 @@ here, each correction with its reason:
   Kazakh writes month names in lower case in running text ('2018 жылғы
   қаңтар–қыркүйек'), so the lower-case format names are used;
 - CLDR's dates abbreviate 'г.'/'ж.' ('21 сентября 2018 г.'); official texts
-  write 'года' and 'жылғы' in full: the catalogs' patterns say so.
+  write 'года' and 'жылғы' in full: the catalogs' patterns say so;
+- a percentage is written '56 %' in ru and kk, the sign after a NARROW NO-BREAK
+  SPACE: CLDR gives ru U+00A0 and kk no space at all ('56%'), but Kazakh official
+  texts follow the Russian rule (GOST 8.417: a space between a number and its
+  unit), and the thin space is the one the digit groups use; en keeps '56%'.
 
 A text of the data knows the language it is written in (``Said``), and so do a
 label's plural forms (``Forms``): a number agrees with a label by the rules of
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from babel import Locale
@@ -53,6 +57,49 @@ def format_number(value: float | int, lang: str, pattern: str | None = None) -> 
     if group in _SPACES:
         text = text.replace(group, NNBSP)
     return text
+
+
+#: Languages that write a space before the percent sign though CLDR gives none (kk: '56%').
+SPACED_PERCENT = {"kk"}
+
+
+def _spaced_percent(lang: str) -> bool:
+    """Whether ``lang`` writes a space between a number and its percent sign ('56 %')."""
+    locale = Locale.parse(lang)
+    pattern = locale.percent_formats[None].pattern
+    return locale.language in SPACED_PERCENT or bool(re.search(r"[\s\u00a0\u202f]%", pattern))
+
+
+def format_percent(share: float, lang: str, decimals: int = 0) -> str:
+    """A share of a whole (0.568) as a percentage the locale writes, with ``decimals``
+    digits after the decimal sign: '56,8 %' (U+202F before the sign) in ru and kk, '56.8%'
+    in en."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    number = format_number(share * 100, lang, pattern)
+    return number + (NNBSP if _spaced_percent(lang) else "") + "%"
+
+
+def share_decimals(values: Sequence[float | int]) -> int:
+    """The one precision that the shares of ``values`` in their sum are written with: whole
+    percents when every share is a whole percent, else one decimal (two where a share that
+    is not zero would read '0,0 %'); never a mix of '56 %' and '32,8 %' in one chart."""
+    total = sum(values)
+    if total <= 0:
+        return 0
+    shares = [v / total * 100 for v in values]
+    if all(abs(s - round(s)) < 1e-9 for s in shares):
+        return 0
+    if any(0 < s < 0.05 for s in shares):
+        return 2
+    return 1
+
+
+def format_shares(values: Sequence[float | int], lang: str) -> list[str]:
+    """The shares of ``values`` in their sum, as percentages with one precision
+    (``share_decimals``): '69,6 %', '18,4 %', '12,0 %'."""
+    total = sum(values)
+    decimals = share_decimals(values)
+    return [format_percent(v / total if total else 0.0, lang, decimals) for v in values]
 
 
 # ------------------------------------------------------------ texts in a language
