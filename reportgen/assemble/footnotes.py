@@ -28,6 +28,8 @@ class Footnotes:
         self.problems = problems
         #: Each footnote's text (paragraphs) by markdown-it's id.
         self.notes: dict[int, tuple[tuple[m.Inline, ...], ...]] = {}
+        #: Where each paragraph of a footnote's text was typed, by markdown-it's id.
+        self.locs: dict[int, tuple[SourceLoc, ...]] = {}
         self.called: set[int] = set()
         self.unused: list[str] = []
 
@@ -50,14 +52,17 @@ class Footnotes:
                 continue
             close = matching(tail, i)
             paragraphs: list[tuple[m.Inline, ...]] = []
+            locs: list[SourceLoc] = []
             for j in range(i + 1, close):
                 inner = tail[j]
                 if inner.type == "inline":
-                    paragraphs.append(read(inner, loc(inner)))
+                    locs.append(loc(inner))
+                    paragraphs.append(read(inner, locs[-1]))
                 elif inner.nesting == 1 and inner.type != "paragraph_open" and inner.level == 1:
                     self.problems.error(loc(inner), f"a footnote holds paragraphs only, "
                                         f"not '{inner.type.removesuffix('_open')}'")
             self.notes[int(tok.meta["id"])] = tuple(paragraphs)
+            self.locs[int(tok.meta["id"])] = tuple(locs)
             i = close + 1
         self.unused = [label for label, n in defined.items() if int(n) < 0]
         return tokens
@@ -79,4 +84,5 @@ class Footnotes:
                                 "footnote has one call (define a second footnote)")
         self.called.add(note_id)
         self.counters.note += 1
-        return m.Note(self.counters.note, self.notes.get(note_id, ()), loc)
+        return m.Note(self.counters.note, self.notes.get(note_id, ()), loc,
+                      self.locs.get(note_id, ()))

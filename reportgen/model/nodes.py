@@ -63,7 +63,9 @@ class Note:
 
     number: int
     paragraphs: tuple[tuple[Inline, ...], ...]
-    loc: SourceLoc
+    loc: SourceLoc  # the call's
+    #: Where each paragraph of its text was typed (the definition ``[^label]: ...``).
+    text_locs: tuple[SourceLoc, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,25 +18,14 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from reportgen.atomic import write_all_atomic
-from reportgen.pull import merge
+from reportgen.pull import edits as found_edits
 from reportgen.pull.data import DataFix, resolve
-from reportgen.pull.reader import Block, Edited, PullError, read_edited
+from reportgen.pull.edits import Edit, where
+from reportgen.pull.reader import Edited, PullError, read_edited
 
 __all__ = ["Outcome", "PullError", "apply", "pull"]
 
 TRACKED = ("accept", "reject", "keep")
-_TEXT_KINDS = ("paragraph", "heading", "item")
-
-
-@dataclass(frozen=True, slots=True)
-class _Edit:
-    """A change of base lines ``start``..``end`` (1-based, inclusive) into ``lines``;
-    ``start`` = ``end`` + 1: an insertion before ``start``."""
-
-    file: str
-    start: int
-    end: int
-    lines: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -59,10 +48,11 @@ def pull(docx: Path, project: Path, tracked: str = "accept") -> Outcome:
     root = project.resolve()
     _check_project(edited, root, docx)
     out = Outcome(root)
-    edits = _edits(edited, out)
+    found = found_edits.find(edited, root)
+    edits, out.notes, out.data = found.edits, found.notes, found.data
     for c in edited.comments:
-        where = _where(edited.blocks.get(c.block)) if c.block else "?"
-        out.notes.append(f"{where}: comment by {c.author or 'someone'} on «{c.anchor}»: {c.text}")
+        at = where(edited.blocks.get(c.block)) if c.block else "?"
+        out.notes.append(f"{at}: comment by {c.author or 'someone'} on «{c.anchor}»: {c.text}")
     for name in sorted({e.file for e in edits}):
         base = edited.files[name]
         current = (root / name).read_text(encoding="utf-8")
@@ -99,87 +89,7 @@ def _check_project(edited: Edited, root: Path, docx: Path) -> None:
         raise PullError(f"{docx}: made from another project: {root} has no {missing[0]}")
 
 
-def _where(block: Block | None) -> str:
-    if block is None:
-        return "?"
-    return f"{block.file}:{block.start}" if block.start else block.file
-
-
-def _edits(edited: Edited, out: Outcome) -> list[_Edit]:
-    edits: list[_Edit] = []
-    seen: set[int] = set()
-    last: Block | None = None
-    section: str | None = None
-    for mark, md, style, _tag in edited.body:
-        block = edited.blocks.get(mark) if mark is not None else None
-        if block is None:
-            if last is None or section is None or not md.strip():
-                continue  # before the sections (cover, contents) or an empty paragraph
-            if last.kind in _TEXT_KINDS and last.file == section:
-                line = f"- {md}" if style == last.style and last.kind == "item" else md
-                lines = (line,) if last.kind == "item" and line.startswith("- ") else ("", line)
-                edits.append(_Edit(last.file, last.end + 1, last.end, lines))
-            else:
-                out.notes.append(f"{section}: a paragraph added after generated content (a "
-                                 f"figure, a table): not carried back: {md!r}")
-            continue
-        seen.add(block.id)
-        if block.kind == "heading1":
-            section = block.file
-        elif block.file != section and section is not None:
-            out.notes.append(f"{_where(block)}: the paragraph was moved to {section}: not "
-                             "carried back; move it in the sources")
-            continue
-        changed = not merge.same(block.markdown, md)
-        if block.kind in _TEXT_KINDS:
-            if changed:
-                edits.extend(_carry(edited, block, md, out))
-            last = block
-        elif changed:
-            what = {"table": "a table built from the data", "heading1": "the section's title",
-                    "generated": "generated text (a caption, a figure, a chart, the contents)"}
-            out.notes.append(f"{_where(block)}: an edit in {what.get(block.kind, block.kind)}: "
-                             f"not carried back: {block.markdown!r} is now {md!r}")
-    for block in edited.blocks.values():
-        if block.id in seen:
-            continue
-        if block.kind in _TEXT_KINDS and block.start:
-            edits.append(_Edit(block.file, block.start, block.end, ()))
-        elif block.markdown.strip():
-            out.notes.append(f"{_where(block)}: generated content deleted (a picture, a "
-                             f"table, a caption): not carried back: {block.markdown[:60]!r}")
-    return edits
-
-
-def _carry(edited: Edited, block: Block, md: str, out: Outcome) -> list[_Edit]:
-    base = edited.files[block.file].split("\n")
-    source = "\n".join(base[block.start - 1:block.end])
-    if "{%" in source:
-        out.notes.append(f"{_where(block)}: an edit in text made by a loop over the data "
-                         f"({{% … %}}): not carried back: {block.markdown!r} is now {md!r}")
-        return []
-    prefix = ""
-    if block.kind == "item":  # the marker is the list's, not the text's
-        stripped = source.lstrip()
-        for marker in ("- ", "* ", "+ "):
-            if stripped.startswith(marker):
-                prefix = source[:len(source) - len(stripped)] + marker
-                source = stripped[len(marker):]
-                break
-    new, problems = merge.carry(source, block.markdown, md)
-    for p in problems:
-        if isinstance(p, merge.DataEdit):
-            out.data.append(DataFix(block.file, block.start, p.expressions, p.was, p.now))
-        else:
-            out.notes.append(f"{_where(block)}: {p.was!r} is now {p.now!r} where the source "
-                             "has a reference or a link: not carried back")
-    new = prefix + new
-    if new == prefix + source:
-        return []
-    return [_Edit(block.file, block.start, block.end, tuple(new.split("\n")))]
-
-
-def _place(name: str, base: str, current: str, edits: list[_Edit], out: Outcome) -> str:
+def _place(name: str, base: str, current: str, edits: list[Edit], out: Outcome) -> str:
     """The current text with ``edits`` (made on ``base``) applied where the current text
     still has the base's lines; elsewhere a conflict, not applied."""
     b_lines, c_lines = base.split("\n"), current.split("\n")
@@ -206,12 +116,24 @@ def _place(name: str, base: str, current: str, edits: list[_Edit], out: Outcome)
         if not e.lines and end < len(c_lines) and not c_lines[end].strip():
             end += 1  # a deleted paragraph takes its blank line with it
         placed.append((start, end, e.lines))
-    for start, end, lines in sorted(placed, reverse=True):
+    kept: list[tuple[int, int, int, tuple[str, ...]]] = []
+    for index, (start, end, lines) in enumerate(placed):
+        other = next((k for k in kept if start <= k[1] and k[0] <= end and start <= end), None)
+        if other is not None:  # one place edited twice (a title on the summary page too)
+            if other[3] != lines:
+                out.notes.append(f"{name}:{start}: edited in two places of the DOCX, "
+                                 f"differently: {chr(10).join(other[3])!r} is applied, "
+                                 f"{chr(10).join(lines)!r} is not")
+            continue
+        kept.append((start, end, index, lines))
+    # from the end, so that earlier lines keep their numbers; insertions at one place in
+    # their order in the DOCX
+    for start, end, _index, lines in sorted(kept, key=lambda k: (k[0], k[2]), reverse=True):
         c_lines[start - 1:end] = list(lines)
     return "\n".join(c_lines)
 
 
-def _conflict(name: str, e: _Edit, base: list[str], current: list[str],
+def _conflict(name: str, e: Edit, base: list[str], current: list[str],
               mapping: dict[int, int]) -> str:
     ours = "\n".join(e.lines) if e.lines else "(deleted)"
     was = "\n".join(base[e.start - 1:e.end]) if e.start <= e.end else ""

@@ -47,6 +47,11 @@ class DataFix:
         return "\n".join(lines)
 
 
+def _spaced(text: str) -> str:
+    """A value as a note shows it: the build's no-break spaces as spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ").strip()
+
+
 def _number(text: str) -> str:
     return re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")
 
@@ -65,16 +70,16 @@ def resolve(fixes: list[DataFix], root: Path, period_id: str) -> tuple[list[Data
         where = f"{fix.file}:{fix.line}"
         plain = PLAIN.match(fix.expressions[0]) if len(fix.expressions) == 1 else None
         if plain is None or located is None or not NUMBER.match(_number(fix.now)):
-            notes.append(f"{where}: {' '.join(fix.expressions)} is {fix.was.strip()}; the DOCX "
-                         f"says {fix.now.strip()}: not carried back (change the data)")
+            notes.append(f"{where}: {' '.join(fix.expressions)} is {_spaced(fix.was)}; the DOCX "
+                         f"says {_spaced(fix.now)}: not carried back (change the data)")
             continue
         path: tuple[str | int, ...] = tuple(plain.group(1).split("."))
         value = _get(located.data, path)
         if isinstance(value, dict) and "value" in value:
             path, value = (*path, "value"), value["value"]
         if not isinstance(value, int | float) or isinstance(value, bool):
-            notes.append(f"{where}: {fix.expressions[0]} is {fix.was.strip()}; the DOCX says "
-                         f"{fix.now.strip()}: not carried back (not a plain value of the data)")
+            notes.append(f"{where}: {fix.expressions[0]} is {_spaced(fix.was)}; the DOCX says "
+                         f"{_spaced(fix.now)}: not carried back (not a plain value of the data)")
             continue
         loc = located.loc(path)
         fix.yaml = PurePosixPath(*file.relative_to(root).parts).as_posix()

@@ -15,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from reportgen.errors import ReportgenError
+from reportgen.pull.marks import paragraph_marks
 from reportgen.render.docx import provenance as pv
 
 W = pv.W
@@ -36,11 +37,13 @@ class Block:
 
     id: int
     file: str
-    kind: str  # heading, paragraph, item, heading1, generated, table
+    kind: str  # heading, paragraph, item, heading1, generated, table, caption, note, ...
     markdown: str
     start: int = 0
     end: int = 0
     style: str = ""
+    #: What else the build said of it: a caption's label and figure kind, a note's number.
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,9 @@ class Edited:
     #: The body in reading order: (bookmark id or None for a paragraph without one,
     #: its Markdown, its paragraph style, its element's tag 'p' or 'tbl').
     body: list[tuple[int | None, str, str, str]] = field(default_factory=list)
+    #: The footnotes' paragraphs in order: (bookmark id or None for a note the editor
+    #: added, its Markdown, the bookmark of the body paragraph that calls it).
+    notes: list[tuple[int | None, str, int | None]] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     pictures: dict[str, str] = field(default_factory=dict)
 
@@ -157,14 +163,17 @@ def read_edited(path: Path, tracked: str = "accept") -> Edited:
             out.files[node.get("path", "")] = node.text or ""
             out.hashes[node.get("path", "")] = node.get("sha256", "")
         elif name == "block":
+            known = ("id", "file", "kind", "start", "end", "style")
             b = Block(int(node.get("id", "0")), node.get("file", ""), node.get("kind", ""),
                       node.text or "", int(node.get("start", "0")), int(node.get("end", "0")),
-                      node.get("style", ""))
+                      node.get("style", ""),
+                      {k: v for k, v in node.attrib.items() if k not in known})
             out.blocks[b.id] = b
     document = z.xml("word/document.xml")
     body = document.find(f"{{{W}}}body")
     if body is None:
         raise PullError(f"{path}: word/document.xml has no body")
+    marks = paragraph_marks(body)
     for child in body:
         tag = etree.QName(child).localname
         if tag == "sdt":  # an editor's content control around paragraphs: read inside
@@ -175,25 +184,39 @@ def read_edited(path: Path, tracked: str = "accept") -> Edited:
         for node in children:
             tag = etree.QName(node).localname
             if tag == "p":
-                out.body.append((_mark(node), pv.markdown(node, styles, tracked),
+                out.body.append((marks.get(node), pv.markdown(node, styles, tracked),
                                  _style(node), "p"))
             elif tag == "tbl":
                 first = node.find(f".//{{{W}}}p")
-                mark = _mark(first) if first is not None else None
+                mark = marks.get(first) if first is not None else None
                 text = "\n".join(pv.markdown(p, styles, tracked)
                                  for p in node.iter(f"{{{W}}}p"))
                 out.body.append((mark, text, "", "tbl"))
+    if "word/footnotes.xml" in z.names:
+        out.notes = _notes(z.xml("word/footnotes.xml"), body, marks, styles, tracked)
     if "word/comments.xml" in z.names:
-        out.comments = _comments(z.xml("word/comments.xml"), body, styles)
+        out.comments = _comments(z.xml("word/comments.xml"), body, marks, styles)
     return out
 
 
-def _mark(p: etree._Element) -> int | None:
-    for b in p.iter(f"{{{W}}}bookmarkStart"):
-        name = b.get(f"{{{W}}}name", "")
-        if name.startswith(pv.BOOKMARK_PREFIX) and name[len(pv.BOOKMARK_PREFIX):].isdigit():
-            return int(name[len(pv.BOOKMARK_PREFIX):])
-    return None
+def _notes(footnotes: etree._Element, body: etree._Element, marks: dict[etree._Element, int],
+           styles: pv.Styles, tracked: str) -> list[tuple[int | None, str, int | None]]:
+    """The paragraphs of the footnotes (not the separators), each with its mark and the
+    mark of the paragraph that calls its note."""
+    callers: dict[str, int | None] = {}
+    for ref in body.iter(f"{{{W}}}footnoteReference"):
+        p = next(ref.iterancestors(f"{{{W}}}p"), None)
+        callers.setdefault(ref.get(f"{{{W}}}id", ""), marks.get(p) if p is not None else None)
+    own = paragraph_marks(footnotes)
+    out: list[tuple[int | None, str, int | None]] = []
+    for note in footnotes.iter(f"{{{W}}}footnote"):
+        if note.get(f"{{{W}}}type") in ("separator", "continuationSeparator",
+                                         "continuationNotice"):
+            continue
+        caller = callers.get(note.get(f"{{{W}}}id", ""))
+        for p in note.iter(f"{{{W}}}p"):
+            out.append((own.get(p), pv.markdown(p, styles, tracked).strip(), caller))
+    return out
 
 
 def _style(p: etree._Element) -> str:
@@ -202,7 +225,7 @@ def _style(p: etree._Element) -> str:
 
 
 def _comments(comments: etree._Element, body: etree._Element,
-              styles: pv.Styles) -> list[Comment]:
+              marks: dict[etree._Element, int], styles: pv.Styles) -> list[Comment]:
     texts: dict[str, tuple[str, str]] = {}
     for c in comments.iter(f"{{{W}}}comment"):
         words = " ".join(pv.markdown(p, styles) for p in c.iter(f"{{{W}}}p")).strip()
@@ -223,5 +246,5 @@ def _comments(comments: etree._Element, body: etree._Element,
             elif on and node.tag == f"{{{W}}}t":
                 anchor.append(node.text or "")
         author, words = texts[cid]
-        out.append(Comment(author, words, "".join(anchor), _mark(p) if p is not None else None))
+        out.append(Comment(author, words, "".join(anchor), marks.get(p) if p is not None else None))
     return out

@@ -176,7 +176,7 @@ class BodyWriter:
                 section.cover, self.column, SECTION_COVER_HEIGHT,
                 section.cover.alt or section.title, crop=True)))
         if section.lead:
-            self.paragraph("Lead", section.lead, ctx)
+            self.provenance.mark(self.paragraph("Lead", section.lead, ctx), section, "lead")
         self.blocks(section.blocks, ctx)
 
     def _section_heading(self, section: m.Section, title: str, ctx: Context) -> etree._Element:
@@ -286,6 +286,12 @@ class BodyWriter:
             if runs:
                 self.bookmark_runs(runs, self.targets.title_of(node))
         self.bookmark(p, self.targets.by_node[id(node)])
+        what = {m.Figure: "figure", m.Gallery: "gallery", m.Chart: "chart", m.Table: "table"}
+        extra = {"label": label.before + label.after, "numbered": label.text(node.number),
+                 "of": what[type(node)]}
+        if isinstance(node, m.Chart):
+            extra["chart"] = node.id
+        self.provenance.mark(p, node, "caption", extra=extra)
         return p
 
     # ---------------------------------------------------- paragraphs and runs

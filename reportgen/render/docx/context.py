@@ -16,6 +16,7 @@ from lxml import etree
 from reportgen.model import nodes as m
 from reportgen.render.docx.charts import Charts
 from reportgen.render.docx.pictures import Pictures
+from reportgen.render.docx.provenance import Provenance
 from reportgen.render.docx.styles import StyleMap
 from reportgen.render.docx.targets import Targets
 
@@ -81,6 +82,7 @@ class Writer(Protocol):
     targets: Targets
     column: int  # the text column's width, EMU
     column_twips: int
+    provenance: Provenance  # which paragraph each block made (for ``reportgen pull``)
 
     def inlines(self, nodes: Sequence[m.Inline], ctx: Context) -> list[etree._Element]: ...
 

@@ -111,8 +111,10 @@ def summary(w: Writer) -> None:
     for section in w.doc.sections:
         if section.summary:
             ctx = w.section_context(section)
-            w.text_paragraph("Summary Heading", section.title, ctx)
-            w.paragraph(ctx.para, section.summary, ctx)
+            title = w.text_paragraph("Summary Heading", section.title, ctx)
+            w.provenance.mark(title, section, "title", section)
+            w.provenance.mark(w.paragraph(ctx.para, section.summary, ctx), section, "summary",
+                              section)
 
 
 def _field_over(instruction: str, entries: list[etree._Element]) -> None:

@@ -15,11 +15,13 @@ reads back exactly as it was written). Reads no project file: the texts are the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path, PurePosixPath
 
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
@@ -43,6 +45,8 @@ DS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 #: The item's GUID (fixed: the DOCX stays reproducible; it names the kind of part, not a build).
 ITEM_ID = "{5C1E7A10-20AF-4F6B-9B25-7265706F7274}"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: A line that ends a footnote's text: the next one's, or a template statement alone.
+_NOTE_STOP = re.compile(r"\s*(\[\^[^\]]+\]:|\{%.*%\}\s*$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,19 +152,33 @@ def markdown(p: etree._Element, styles: Styles, tracked: str = "accept") -> str:
     return "".join(out)
 
 
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """A paragraph the writer made for ``node``: ``kind`` says what it is when it is not a
+    block's own paragraph (a lead, a summary, a caption); ``section``, when the paragraph
+    stands outside its section (the summary page); ``extra``: what ``pull`` needs besides
+    (a caption's label, a chart's id)."""
+
+    node: m.Block | m.Section
+    kind: str | None
+    section: m.Section | None
+    extra: tuple[tuple[str, str], ...]
+
+
 class Provenance:
     """Collects the paragraphs the body writer wrote for model blocks, then marks them."""
 
     def __init__(self) -> None:
-        self.marks: list[tuple[etree._Element, m.Block | m.Section]] = []
+        self.marks: list[tuple[etree._Element, _Mark]] = []
 
-    def mark(self, p: etree._Element, node: m.Block | m.Section) -> None:
-        self.marks.append((p, node))
+    def mark(self, p: etree._Element, node: m.Block | m.Section, kind: str | None = None,
+             section: m.Section | None = None, extra: Mapping[str, str] | None = None) -> None:
+        self.marks.append((p, _Mark(node, kind, section, tuple(sorted((extra or {}).items())))))
 
     def attach(self, document: DocxDocument, doc: m.Document, styles: Styles,
                project_root: Path) -> None:
         """Bookmark the marked paragraphs (and the other paragraphs and tables of each
-        section, as generated) and add the custom part."""
+        section, as generated), the footnotes' paragraphs, and add the custom part."""
         sections = [s for s in doc.sections if s.source_text]
         if not sections:
             return
@@ -182,55 +200,143 @@ class Provenance:
             f.set("path", names[section.source])
             f.set("sha256", hashlib.sha256(section.source_text.encode("utf-8")).hexdigest())
             f.text = section.source_text
-        by_element = {id(p): node for p, node in self.marks}
-        texts = {s.source: s.source_text.split("\n") for s in sections}
-        starts: dict[Path, list[int]] = {}
-        for _, marked in self.marks:
-            if not isinstance(marked, m.Section) and marked.loc.line:
-                starts.setdefault(marked.loc.file, []).append(marked.loc.line)
-        number = 0
+        blocks = _Blocks(root, names, {s.source: s.source_text.split("\n") for s in sections},
+                         styles)
+        for _, mark in self.marks:
+            if not isinstance(mark.node, m.Section) and mark.kind is None and mark.node.loc.line:
+                blocks.starts.setdefault(mark.node.loc.file, []).append(mark.node.loc.line)
+        by_element = {id(p): marked for p, marked in self.marks}
         current: m.Section | None = None
         for child in document.element.body:
-            node = by_element.get(id(child))
-            if isinstance(node, m.Section):
-                current = node if node.source_text else None
+            marked = by_element.get(id(child))
+            if marked is not None and marked.section is not None:
+                if marked.section.source_text:
+                    blocks.add(child, marked.section, marked)
+                continue
+            if marked is not None and isinstance(marked.node, m.Section):
+                current = marked.node if marked.node.source_text else None
             if current is None:
                 continue
             if child.tag == qn("w:p") and child.find(f".//{qn('w:instrText')}") is not None \
                     and "TOC" in "".join(t.text or "" for t in child.iter(qn("w:instrText"))):
                 current = None  # the list of figures after the last section: Word's own
                 continue
-            if child.tag not in (qn("w:p"), qn("w:tbl")):
-                continue
-            number += 1
-            block = etree.SubElement(root, f"{{{NS}}}block")
-            block.set("id", str(number))
-            block.set("file", names[current.source])
-            target = child
-            if child.tag == qn("w:tbl"):
-                block.set("kind", "table")
-                block.text = "\n".join(markdown(p, styles) for p in child.iter(qn("w:p")))
-                first = child.find(f".//{qn('w:p')}")
-                if first is None:
-                    continue
-                target = first
-            elif node is None or isinstance(node, m.Section):
-                block.set("kind", "heading1" if node is not None else "generated")
-                block.text = markdown(child, styles)
-            else:
-                kind = ("heading" if isinstance(node, m.Heading) else
-                        "item" if isinstance(node, m.ListBlock) else "paragraph")
-                block.set("kind", kind)
-                line = node.loc.line or 0
-                end = _block_end(texts.get(node.loc.file, []), line, starts.get(node.loc.file, []),
-                                 kind)
-                block.set("start", str(line))
-                block.set("end", str(end))
-                block.set("style", _style(child))
-                block.text = markdown(child, styles)
-            _point_bookmark(target, f"{BOOKMARK_PREFIX}{number}", BOOKMARK_ID_BASE + number)
+            if child.tag in (qn("w:p"), qn("w:tbl")):
+                blocks.add(child, current, marked)
+        footnotes = _footnotes_root(document)
+        if footnotes is not None:
+            notes = {n.number: n for n in _notes(doc)}
+            for element in footnotes.iterfind(qn("w:footnote")):
+                note = notes.get(int(element.get(qn("w:id"), "0")))
+                if note is not None and note.text_locs:
+                    blocks.notes(element, note)
         _add_part(document, etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                            standalone=True))
+
+
+class _Blocks:
+    """The part's ``block`` entries, numbered in reading order, each bookmarked."""
+
+    def __init__(self, root: etree._Element, names: dict[Path, str],
+                 texts: dict[Path, list[str]], styles: Styles) -> None:
+        self.root, self.names, self.texts, self.styles = root, names, texts, styles
+        self.starts: dict[Path, list[int]] = {}  # the lines where a section's blocks start
+        self.number = 0
+
+    def _new(self, file: Path, kind: str, text: str, target: etree._Element,
+             **attrs: str) -> etree._Element:
+        self.number += 1
+        block = etree.SubElement(self.root, f"{{{NS}}}block")
+        block.set("id", str(self.number))
+        block.set("file", self.names[file])
+        block.set("kind", kind)
+        for key, value in attrs.items():
+            block.set(key, value)
+        block.text = text
+        _point_bookmark(target, f"{BOOKMARK_PREFIX}{self.number}",
+                        BOOKMARK_ID_BASE + self.number)
+        return block
+
+    def add(self, child: etree._Element, section: m.Section, marked: _Mark | None) -> None:
+        styles, file = self.styles, section.source
+        if child.tag == qn("w:tbl"):
+            first = child.find(f".//{qn('w:p')}")
+            if first is not None:
+                self._new(file, "table", "\n".join(markdown(p, styles)
+                                                   for p in child.iter(qn("w:p"))), first)
+            return
+        text = markdown(child, styles)
+        if marked is None:
+            self._new(file, "generated", text, child)
+            return
+        node, extra = marked.node, dict(marked.extra)
+        if isinstance(node, m.Section) or marked.kind in ("title", "lead", "summary"):
+            kind = marked.kind or "heading1"
+            label = _label(text, section.title) if kind in ("heading1", "title") else ""
+            labels = {"label": label, "numbered": _label(_plain(child), section.title)}
+            self._new(file, kind, text[len(label):], child, **(labels if label else {}))
+        elif marked.kind == "caption":
+            label = extra.pop("label", "")
+            if text.startswith(label):
+                text = text[len(label):].lstrip(" ")
+                extra["label"] = label
+            at = str(node.loc.line or 0)
+            self._new(file, "caption", text, child, start=at, end=at, **extra)
+        else:
+            kind = ("heading" if isinstance(node, m.Heading) else
+                    "item" if isinstance(node, m.ListBlock) else "paragraph")
+            line = node.loc.line or 0
+            end = _block_end(self.texts.get(node.loc.file, []), line,
+                             self.starts.get(node.loc.file, []), kind)
+            self._new(file, kind, text, child, start=str(line), end=str(end),
+                      style=_style(child))
+
+    def notes(self, element: etree._Element, note: m.Note) -> None:
+        """The paragraphs of a footnote's text, each with the lines it was typed on."""
+        file = note.text_locs[0].file
+        if file not in self.names:
+            return
+        lines = self.texts.get(file, [])
+        for p, loc in zip(element.iterfind(qn("w:p")), note.text_locs, strict=False):
+            start = loc.line or 0
+            end = _block_end(lines, start, [], "paragraph")
+            # up to the next footnote's text or a statement on a line of its own ({% endif %})
+            stop = next((i for i in range(start + 1, end + 1)
+                         if _NOTE_STOP.match(lines[i - 1])), end + 1)
+            end = stop - 1
+            self._new(file, "note", markdown(p, self.styles).strip(), p, start=str(start),
+                      end=str(end), number=str(note.number))
+
+
+def _label(text: str, title: str) -> str:
+    """What a heading's Markdown ``text`` shows before the section's ``title`` (an
+    appendix's 'Приложение. ', its number a field), or ''."""
+    return text[:len(text) - len(title)] if title and text.endswith(title) else ""
+
+
+def _plain(p: etree._Element) -> str:
+    """The text of ``p`` as shown, fields' results (a number) included."""
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def _footnotes_root(document: DocxDocument) -> etree._Element | None:
+    for rel in document.part.rels.values():
+        if rel.reltype == RT.FOOTNOTES and not rel.is_external:
+            element = getattr(rel.target_part, "element", None)
+            return element if isinstance(element, etree._Element) else None
+    return None
+
+
+def _notes(node: object) -> Iterator[m.Note]:
+    """Every footnote of a model tree, in order."""
+    if isinstance(node, m.Note):
+        yield node
+    elif isinstance(node, tuple | list):
+        for item in node:
+            yield from _notes(item)
+    elif is_dataclass(node) and not isinstance(node, type):
+        for f in fields(node):
+            yield from _notes(getattr(node, f.name))
 
 
 def _style(p: etree._Element) -> str:
