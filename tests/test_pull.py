@@ -9,6 +9,7 @@ import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -250,9 +251,118 @@ def saved_by_libreoffice(built: tuple[Path, Path],
 
 def test_a_typo_fixed_survives_libreoffice(saved_by_libreoffice: Path, project: Path) -> None:
     outcome = pull(saved_by_libreoffice, project)
-    diff = outcome.diffs["sections/analytics.md"]
-    old, new = [line for line in diff.splitlines() if line.startswith(("-Эксперты", "+Эксперты"))]
+    old, new = _hunks(outcome)  # the one edit, and nothing else
+    assert old.startswith("-" + SURVEY)
     assert new == old.replace("разработали", "разработали новую", 1).replace("-", "+", 1)
+    assert (list(outcome.diffs), outcome.notes, outcome.conflicts) == (
+        ["sections/analytics.md"], [], [])
+
+
+def test_nothing_changed_through_libreoffice_is_an_empty_diff(
+        built: tuple[Path, Path], project: Path, tmp_path: Path) -> None:
+    """LibreOffice moves the bookmark of a paragraph that ends a Word section (the last of
+    each section) to the end of the paragraph before, and a footnote's into the footnote
+    before: still no diff."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("no LibreOffice")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "docx", "--outdir", str(tmp_path / "out"), str(built[1])],
+                   check=True, capture_output=True, timeout=300,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    outcome = pull(tmp_path / "out" / built[1].name, project)
+    assert (outcome.diffs, outcome.notes, outcome.conflicts) == ({}, [], [])
+
+
+# ------------------------------------------------- bookmarks moved, lost, copied
+
+
+def _marks(word: DocxDocument) -> dict[str, Any]:
+    """The build's ``_rg_`` bookmark starts of the body, by name."""
+    return {b.get(qn("w:name")): b for b in word.element.body.iter(qn("w:bookmarkStart"))
+            if b.get(qn("w:name"), "").startswith("_rg_")}
+
+
+def _move_to_previous_end(word: DocxDocument) -> None:
+    """What LibreOffice does to every paragraph that ends a Word section, done to all:
+    each paragraph's bookmark start at the end of the paragraph before."""
+    paragraphs = list(word.element.body.iterchildren(qn("w:p")))
+    for before, p in zip(paragraphs, paragraphs[1:], strict=False):
+        start = next((b for b in p.iter(qn("w:bookmarkStart"))
+                      if b.get(qn("w:name"), "").startswith("_rg_")), None)
+        if start is not None and before.find(qn("w:r")) is not None:
+            before.append(start)
+
+
+def _between_paragraphs(word: DocxDocument) -> None:
+    """Bookmarks written between paragraphs, as children of the body (as Word may)."""
+    for start in _marks(word).values():
+        p = start.getparent()
+        if p.tag == qn("w:p") and p.getparent() is word.element.body:
+            p.addprevious(start)
+
+
+def _runs_split(word: DocxDocument) -> None:
+    """Word's way with runs: split at the first space, rsids, proofing marks."""
+    for p in word.paragraphs:
+        for run in list(p.runs):
+            t = run._r.find(qn("w:t"))
+            if t is None or " " not in (t.text or "").strip():
+                continue
+            head, tail = t.text.split(" ", 1)
+            second = copy.deepcopy(run._r)
+            t.text = head + " "
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            second.find(qn("w:t")).text = tail
+            second.set(qn("w:rsidR"), "00A1B2C3")
+            run._r.addnext(second)
+            second.addprevious(word.element.makeelement(qn("w:proofErr"),
+                                                        {qn("w:type"): "spellStart"}))
+
+
+@pytest.mark.parametrize("change", [_move_to_previous_end, _between_paragraphs, _runs_split])
+def test_bookmarks_moved_and_runs_split_are_no_edit(
+        change: Callable[[DocxDocument], None], built: tuple[Path, Path], project: Path,
+        tmp_path: Path) -> None:
+    outcome = _edited(built, tmp_path, change, project)
+    assert (outcome.diffs, outcome.notes, outcome.conflicts) == ({}, [], [])
+
+
+def test_paragraphs_that_lost_their_bookmark_are_found_by_their_text(
+        built: tuple[Path, Path], project: Path, tmp_path: Path) -> None:
+    def change(w: DocxDocument) -> None:
+        for name, start in _marks(w).items():
+            if int(name[4:]) % 2:  # every other paragraph loses its mark
+                start.getparent().remove(start)
+        _sub(_para(w, "Эксперты программы"), "разработали", "разработали новую")
+    outcome = _edited(built, tmp_path, change, project)
+    old, new = _hunks(outcome)
+    assert new == old.replace("разработали", "разработали новую", 1).replace("-", "+", 1)
+    assert (outcome.notes, outcome.conflicts) == ([], [])
+
+
+def test_a_copied_paragraph_is_new_and_joined_paragraphs_are_one(
+        built: tuple[Path, Path], project: Path, tmp_path: Path) -> None:
+    def change(w: DocxDocument) -> None:
+        p = _para(w, "Кроме того, в ходе визита")
+        p._p.addnext(copy.deepcopy(p._p))  # its bookmark too: the copy is a new paragraph
+        first = _para(w, "— В нашем сборнике")._p.getprevious()
+        second = first.getnext()
+        for child in list(second):
+            if child.tag != qn("w:pPr"):
+                first.append(child)  # Delete at the end of a paragraph: two become one
+        second.getparent().remove(second)
+    outcome = _edited(built, tmp_path, change, project)
+    hunks = _hunks(outcome)
+    visit = _para(docx.Document(str(built[1])), "Кроме того, в ходе визита").text
+    assert hunks[:2] == ["+" + _n(visit).replace("американскими think-tank",
+                                                 "**американскими think-tank**"), "+"]
+    press = [line for line in outcome.diffs["sections/press.md"].splitlines()
+             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert len(press) == 4 and press[1] == "-"
+    assert press[0].startswith("-Шаги в этом направлении") and press[2].startswith("-— В нашем")
+    # the two paragraphs' text in one (the joined paragraph keeps the first one's mark)
+    assert press[3].startswith("+" + press[0][1:] + "— В нашем сборнике были отражены")
 
 
 # ------------------------------------------------------------------ bad input

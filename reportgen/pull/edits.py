@@ -84,11 +84,15 @@ class _Reading:
     def body(self) -> None:
         last: Block | None = None
         section: str | None = None
-        for mark, md, style, _tag in rematch(self.edited.body, self.edited.blocks):
+        for mark, md, style, tag in rematch(self.edited.body, self.edited.blocks):
             block = self.edited.blocks.get(mark) if mark is not None else None
             if block is None or block.id in self.seen:
                 if last is not None and section is not None and md.strip():
-                    self._added(last, section, md, style)
+                    if tag == "tbl":
+                        self.note(f"{section}: a table added after {where(last)}: not "
+                                  f"carried back: {shown(md[:60])}")
+                    else:
+                        self._added(last, section, md, style)
                 continue
             self.seen.add(block.id)
             if block.kind == "heading1":
@@ -103,7 +107,9 @@ class _Reading:
                 last = block
 
     def _added(self, last: Block, section: str, md: str, style: str) -> None:
-        """A paragraph without a mark after ``last``: one the editor added."""
+        """A paragraph without a mark after ``last``: one the editor added (written with
+        plain spaces: the no-break spaces are the build's typography)."""
+        md = md.replace("\u00a0", " ").replace("\u202f", " ")
         if last.kind in _TEXT_KINDS and last.file == section:
             line = f"- {md}" if style == last.style and last.kind == "item" else md
             lines = (line,) if last.kind == "item" and line.startswith("- ") else ("", line)

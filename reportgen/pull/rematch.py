@@ -36,7 +36,7 @@ def rematch(body: Sequence[Entry], blocks: dict[int, Block]) -> list[Entry]:
     for index, entry in enumerate([*body, (None, "", "", "end")]):
         mark, _md, _style, tag = entry
         if mark is None and tag != "end":
-            if tag == "p" and entry[1].strip():
+            if entry[1].strip():
                 run.append(index)
             continue
         upto = mark if mark is not None else max(blocks, default=0) + 1
