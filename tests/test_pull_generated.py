@@ -359,3 +359,22 @@ def test_footnote_caption_lead_summary_and_title_survive_libreoffice(
                                     "sections/international-cooperation.md"]
     changed = [line for lines in _hunks(direct).values() for line in lines if line[0] == "+"]
     assert len(changed) == 6
+
+
+def test_the_cover_and_reportgens_words_are_reported(built: tuple[Path, Path], project: Path,
+                                                     tmp_path: Path) -> None:
+    def change(w: DocxDocument) -> None:
+        _sub(_paras(w, "Отчёт о деятельности", "CoverTitle")[0], "деятельности", "работе")
+        _sub(_paras(w, "январь–сентябрь 2018 года", "CoverPeriod")[0], "2018 года", "2018 г.")
+        _sub(_paras(w, "Основные итоги", "Heading1")[0], "Основные", "Главные")
+    outcome = pull(_save(built, tmp_path, change), project)
+    assert outcome.diffs == {}
+    assert (_line(project, "report.yaml", 8), _line(project, "report.yaml", 49)) == (
+        "  ru: Отчёт о деятельности", "  - id: 2018-9m")
+    assert outcome.notes == [
+        "report.yaml:8: title.ru: the cover's line is made from report.yaml: not carried "
+        "back: 'Отчёт о деятельности' is now 'Отчёт о работе'",
+        "report.yaml:49: periods[3]: the cover's line is made from report.yaml: not carried "
+        "back: 'январь–сентябрь 2018 года' is now 'январь–сентябрь 2018 г.'",
+        "reportgen's own words (summary, in the report's language): not carried back: "
+        "'Основные итоги' is now 'Главные итоги'"]

@@ -28,6 +28,10 @@ from reportgen.pull.reader import Block, Edited
 from reportgen.pull.rematch import rematch
 
 _TEXT_KINDS = ("paragraph", "heading", "item")
+#: The pages before the sections: the cover's lines, reportgen's own headings (the
+#: contents' and the list of figures' entries are Word's fields, rewritten when Word
+#: updates them: not read).
+_FRONT = ("cover", "words")
 _GENERATED = {"table": "a table built from the data",
               "generated": "generated content (a figure, a chart's picture, tiles, a cover)"}
 
@@ -95,6 +99,9 @@ class _Reading:
                         self._added(last, section, md, style)
                 continue
             self.seen.add(block.id)
+            if block.kind in _FRONT:
+                self.front(block, md)
+                continue
             if block.kind == "heading1":
                 section = block.file
             elif block.kind not in ("title", "summary") and section is not None \
@@ -169,6 +176,21 @@ class _Reading:
             return
         self.carry(place, block, md)
 
+    def front(self, block: Block, md: str) -> None:
+        """An edit on the pages before the sections: reported with where it comes from."""
+        if merge.same(block.markdown, md):
+            return
+        edit = f"not carried back: {shown(block.markdown)} is now {shown(md)}"
+        if block.kind == "cover":
+            key: tuple[str | int, ...] = tuple(block.extra.get("key", "title").split("."))
+            if key == ("periods",):  # the period's label, or its dates
+                key = self._period_path()
+            self.note(f"{self._report_yaml(key)}: the cover's line is made from report.yaml: "
+                      + edit)
+        else:
+            self.note(f"reportgen's own words ({block.extra.get('key', '')}, in the report's "
+                      f"language): {edit}")
+
     def _caption(self, block: Block, base: str, md: str) -> Place | None:
         of, was = block.extra.get("of", ""), block.markdown
         place: Place | None = None
@@ -190,22 +212,35 @@ class _Reading:
                       f"the source (it is {why}): not carried back: {shown(was)} is now {shown(md)}")
         return place
 
-    def _report_yaml(self, path: tuple[str, ...]) -> str:
-        """``report.yaml:LINE: charts.x.caption.ru``: where a chart's caption is typed."""
+    def _period_path(self) -> tuple[str | int, ...]:
+        """The path in report.yaml of the period the DOCX is of: its label, or the period."""
+        try:
+            periods = load_yaml(self.root / "report.yaml").data.get("periods")
+        except (ReportgenError, OSError, AttributeError):
+            return ("periods",)
+        period = self.edited.meta.get("period", "")
+        for i, item in enumerate(periods if isinstance(periods, list) else []):
+            if isinstance(item, dict) and str(item.get("id")) == period:
+                return ("periods", i, "label") if "label" in item else ("periods", i)
+        return ("periods",)
+
+    def _report_yaml(self, path: tuple[str | int, ...]) -> str:
+        """``report.yaml:LINE: charts.x.title.ru``: where a text of report.yaml is typed (a
+        chart's caption, else its title; the edition's entry of a text per language)."""
         try:
             located = load_yaml(self.root / "report.yaml")
-        except ReportgenError:
+        except (ReportgenError, OSError):
             return "report.yaml: " + dotted(path)
         lang = self.edited.meta.get("lang", "")
         data: Any = _get(located.data, path)
-        for key in ("caption", "title"):
-            if isinstance(data, dict) and key in data:
-                full = (*path, key)
-                if isinstance(data[key], dict) and lang in data[key]:
-                    full = (*full, lang)
-                loc = located.loc(full)
-                return f"report.yaml:{loc.line}: {dotted(full)}"
-        return f"report.yaml:{located.loc(path).line}: {dotted(path)}"
+        full = path
+        if path[0] == "charts" and isinstance(data, dict):
+            key = next((k for k in ("caption", "title") if k in data), None)
+            if key is not None:
+                full, data = (*path, key), data[key]
+        if isinstance(data, dict) and lang in data:
+            full = (*full, lang)
+        return f"report.yaml:{located.loc(full).line}: {dotted(full)}"
 
     def carry(self, place: Place, block: Block, md: str) -> None:
         new, problems = merge.carry(place.text, block.markdown, md)
@@ -240,6 +275,8 @@ class _Reading:
                 continue
             if block.kind in _TEXT_KINDS and block.start:
                 self.found.edits.append(Edit(block.file, block.start, block.end, ()))
+            elif block.kind == "words":
+                continue
             elif block.kind == "note":
                 self.note(f"{where(block)}: a footnote deleted in the DOCX: not carried back; "
                           f"delete its call and its text in the source: {shown(block.markdown[:60])}")
@@ -248,9 +285,11 @@ class _Reading:
                           f"caption, a title): not carried back: {shown(block.markdown[:60])}")
 
 
-def _get(data: Any, path: tuple[str, ...]) -> Any:
+def _get(data: Any, path: tuple[str | int, ...]) -> Any:
     for part in path:
-        if not isinstance(data, dict) or part not in data:
+        found = isinstance(data, list) and isinstance(part, int) and part < len(data) or \
+            isinstance(data, dict) and part in data
+        if not found:
             return None
         data = data[part]
     return data

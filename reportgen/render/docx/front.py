@@ -41,11 +41,14 @@ def cover(w: Writer) -> None:
         p.append(el("w:r", None, w.pictures.drawing(
             logo, LOGO_WIDTH, height, logo.alt or meta.organization)))
     ctx = Context()
-    w.text_paragraph("Cover Org", meta.organization, ctx)
-    w.text_paragraph("Cover Title", meta.title, ctx)
-    if meta.subtitle:
-        w.text_paragraph("Cover Subtitle", meta.subtitle, ctx)
-    w.text_paragraph("Cover Period", meta.period_label, ctx)
+    # what ``reportgen pull`` says an edit of a cover's line should change in report.yaml
+    for style, text, key in (("Cover Org", meta.organization, "organization.name"),
+                             ("Cover Title", meta.title, "title"),
+                             ("Cover Subtitle", meta.subtitle, "subtitle"),
+                             ("Cover Period", meta.period_label, "periods")):
+        if text:
+            w.provenance.mark(w.text_paragraph(style, text, ctx), meta, "cover",
+                              extra={"key": key})
     if meta.addressee:
         # The catalog's sentence around the addressee («Представляется в Администрацию …»,
         # «… Әкімшілігіне ұсынылады»), as the print cover says it; its words in the label's
@@ -56,15 +59,18 @@ def cover(w: Writer) -> None:
         p.extend(text_runs(before, w.styles.char("Cover Label")))
         p.extend(text_runs(meta.addressee))
         p.extend(text_runs(after, w.styles.char("Cover Label")))
+        w.provenance.mark(p, meta, "cover", extra={"key": "addressee"})
     place = rules.cover_place(meta)
     if place:
-        w.text_paragraph("Cover Place", place, ctx)
+        w.provenance.mark(w.text_paragraph("Cover Place", place, ctx), meta, "cover",
+                          extra={"key": "city"})
 
 
 def contents(w: Writer) -> None:
     """The contents as a real TOC field, its result filled in as Word fills it (on the
     cover's Word section: the running head shows the report's title alone)."""
-    w.text_paragraph("TOC Heading", w.strings["contents"], Context())
+    heading = w.text_paragraph("TOC Heading", w.strings["contents"], Context())
+    w.provenance.mark(heading, w.doc.meta, "words", extra={"key": "contents"})
     entries: list[etree._Element] = []
     for entry in w.targets.toc:
         p = w.new(f"TOC {entry.level}")
@@ -82,6 +88,7 @@ def list_of_figures(w: Writer) -> None:
     w.start_part(title)
     heading = w.text_paragraph("List of Figures Heading", title, Context())
     w.bookmark(heading, w.targets.by_anchor["list-of-figures"])
+    w.provenance.mark(heading, w.doc.meta, "words", extra={"key": "list_of_figures"})
     label = captions.label("figure", w.strings)
     entries = []
     for figure in rules.listed_figures(w.doc):
@@ -108,6 +115,7 @@ def summary(w: Writer) -> None:
     w.start_part(w.strings["summary"])
     heading = w.text_paragraph("Heading 1", w.strings["summary"], Context())
     w.bookmark(heading, w.targets.by_anchor["summary"])
+    w.provenance.mark(heading, w.doc.meta, "words", extra={"key": "summary"})
     for section in w.doc.sections:
         if section.summary:
             ctx = w.section_context(section)

@@ -159,7 +159,7 @@ class _Mark:
     stands outside its section (the summary page); ``extra``: what ``pull`` needs besides
     (a caption's label, a chart's id)."""
 
-    node: m.Block | m.Section
+    node: m.Block | m.Section | m.Meta  # Meta: the cover and the contents (report.yaml's)
     kind: str | None
     section: m.Section | None
     extra: tuple[tuple[str, str], ...]
@@ -171,7 +171,7 @@ class Provenance:
     def __init__(self) -> None:
         self.marks: list[tuple[etree._Element, _Mark]] = []
 
-    def mark(self, p: etree._Element, node: m.Block | m.Section, kind: str | None = None,
+    def mark(self, p: etree._Element, node: m.Block | m.Section | m.Meta, kind: str | None = None,
              section: m.Section | None = None, extra: Mapping[str, str] | None = None) -> None:
         self.marks.append((p, _Mark(node, kind, section, tuple(sorted((extra or {}).items())))))
 
@@ -203,12 +203,16 @@ class Provenance:
         blocks = _Blocks(root, names, {s.source: s.source_text.split("\n") for s in sections},
                          styles)
         for _, mark in self.marks:
-            if not isinstance(mark.node, m.Section) and mark.kind is None and mark.node.loc.line:
-                blocks.starts.setdefault(mark.node.loc.file, []).append(mark.node.loc.line)
+            node = mark.node
+            if not isinstance(node, m.Section | m.Meta) and mark.kind is None and node.loc.line:
+                blocks.starts.setdefault(node.loc.file, []).append(node.loc.line)
         by_element = {id(p): marked for p, marked in self.marks}
         current: m.Section | None = None
         for child in document.element.body:
             marked = by_element.get(id(child))
+            if marked is not None and isinstance(marked.node, m.Meta):
+                blocks.front(child, marked)
+                continue
             if marked is not None and marked.section is not None:
                 if marked.section.source_text:
                     blocks.add(child, marked.section, marked)
@@ -243,12 +247,12 @@ class _Blocks:
         self.starts: dict[Path, list[int]] = {}  # the lines where a section's blocks start
         self.number = 0
 
-    def _new(self, file: Path, kind: str, text: str, target: etree._Element,
+    def _new(self, file: Path | None, kind: str, text: str, target: etree._Element,
              **attrs: str) -> etree._Element:
         self.number += 1
         block = etree.SubElement(self.root, f"{{{NS}}}block")
         block.set("id", str(self.number))
-        block.set("file", self.names[file])
+        block.set("file", self.names[file] if file is not None else "")
         block.set("kind", kind)
         for key, value in attrs.items():
             block.set(key, value)
@@ -256,6 +260,12 @@ class _Blocks:
         _point_bookmark(target, f"{BOOKMARK_PREFIX}{self.number}",
                         BOOKMARK_ID_BASE + self.number)
         return block
+
+    def front(self, child: etree._Element, marked: _Mark) -> None:
+        """A paragraph of the pages before the sections: the cover (report.yaml's ``key``),
+        the contents' entries, reportgen's own headings."""
+        self._new(None, marked.kind or "cover", markdown(child, self.styles), child,
+                  **dict(marked.extra))
 
     def add(self, child: etree._Element, section: m.Section, marked: _Mark | None) -> None:
         styles, file = self.styles, section.source
@@ -270,7 +280,10 @@ class _Blocks:
             self._new(file, "generated", text, child)
             return
         node, extra = marked.node, dict(marked.extra)
-        if isinstance(node, m.Section) or marked.kind in ("title", "lead", "summary"):
+        if isinstance(node, m.Meta) or not isinstance(node, m.Section) and \
+                node.loc.file != section.source:
+            self._new(file, "generated", text, child)  # a draft's marker (report.yaml's line)
+        elif isinstance(node, m.Section) or marked.kind in ("title", "lead", "summary"):
             kind = marked.kind or "heading1"
             label = _label(text, section.title) if kind in ("heading1", "title") else ""
             labels = {"label": label, "numbered": _label(_plain(child), section.title)}
