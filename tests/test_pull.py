@@ -227,6 +227,35 @@ def test_the_cli_prints_the_diff(built: tuple[Path, Path], project: Path, tmp_pa
         encoding="utf-8")
 
 
+def _add_item_after(w: DocxDocument, start: str, text: str) -> None:
+    """An item typed after the list item ``start`` (Enter at its end, then the text)."""
+    p = _para(w, start)
+    new = copy.deepcopy(p._p)
+    for b in new.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+        b.getparent().remove(b)
+    p._p.addnext(new)
+    q = Paragraph(new, p._parent)
+    for r in q.runs[1:]:
+        r._r.getparent().remove(r._r)
+    q.runs[0].text = text
+
+
+ITEM = "координация научно-исследовательских работ"
+
+
+def test_a_list_item_added_and_one_edited(built: tuple[Path, Path], project: Path,
+                                          tmp_path: Path) -> None:
+    def change(w: DocxDocument) -> None:
+        _add_item_after(w, ITEM, "подготовка ежегодного доклада.")
+        _sub(_para(w, "общая оценка тенденций"), "общая оценка", "комплексная оценка")
+    outcome = _edited(built, tmp_path, change, project)
+    lines = (project / "sections/about.md").read_text(encoding="utf-8").split("\n")
+    assert lines[12].startswith("- " + ITEM)
+    assert _hunks(outcome) == ["-" + lines[11], "+" + lines[11].replace("общая оценка",
+                                                                        "комплексная оценка"),
+                               "+- подготовка ежегодного доклада."]
+
+
 # ------------------------------------------------------------------ LibreOffice
 
 
@@ -256,6 +285,24 @@ def test_a_typo_fixed_survives_libreoffice(saved_by_libreoffice: Path, project: 
     assert new == old.replace("разработали", "разработали новую", 1).replace("-", "+", 1)
     assert (list(outcome.diffs), outcome.notes, outcome.conflicts) == (
         ["sections/analytics.md"], [], [])
+
+
+def test_a_list_item_added_survives_libreoffice(built: tuple[Path, Path], project: Path,
+                                                tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("no LibreOffice")
+    word = docx.Document(str(built[1]))
+    _add_item_after(word, ITEM, "подготовка ежегодного доклада.")
+    (tmp_path / "in").mkdir()
+    word.save(str(tmp_path / "in" / "edited.docx"))
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "docx", "--outdir", str(tmp_path / "out"),
+                    str(tmp_path / "in" / "edited.docx")], check=True, capture_output=True,
+                   timeout=300, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    outcome = pull(tmp_path / "out" / "edited.docx", project)
+    assert _hunks(outcome) == ["+- подготовка ежегодного доклада."]
+    assert (outcome.notes, outcome.conflicts) == ([], [])
 
 
 def test_nothing_changed_through_libreoffice_is_an_empty_diff(

@@ -87,6 +87,7 @@ class _Reading:
     # ------------------------------------------------------------------ the body
     def body(self) -> None:
         last: Block | None = None
+        last_style = ""  # the style of the paragraph ``last`` was read from, as saved
         section: str | None = None
         for mark, md, style, tag in rematch(self.edited.body, self.edited.blocks):
             block = self.edited.blocks.get(mark) if mark is not None else None
@@ -96,7 +97,7 @@ class _Reading:
                         self.note(f"{section}: a table added after {where(last)}: not "
                                   f"carried back: {shown(md[:60])}")
                     else:
-                        self._added(last, section, md, style)
+                        self._added(last, section, md, style == last_style)
                 continue
             self.seen.add(block.id)
             if block.kind in _FRONT:
@@ -111,14 +112,16 @@ class _Reading:
                 continue
             self.block(block, md)
             if block.kind in _TEXT_KINDS or block.kind == "lead":
-                last = block
+                last, last_style = block, style
 
-    def _added(self, last: Block, section: str, md: str, style: str) -> None:
+    def _added(self, last: Block, section: str, md: str, same_style: bool) -> None:
         """A paragraph without a mark after ``last``: one the editor added (written with
-        plain spaces: the no-break spaces are the build's typography)."""
+        plain spaces: the no-break spaces are the build's typography); a list item when
+        ``last`` is one and the new paragraph has its style (as the editor's program
+        saved both: LibreOffice renames some styles)."""
         md = md.replace("\u00a0", " ").replace("\u202f", " ")
         if last.kind in _TEXT_KINDS and last.file == section:
-            line = f"- {md}" if style == last.style and last.kind == "item" else md
+            line = f"- {md}" if same_style and last.kind == "item" else md
             lines = (line,) if last.kind == "item" and line.startswith("- ") else ("", line)
             self.found.edits.append(Edit(last.file, last.end + 1, last.end, lines))
             return
