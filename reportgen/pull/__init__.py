@@ -3,8 +3,9 @@
 Pull stage: above render (it reads what the DOCX writer carried, ``render.docx.provenance``),
 below cli. ``pull`` compares three versions of each section file: the text the DOCX was
 built from (carried inside the DOCX), the edited DOCX and the current file, and gives
-per file the new text and its unified diff, and what cannot be carried back (numbers
-from the data, tables, charts, generated text, moved paragraphs, conflicts) as notes with
+per file the new text and its unified diff (``edits`` finds the edits block by block),
+and what cannot be carried back (numbers from the data, chart captions from report.yaml,
+the cover, tables, charts, generated text, moved paragraphs, conflicts) as notes with
 their file:line. ``apply`` writes the new texts atomically (all or none). Never prints.
 See docs/pull.md.
 """

@@ -20,8 +20,9 @@ from __future__ import annotations
 from lxml import etree
 
 from reportgen.render.docx import provenance as pv
+from reportgen.render.docx import readback
 
-W = pv.W
+W = readback.W
 _P, _START, _END = f"{{{W}}}p", f"{{{W}}}bookmarkStart", f"{{{W}}}bookmarkEnd"
 #: What counts as a paragraph's content: text, a tab, a picture, a note's call.
 _CONTENT = frozenset(f"{{{W}}}{t}" for t in ("t", "delText", "tab", "drawing", "pict",

@@ -1,5 +1,6 @@
 """Reading an edited DOCX safely: its zip within limits, its XML without entities, what
-reportgen carried inside it (the provenance part), its paragraphs by bookmark, its comments.
+reportgen carried inside it (the provenance part), its paragraphs and its footnotes' by
+bookmark (``marks``), its comments.
 
 Pull stage (above render, below cli). Reads one file the user names; writes nothing;
 raises ``PullError`` with a sentence for every input it refuses (not a zip, too big,
@@ -17,8 +18,9 @@ from lxml import etree
 from reportgen.errors import ReportgenError
 from reportgen.pull.marks import paragraph_marks
 from reportgen.render.docx import provenance as pv
+from reportgen.render.docx import readback
 
-W = pv.W
+W = readback.W
 #: Limits of what an edited DOCX may expand to (the sample's is ~6 MB, 80 parts).
 MAX_PARTS = 1000
 MAX_TOTAL = 200 * 1024 * 1024  # uncompressed bytes in all
@@ -62,7 +64,7 @@ class Edited:
     hashes: dict[str, str]
     blocks: dict[int, Block]
     meta: dict[str, str]
-    styles: pv.Styles
+    styles: readback.Styles
     #: The body in reading order: (bookmark id or None for a paragraph without one,
     #: its Markdown, its paragraph style, its element's tag 'p' or 'tbl').
     body: list[tuple[int | None, str, str, str]] = field(default_factory=list)
@@ -154,7 +156,7 @@ def read_edited(path: Path, tracked: str = "accept") -> Edited:
     if item.get("version") != pv.VERSION:
         raise PullError(f"{path}: made by another version of reportgen (provenance format "
                         f"{item.get('version')!r}, this one reads {pv.VERSION!r}): build it again")
-    styles = pv.Styles(frozenset((item.get("strong") or "").split()),
+    styles = readback.Styles(frozenset((item.get("strong") or "").split()),
                        frozenset((item.get("emphasis") or "").split()))
     out = Edited(files={}, hashes={}, blocks={}, meta=dict(item.attrib), styles=styles)
     for node in item:
@@ -184,12 +186,12 @@ def read_edited(path: Path, tracked: str = "accept") -> Edited:
         for node in children:
             tag = etree.QName(node).localname
             if tag == "p":
-                out.body.append((marks.get(node), pv.markdown(node, styles, tracked),
+                out.body.append((marks.get(node), readback.markdown(node, styles, tracked),
                                  _style(node), "p"))
             elif tag == "tbl":
                 first = node.find(f".//{{{W}}}p")
                 mark = marks.get(first) if first is not None else None
-                text = "\n".join(pv.markdown(p, styles, tracked)
+                text = "\n".join(readback.markdown(p, styles, tracked)
                                  for p in node.iter(f"{{{W}}}p"))
                 out.body.append((mark, text, "", "tbl"))
     if "word/footnotes.xml" in z.names:
@@ -200,7 +202,7 @@ def read_edited(path: Path, tracked: str = "accept") -> Edited:
 
 
 def _notes(footnotes: etree._Element, body: etree._Element, marks: dict[etree._Element, int],
-           styles: pv.Styles, tracked: str) -> list[tuple[int | None, str, int | None]]:
+           styles: readback.Styles, tracked: str) -> list[tuple[int | None, str, int | None]]:
     """The paragraphs of the footnotes (not the separators), each with its mark and the
     mark of the paragraph that calls its note."""
     callers: dict[str, int | None] = {}
@@ -215,7 +217,7 @@ def _notes(footnotes: etree._Element, body: etree._Element, marks: dict[etree._E
             continue
         caller = callers.get(note.get(f"{{{W}}}id", ""))
         for p in note.iter(f"{{{W}}}p"):
-            out.append((own.get(p), pv.markdown(p, styles, tracked).strip(), caller))
+            out.append((own.get(p), readback.markdown(p, styles, tracked).strip(), caller))
     return out
 
 
@@ -225,10 +227,10 @@ def _style(p: etree._Element) -> str:
 
 
 def _comments(comments: etree._Element, body: etree._Element,
-              marks: dict[etree._Element, int], styles: pv.Styles) -> list[Comment]:
+              marks: dict[etree._Element, int], styles: readback.Styles) -> list[Comment]:
     texts: dict[str, tuple[str, str]] = {}
     for c in comments.iter(f"{{{W}}}comment"):
-        words = " ".join(pv.markdown(p, styles) for p in c.iter(f"{{{W}}}p")).strip()
+        words = " ".join(readback.markdown(p, styles) for p in c.iter(f"{{{W}}}p")).strip()
         texts[c.get(f"{{{W}}}id", "")] = (c.get(f"{{{W}}}author", ""), words)
     out: list[Comment] = []
     for start in body.iter(f"{{{W}}}commentRangeStart"):

@@ -47,7 +47,7 @@ from reportgen.render.docx.package import reproducible_zip, set_properties, time
 from reportgen.render.docx.page import furnish
 from reportgen.render.docx.pagination import LayoutError, find_soffice, lay_out
 from reportgen.render.docx.pictures import Pictures
-from reportgen.render.docx.provenance import Styles as ProvenanceStyles
+from reportgen.render.docx.readback import Styles as ProvenanceStyles
 from reportgen.render.docx.styles import REQUIRED_STYLES, complete_styles, set_default_language
 
 __all__ = ["REQUIRED_STYLES", "default_reference", "render_docx"]

@@ -1,15 +1,20 @@
 """Where each block of the DOCX came from, carried inside it for ``reportgen pull``.
 
 Render stage, part of the DOCX writer. It adds nothing visible: each body paragraph of a
-section gets a hidden point bookmark ``_rg_<n>`` (Word and LibreOffice keep bookmarks
-through editing and saving; a name starting with ``_`` is hidden in Word's dialog), and
+section, each paragraph of a footnote, and the paragraphs the body writer marked before
+the sections (the cover's lines, the summary page, reportgen's own headings) get a hidden
+point bookmark ``_rg_<n>`` (Word and LibreOffice keep bookmarks through editing and
+saving; a name starting with ``_`` is hidden in Word's dialog), and
 one custom XML part (``customXml/itemN.xml`` with its properties part, related from the
 document part, which Word and LibreOffice keep as they found it) holds, per section file,
 the text it was built from and its SHA-256, and per bookmark the block's file, its lines
-in that text, its kind and the Markdown of the paragraph as written (``markdown``, which
+in that text, its kind (a paragraph, heading or list item; the section's title, its lead
+or summary; a caption, with its label; a footnote; the cover, with report.yaml's key;
+generated content) and the Markdown of the paragraph as written (``markdown``, which
 ``reportgen pull`` applies to the edited paragraph too, so that an unedited paragraph
 reads back exactly as it was written). Reads no project file: the texts are the model's
-(``Section.source_text``). See docs/pull.md.
+(``Section.source_text``). The paragraphs' Markdown is ``readback``'s, as ``pull`` reads
+it. See docs/pull.md.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from lxml import etree
 
 from reportgen.model import nodes as m
 from reportgen.render.docx.ooxml import el
+from reportgen.render.docx.readback import Styles, markdown
 
 NS = "urn:reportgen:provenance"
 #: The version of the part's format: ``pull`` refuses a DOCX of another one.
@@ -44,112 +50,8 @@ CT_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xm
 DS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 #: The item's GUID (fixed: the DOCX stays reproducible; it names the kind of part, not a build).
 ITEM_ID = "{5C1E7A10-20AF-4F6B-9B25-7265706F7274}"
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: A line that ends a footnote's text: the next one's, or a template statement alone.
 _NOTE_STOP = re.compile(r"\s*(\[\^[^\]]+\]:|\{%.*%\}\s*$)")
-
-
-@dataclass(frozen=True, slots=True)
-class Styles:
-    """The character style ids that mean bold and italic (the reference document's)."""
-
-    strong: frozenset[str] = frozenset()
-    emphasis: frozenset[str] = frozenset()
-
-
-def _on(rpr: etree._Element | None, tag: str) -> bool:
-    node = rpr.find(f"{{{W}}}{tag}") if rpr is not None else None
-    if node is None:
-        return False
-    return node.get(f"{{{W}}}val", "true") not in ("0", "false", "off")
-
-
-def _run_text(run: etree._Element, deleted: bool) -> str:
-    out: list[str] = []
-    for node in run:
-        tag = etree.QName(node).localname
-        if tag == "t" and not deleted or tag == "delText" and deleted:
-            out.append(node.text or "")
-        elif tag in ("tab", "br", "cr"):
-            out.append(" ")
-        elif tag == "noBreakHyphen":
-            out.append("-")
-    return "".join(out)
-
-
-def runs(p: etree._Element, tracked: str = "accept") -> Iterator[tuple[str, bool, bool, str]]:
-    """The runs of paragraph ``p`` in reading order: (text, in a w:ins, in a w:del, the run's
-    character style id and toggles as 'b', 'i' flags). ``tracked``: 'accept' reads
-    insertions and drops deletions, 'reject' the other way, 'keep' both."""
-    depth = 0  # inside a field (its code or its result: both are generated, a page number)
-    for run in p.iter(f"{{{W}}}r"):
-        chars = run.findall(f"{{{W}}}fldChar")
-        for char in chars:
-            kind = char.get(f"{{{W}}}fldCharType")
-            depth += 1 if kind == "begin" else -1 if kind == "end" else 0
-        if chars or depth > 0 or any(etree.QName(a).localname == "fldSimple"
-                                     for a in run.iterancestors()):
-            continue
-        ins = del_ = False
-        for anc in run.iterancestors():
-            name = etree.QName(anc).localname
-            if name == "ins":
-                ins = True
-            elif name in ("del", "moveFrom"):
-                del_ = True
-            elif name == "p":
-                break
-        if run.find(f"{{{W}}}instrText") is not None:
-            continue
-        if tracked == "accept" and del_ or tracked == "reject" and ins:
-            continue
-        text = _run_text(run, del_)
-        if not text:
-            continue
-        rpr = run.find(f"{{{W}}}rPr")
-        style = ""
-        if rpr is not None and (rs := rpr.find(f"{{{W}}}rStyle")) is not None:
-            style = rs.get(f"{{{W}}}val", "")
-        flags = ("b" if _on(rpr, "b") else "") + ("i" if _on(rpr, "i") else "")
-        yield text, ins, del_, f"{style}|{flags}"
-
-
-def markdown(p: etree._Element, styles: Styles, tracked: str = "accept") -> str:
-    """Paragraph ``p`` as inline Markdown: its text, bold as ``**``, italic as ``*``
-    (direct toggles or the reference's Strong and Emphasis styles); with ``tracked`` 'keep',
-    tracked insertions as ``{++…++}`` and deletions as ``{--…--}`` (CriticMarkup)."""
-    pieces: list[tuple[str, bool, bool, str]] = []
-    for text, ins, del_, style in runs(p, tracked):
-        sid, flags = style.split("|")
-        bold = "b" in flags or sid in styles.strong
-        italic = "i" in flags or sid in styles.emphasis
-        mark = ("++" if ins else "--" if del_ else "") if tracked == "keep" else ""
-        if pieces and pieces[-1][1:] == (bold, italic, mark):
-            pieces[-1] = (pieces[-1][0] + text, bold, italic, mark)
-        else:
-            pieces.append((text, bold, italic, mark))
-    merged: list[tuple[str, bool, bool, str]] = []
-    for piece in pieces:  # a space between two runs of one look belongs to them
-        if len(merged) >= 2 and not merged[-1][0].strip() and merged[-2][1:] == piece[1:]:
-            space = merged.pop()[0]
-            merged[-1] = (merged[-1][0] + space + piece[0], *piece[1:])
-        elif merged and merged[-1][1:] == piece[1:]:
-            merged[-1] = (merged[-1][0] + piece[0], *piece[1:])
-        else:
-            merged.append(piece)
-    out: list[str] = []
-    for text, bold, italic, mark in merged:
-        core = text.strip()
-        if not core:
-            out.append(text)
-            continue
-        lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-        fence = "**" * bold + "*" * italic
-        core = f"{fence}{core}{fence[::-1]}"
-        if mark:
-            core = f"{{{mark}{core}{mark}}}"
-        out.append(f"{lead}{core}{trail}")
-    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
