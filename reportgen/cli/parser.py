@@ -45,8 +45,10 @@ def _pull(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="carry an editor's edits of a DOCX back into the Markdown sources",
         description="Compare the DOCX an editor edited with the sources it was built from "
         "(carried inside it) and the current sources, and print per section file a unified "
-        "diff of the Markdown with the edits; what cannot be carried back (numbers from the "
-        "data, tables, charts, generated text, conflicts) is listed with its file:line. "
+        "diff of the Markdown and its front matter with the edits (text, bold and italic, "
+        "list items, headings, footnotes, captions, titles, the lead and the summary); what "
+        "cannot be carried back (numbers from the data, chart captions from report.yaml, "
+        "the cover, tables, charts, generated text, conflicts) is listed with its file:line. "
         "Nothing is written without --apply. See docs/pull.md.")
     p.add_argument("docx", metavar="EDITED.docx", type=Path, help="the edited DOCX")
     p.add_argument("project", nargs="?", default="data", type=Path,
