@@ -24,6 +24,8 @@ from reportgen.pull import Outcome, apply, pull
 from .conftest import SAMPLE
 
 ALT = "Обложка книги «Эра независимости»"
+#: A lead given in the front matter (a plain scalar) of sections/about.md.
+FRONT_LEAD = "Группа работает при Ассамблее народа Казахстана с 2008 года."
 
 
 def _n(text: str) -> str:
@@ -43,6 +45,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     section.write_text(text.replace("![](../assets/images/international-cooperation/book-cover",
                                     f"![{ALT}](../assets/images/international-cooperation/"
                                     "book-cover"), encoding="utf-8")
+    about = project / "sections/about.md"
+    text = about.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Научно-экспертная группа АНК г. Алматы\nid: about\n")
+    about.write_text(text.replace("id: about\n", f"id: about\nlead: {FRONT_LEAD}\n", 1),
+                     encoding="utf-8")
     out = build(project, root / "out", formats=("docx",), langs=("ru",))
     return project, out.edition("ru").outputs["docx"]
 
@@ -240,6 +247,27 @@ def test_the_lead_from_a_bold_paragraph(built: tuple[Path, Path], project: Path,
         + " Итоги подведены.**"]}
 
 
+def test_a_lead_from_the_front_matter_stays_plain_or_is_quoted(
+        built: tuple[Path, Path], project: Path, tmp_path: Path) -> None:
+    def lead(w: DocxDocument) -> Paragraph:
+        return _paras(w, "Группа работает при Ассамблее", "Lead")[0]
+
+    assert _line(project, "sections/about.md", 4) == f"lead: {FRONT_LEAD}"
+    plain = pull(_save(built, tmp_path / "a", lambda w: _sub(lead(w), "2008", "2009")), project)
+    assert _hunks(plain) == {"sections/about.md": [
+        "@@ -1,7 +1,7 @@", f"-lead: {FRONT_LEAD}", f"+lead: {FRONT_LEAD.replace('2008', '2009')}"]}
+    # ": " makes a plain scalar a mapping: the new text is double-quoted
+    quoted = pull(_save(built, tmp_path / "b", lambda w: _sub(lead(w), "работает при",
+                                                               "работает: при")), project)
+    assert _hunks(quoted)["sections/about.md"][2] == \
+        '+lead: "Группа работает: при Ассамблее народа Казахстана с 2008 года."'
+    apply(quoted)
+    again = build(project, tmp_path / "again", formats=("docx",), langs=("ru",))
+    word = docx.Document(str(again.edition("ru").outputs["docx"]))
+    assert _n(_paras(word, "Группа работает", "Lead")[0].text) == \
+        "Группа работает: при Ассамблее народа Казахстана с 2008 года."
+
+
 def test_the_summary_page_carries_back_into_cut_and_title(
         built: tuple[Path, Path], project: Path, tmp_path: Path) -> None:
     def change(w: DocxDocument) -> None:
@@ -314,8 +342,14 @@ def test_apply_then_build_has_the_edited_texts(built: tuple[Path, Path], project
              "Внешнее")
         _sub(_paras(w, LEAD, "Lead")[0], "научно-экспертных структур", "научных структур")
     apply(pull(_save(built, tmp_path, change), project))
-    again = build(project, tmp_path / "again", formats=("docx",), langs=("ru",))
+    again = build(project, tmp_path / "again", formats=("docx", "pdf"), langs=("ru",))
     docx_path = again.edition("ru").outputs["docx"]
+    pdf = " ".join(_n(subprocess.run(
+        ["pdftotext", "-layout", str(again.edition("ru").outputs["pdf"]), "-"],
+        check=True, capture_output=True, text=True).stdout).split())
+    for edited in ("Внешнее сотрудничество", "Таблица 1. Главные показатели",
+                   "научных структур и организаций", "нарастающим итогом (с 1 января)"):
+        assert edited in pdf
     word = docx.Document(str(docx_path))
     texts = [_n(p.text) for p in word.paragraphs]
     assert "Внешнее сотрудничество" in texts
