@@ -412,3 +412,28 @@ def test_the_cover_and_reportgens_words_are_reported(built: tuple[Path, Path], p
         "back: 'январь–сентябрь 2018 года' is now 'январь–сентябрь 2018 г.'",
         "reportgen's own words (summary, in the report's language): not carried back: "
         "'Основные итоги' is now 'Главные итоги'"]
+
+
+def _add_after(p: Paragraph, text: str) -> None:
+    """A paragraph typed after ``p`` (Enter at its end, then the text), in its style."""
+    new = copy.deepcopy(p._p)
+    for node in list(new):
+        if node.tag != qn("w:pPr"):
+            new.remove(node)
+    p._p.addnext(new)
+    Paragraph(new, p._parent).add_run(text)
+
+
+def test_a_paragraph_added_after_a_caption_or_on_the_summary_page_is_reported(
+        built: tuple[Path, Path], project: Path, tmp_path: Path) -> None:
+    def change(w: DocxDocument) -> None:
+        _add_after(_paras(w, LEAD, "BodyText")[0], "Итоги года.")
+        _add_after(_caption(w, "Аналитические материалы и мероприятия по годам"),
+                   "Источник: данные Института.")
+    outcome = pull(_save(built, tmp_path, change), project)
+    assert outcome.diffs == {}
+    assert outcome.notes == [
+        "sections/analytics.md: a paragraph added on the summary page: not carried back (the "
+        "summary is the front matter's cut): 'Итоги года.'",
+        "sections/analytics.md:41: a paragraph added after a caption: not carried back; put it "
+        "in the source yourself: 'Источник: данные Института.'"]

@@ -92,12 +92,18 @@ class _Reading:
         for mark, md, style, tag in rematch(self.edited.body, self.edited.blocks):
             block = self.edited.blocks.get(mark) if mark is not None else None
             if block is None or block.id in self.seen:
-                if last is not None and section is not None and md.strip():
-                    if tag == "tbl":
-                        self.note(f"{section}: a table added after {where(last)}: not "
-                                  f"carried back: {shown(md[:60])}")
-                    else:
-                        self._added(last, section, md, style == last_style)
+                if last is None or not md.strip():
+                    continue  # the cover, the contents (Word's field), an empty paragraph
+                if section is None:  # on the summary page
+                    if last.kind in ("title", "summary"):
+                        self.note(f"{last.file}: a paragraph added on the summary page: not "
+                                  f"carried back (the summary is the front matter's cut): "
+                                  f"{shown(md)}")
+                elif tag == "tbl":
+                    self.note(f"{where(last)}: a table added after it: not carried back: "
+                              f"{shown(md[:60])}")
+                else:
+                    self._added(last, section, md, style == last_style)
                 continue
             self.seen.add(block.id)
             if block.kind in _FRONT:
@@ -111,8 +117,7 @@ class _Reading:
                           "carried back; move it in the sources")
                 continue
             self.block(block, md)
-            if block.kind in _TEXT_KINDS or block.kind == "lead":
-                last, last_style = block, style
+            last, last_style = block, style
 
     def _added(self, last: Block, section: str, md: str, same_style: bool) -> None:
         """A paragraph without a mark after ``last``: one the editor added (written with
@@ -126,12 +131,16 @@ class _Reading:
             self.found.edits.append(Edit(last.file, last.end + 1, last.end, lines))
             return
         lead = places.bold_lead(last.file, self.edited.files[last.file]) \
-            if last.kind == "lead" else None
+            if last.kind == "lead" and places.front_matter(
+                last.file, self.edited.files[last.file], "lead") is None else None
         if lead is not None and last.file == section:
             self.found.edits.append(Edit(last.file, lead.end + 1, lead.end, ("", md)))
             return
-        self.note(f"{section}: a paragraph added after generated content (a figure, a "
-                  f"table, a lead from the front matter): not carried back: {shown(md)}")
+        after = {"heading1": "the section's title", "lead": "a lead from the front matter",
+                 "caption": "a caption", "table": "a table built from the data",
+                 "note": "a footnote"}.get(last.kind, "generated content (a figure, tiles)")
+        self.note(f"{where(last)}: a paragraph added after {after}: not carried back; put "
+                  f"it in the source yourself: {shown(md)}")
 
     def block(self, block: Block, md: str) -> None:
         """The edits of one block the editor may have changed into ``md``."""
