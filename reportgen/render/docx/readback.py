@@ -49,14 +49,23 @@ def runs(p: etree._Element, tracked: str = "accept") -> Iterator[tuple[str, bool
     """The runs of paragraph ``p`` in reading order: (text, in a w:ins, in a w:del, the run's
     character style id and toggles as 'b', 'i' flags). ``tracked``: 'accept' reads
     insertions and drops deletions, 'reject' the other way, 'keep' both."""
-    depth = 0  # inside a field (its code or its result: both are generated, a page number)
+    # The fields a run is in, each 'code' up to its separator, then 'result': a field's
+    # result is generated (a page number, a reference's number) and not read; its code is
+    # instructions, but a text run there is shown text (LibreOffice 7.4 writes the text
+    # that follows a REF field's number there: «1-кесте (»).
+    fields: list[str] = []
     for run in p.iter(f"{{{W}}}r"):
         chars = run.findall(f"{{{W}}}fldChar")
         for char in chars:
             kind = char.get(f"{{{W}}}fldCharType")
-            depth += 1 if kind == "begin" else -1 if kind == "end" else 0
-        if chars or depth > 0 or any(etree.QName(a).localname == "fldSimple"
-                                     for a in run.iterancestors()):
+            if kind == "begin":
+                fields.append("code")
+            elif kind == "separate" and fields:
+                fields[-1] = "result"
+            elif kind == "end" and fields:
+                fields.pop()
+        if chars or "result" in fields or any(etree.QName(a).localname == "fldSimple"
+                                              for a in run.iterancestors()):
             continue
         ins = del_ = False
         for anc in run.iterancestors():
