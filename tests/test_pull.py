@@ -22,6 +22,7 @@ from reportgen.cli import main
 from reportgen.pull import Outcome, PullError, apply, pull
 
 from .conftest import SAMPLE
+from .institute import make_institute
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -338,6 +339,25 @@ def test_the_kazakh_and_english_editions_through_libreoffice_are_an_empty_diff(
         outcome = pull(tmp_path / "lo" / path.name, project)
         assert (path.name, outcome.diffs, outcome.notes, outcome.conflicts) == (
             path.name, {}, [], [])
+
+
+def test_the_institute_with_its_list_of_figures_at_the_end_is_an_empty_diff(
+        tmp_path: Path) -> None:
+    """The second sample lists its figures after the last section: the list's entries
+    (Word's field, not marked) are not paragraphs added to the last appendix."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("no LibreOffice")
+    root = make_institute(tmp_path / "project")
+    path = build(root, tmp_path / "out", formats=("docx",), langs=("ru",)) \
+        .edition("ru").outputs["docx"]
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "docx", "--outdir", str(tmp_path / "lo"), str(path)],
+                   check=True, capture_output=True, timeout=300,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    for edited in (path, tmp_path / "lo" / path.name):
+        outcome = pull(edited, root)
+        assert (outcome.diffs, outcome.notes, outcome.conflicts) == ({}, [], [])
 
 
 # ------------------------------------------------- bookmarks moved, lost, copied

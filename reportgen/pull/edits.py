@@ -106,8 +106,9 @@ class _Reading:
                     self._added(last, section, md, style == last_style)
                 continue
             self.seen.add(block.id)
-            if block.kind in _FRONT:
+            if block.kind in _FRONT:  # a page of its own: the list of figures at the end
                 self.front(block, md)
+                last, section = None, None
                 continue
             if block.kind == "heading1":
                 section = block.file
