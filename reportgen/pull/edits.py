@@ -290,7 +290,7 @@ class _Reading:
                 self.found.edits.append(Edit(block.file, block.start, block.end, ()))
             elif block.kind == "words":
                 continue
-            elif block.kind == "note":
+            elif block.kind == "note" and self.edited.footnotes_read:
                 self.note(f"{where(block)}: a footnote deleted in the DOCX: not carried back; "
                           f"delete its call and its text in the source: {shown(block.markdown[:60])}")
             elif block.markdown.strip():

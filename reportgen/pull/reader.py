@@ -71,6 +71,7 @@ class Edited:
     #: The footnotes' paragraphs in order: (bookmark id or None for a note the editor
     #: added, its Markdown, the bookmark of the body paragraph that calls it).
     notes: list[tuple[int | None, str, int | None]] = field(default_factory=list)
+    footnotes_read: bool = False  # False: a DOCX of an earlier build, its footnotes unmarked
     comments: list[Comment] = field(default_factory=list)
     pictures: dict[str, str] = field(default_factory=dict)
 
@@ -194,7 +195,8 @@ def read_edited(path: Path, tracked: str = "accept") -> Edited:
                 text = "\n".join(readback.markdown(p, styles, tracked)
                                  for p in node.iter(f"{{{W}}}p"))
                 out.body.append((mark, text, "", "tbl"))
-    if "word/footnotes.xml" in z.names:
+    out.footnotes_read = "footnotes" in out.meta.get("marked", "").split()
+    if "word/footnotes.xml" in z.names and out.footnotes_read:
         out.notes = _notes(z.xml("word/footnotes.xml"), body, marks, styles, tracked)
     if "word/comments.xml" in z.names:
         out.comments = _comments(z.xml("word/comments.xml"), body, marks, styles)

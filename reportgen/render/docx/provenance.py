@@ -93,6 +93,9 @@ class Provenance:
         root.set("title", doc.meta.title)
         root.set("strong", " ".join(sorted(styles.strong)))
         root.set("emphasis", " ".join(sorted(styles.emphasis)))
+        # what is marked besides the sections' paragraphs (a DOCX of an earlier reportgen,
+        # of the same format, did not mark its footnotes: pull does not read them there)
+        root.set("marked", "footnotes front")
         seen: set[Path] = set()
         for section in sections:
             if section.source in seen:
