@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from reportgen.model import nodes as m
 from reportgen.render import rules
-from reportgen.render.softhyphens import TextBlock
+from reportgen.render.softhyphens import Breaks, TextBlock
 
 #: How many blocks a figure may be moved down, after the text that follows it.
 MAX_DEFERRAL = 3
@@ -40,13 +40,20 @@ class Adjustments:
     - ``compact``: galleries (by id) that could not be deferred, drawn with lower rows so
       that they fit where they are;
     - ``here``: page references (by their id, ``ref-…``) that stand on their target's page,
-      spelled 'таблица 1 ниже' instead of 'таблица 1 на с. 5'.
+      spelled 'таблица 1 ниже' instead of 'таблица 1 на с. 5';
+    - ``only``, ``glued``: the lines ``pdf.justify`` chose for the paragraphs ``planned``
+      (by key), as words that may break at one place only and words glued to the next
+      (``softhyphens.Breaks``), and the paragraphs set with narrower spaces (``tight``).
     """
 
     unbroken: frozenset[str] = frozenset()
     deferred: tuple[tuple[str, int], ...] = ()
     compact: frozenset[str] = frozenset()
     here: frozenset[str] = frozenset()
+    only: frozenset[str] = frozenset()
+    glued: frozenset[str] = frozenset()
+    planned: frozenset[str] = frozenset()
+    tight: frozenset[str] = frozenset()  # 'key=level': class tight-<level> on the paragraph
 
     def deferral(self, figure_id: str) -> int:
         return dict(self.deferred).get(figure_id, 0)
@@ -57,7 +64,13 @@ class Adjustments:
         for fid, n in other.deferred:
             deferred[fid] = max(n, deferred.get(fid, 0))
         return Adjustments(self.unbroken | other.unbroken, tuple(sorted(deferred.items())),
-                           self.compact | other.compact, self.here | other.here)
+                           self.compact | other.compact, self.here | other.here,
+                           self.only | other.only, self.glued | other.glued,
+                           self.planned | other.planned, self.tight | other.tight)
+
+    @property
+    def breaks(self) -> Breaks:
+        return Breaks(self.unbroken, self.only, self.glued)
 
 
 NONE = Adjustments()
@@ -162,7 +175,7 @@ class HtmlWriter:
         refined; "": the next paragraph key of this section)."""
         if key == "":
             key = self._next("p")
-        return TextBlock(key, self.words, self.adjustments.unbroken)
+        return TextBlock(key, self.words, self.adjustments.breaks)
 
     def plain(self, nodes: tuple[m.Inline, ...]) -> Markup:
         """Inlines without soft hyphens (headings, captions, the contents)."""
@@ -269,9 +282,14 @@ class HtmlWriter:
             case m.Heading(level=level, children=c, id=hid):
                 return f'<h{level} id="{escape(hid)}">{self.plain(c)}</h{level}>'
             case m.Paragraph(children=c, role=role):
-                cls = f' class="{escape(role)}"' if role else ""
                 key, body = self.paragraph(c)
-                return f'<p{cls} data-k="{escape(key)}">{body}</p>'
+                roles = [role] if role else []
+                # data-j: its lines were chosen (pdf.justify), and are not chosen again
+                planned = ' data-j="1"' if key in self.adjustments.planned else ""
+                roles += [f"tight-{t.rsplit('=', 1)[1]}" for t in self.adjustments.tight
+                          if t.rsplit("=", 1)[0] == key]
+                cls = f' class="{escape(" ".join(roles))}"' if roles else ""
+                return f'<p{cls} data-k="{escape(key)}"{planned}>{body}</p>'
             case m.ListBlock(items=items, ordered=ordered, start=start):
                 tag = "ol" if ordered else "ul"
                 first = f' start="{start}"' if ordered and start != 1 else ""

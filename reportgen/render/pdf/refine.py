@@ -33,10 +33,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.render.html import Adjustments, Movable
+from reportgen.render.pdf import justify
 from reportgen.render.softhyphens import SOFT_HYPHEN, WORD, word_key
 
 #: Hyphenated lines in a row a paragraph may have (the DOCX asks Word for the same).
-MAX_HYPHENATED = 2
+MAX_HYPHENATED = justify.MAX_HYPHENATED
 #: The share of a page's text area that may stay empty before a pushed figure.
 MAX_EMPTY = 0.25
 #: Rounds of refinement after the first layout; what is still found after them stays.
@@ -53,6 +54,10 @@ class Findings:
     unbroken: frozenset[str] = frozenset()
     pushed: frozenset[str] = frozenset()
     here: frozenset[str] = frozenset()
+    only: frozenset[str] = frozenset()
+    glued: frozenset[str] = frozenset()
+    planned: frozenset[str] = frozenset()
+    tight: frozenset[str] = frozenset()  # 'key=level': the paragraph's tightening
 
     def __or__(self, other: Findings) -> Findings:
         return Findings(*(getattr(self, f) | getattr(other, f) for f in _FIELDS))
@@ -65,7 +70,7 @@ class Findings:
         return cls(*(frozenset(data.get(f, ())) for f in _FIELDS))
 
 
-_FIELDS = ("unbroken", "pushed", "here")
+_FIELDS = ("unbroken", "pushed", "here", "only", "glued", "planned", "tight")
 
 
 def advance(adjustments: Adjustments, found: Findings, figures: Movable) -> Adjustments:
@@ -76,15 +81,45 @@ def advance(adjustments: Adjustments, found: Findings, figures: Movable) -> Adju
                      if adjustments.deferral(fid) < limits.get(fid, 0))
     compact = frozenset(fid for fid in found.pushed if fid in figures.galleries
                         and adjustments.deferral(fid) >= limits.get(fid, 0))
-    return adjustments.merged(Adjustments(found.unbroken, deferred, compact, found.here))
+    return adjustments.merged(Adjustments(found.unbroken, deferred, compact, found.here,
+                                          found.only, found.glued, found.planned,
+                                          found.tight))
 
 
 def findings(pages: list[Any]) -> Findings:
     """What a laid-out document asks of its next HTML; ``pages`` are the box trees of its
-    pages (``writer.page_box``)."""
-    paragraphs = _paragraph_lines(pages)
-    return Findings(frozenset(_unbroken(paragraphs)), frozenset(_pushed(pages)),
-                    frozenset(_here(pages)))
+    pages (``writer.page_box``). A paragraph not yet planned gets its lines chosen
+    (``justify``); the others, and those the choice cannot be made for, have their
+    hyphenated lines checked (``_unbroken``)."""
+    plans = _plans(pages)
+    paragraphs = {key: lines for key, lines in _paragraph_lines(pages).items()
+                  if key not in plans}
+    unbroken = set(_unbroken(paragraphs))
+    only: set[str] = set()
+    glued: set[str] = set()
+    for plan in plans.values():
+        unbroken |= plan.whole
+        only |= plan.only
+        glued |= plan.glued
+    tight = frozenset(f"{key}={plan.tight}" for key, plan in plans.items() if plan.tight)
+    return Findings(frozenset(unbroken), frozenset(_pushed(pages)), frozenset(_here(pages)),
+                    frozenset(only), frozenset(glued), frozenset(plans), tight)
+
+
+def _plans(pages: list[Any]) -> dict[str, justify.Plan]:
+    """The chosen lines of the paragraphs whose lines were not chosen yet (no ``data-j``)."""
+    cache: dict[tuple[str, int], float] = {}
+    plans = {}
+    for key, lines in justify.paragraphs(pages):
+        if lines[0][2].element.get("data-j"):
+            continue
+        par = justify.read_paragraph(key, lines)
+        if par is None or len(par.ends) < 2:
+            continue
+        plan = justify.plan_paragraph(par, justify.Measure(par, cache))
+        if plan is not None:
+            plans[key] = plan
+    return plans
 
 
 # ------------------------------------------------------------------ hyphenation
