@@ -15,9 +15,8 @@ the first-fit layout itself can be led to make, which is what the next HTML can 
 - or the line ends a word earlier: that word is glued to the next one by a no-break space
   (both kept whole), so that together they go to the next line.
 
-The paragraph is read back from its line boxes (the text, each piece's computed style, the
-width of the column) and measured with WeasyPrint's own text layout (Pango and HarfBuzz:
-the widths of the layout itself); the first-fit breaks are simulated and a paragraph whose
+The paragraph is read back from its line boxes and measured with WeasyPrint's own text
+layout (``paragraphs``); the first-fit breaks are simulated and a paragraph whose
 simulation does not give the lines WeasyPrint made is left as it is. The choice keeps the
 paragraph's number of lines (so that no page changes), at most ``MAX_HYPHENATED``
 hyphenated lines in a row, no hyphen on a line that ends a page, and minimizes the sum of
@@ -30,10 +29,17 @@ here writes HTML or a file.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from reportgen.render.pdf.paragraphs import (
+    EPSILON,
+    Break,
+    Measure,
+    Paragraph,
+    first_fit,
+    opportunities,
+)
 from reportgen.render.softhyphens import SOFT_HYPHEN, WORD, word_key
 
 #: Hyphenated lines in a row a paragraph may have (the DOCX asks Word for the same).
@@ -42,280 +48,24 @@ MAX_HYPHENATED = 2
 #: how much each space is stretched over its natural width): a hyphen is worth it when it
 #: saves a line stretched by about 0.8 of a space.
 HYPHEN_PENALTY = 50.0
-#: The word-spacing a paragraph may be set with, in em: none, then the layout's classes
-#: ``tight-1`` and ``tight-2`` (report.css). A space of the body font is 0.243 em, so at most
-#: 84 % of it: within the 80–133 % a justified line's spaces are given in (InDesign's
-#: defaults; the Russian typesetter's "вгонка" tightens a paragraph's spaces so).
-TIGHTENING = (0.0, 0.02, 0.04)
+#: How much narrower a paragraph's spaces and letter gaps may be set, in em (word-spacing,
+#: letter-spacing): none, then the layout's classes ``tight-1``, ``tight-2``... (report.css).
+#: A space of the body font is 0.243 em, so at most 84 % of it: within the 80–133 % a
+#: justified line's spaces are given in (InDesign's defaults); and a tracking of -5/1000 em
+#: at most (the Russian typesetter's "вгонка" tightens a paragraph so to take a line in).
+TIGHTENING = ((0.0, 0.0), (0.02, 0.0), (0.04, 0.0), (0.04, 0.005))
 #: What a tightening costs, per step (a little: a plan as good untightened is kept so).
 TIGHTENING_PENALTY = 5.0
-#: How close to the column's width (CSS px) a line's width summed from its words' is
-#: measured again whole: PT Serif kerns some letters against a space (by up to a pixel a
-#: line), which decides whether a line that just fits does.
-NEAR = 3.0
-#: The simulation's tolerance when it checks that a line fits, in CSS px.
-EPSILON = 0.01
-
-_COMPOUND = "-\u2010"
-_DASHES = "\u2013\u2014/"
-
-
-@dataclass
-class Paragraph:
-    """A laid-out paragraph, read back: its text with soft hyphens (generated text such as a
-    footnote call included), each character's style and whether the HTML wrote it, where
-    its lines ended, each line's page, and the column's width (CSS px)."""
-
-    key: str
-    text: str = ""
-    styles: list[Any] = field(default_factory=list)
-    written: list[bool] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)  # a line's end index into text
-    pages: list[int] = field(default_factory=list)
-    width: float = 0.0
-    nowrap: list[bool] = field(default_factory=list)
-
-    def add(self, text: str, style: Any, written: bool) -> None:
-        self.text += text
-        self.styles += [style] * len(text)
-        self.written += [written] * len(text)
-        self.nowrap += [style["white_space"] != "normal"] * len(text)
-
-
-def read_paragraph(key: str, lines: Sequence[tuple[int, float, Any]]) -> Paragraph | None:
-    """The paragraph of the line boxes ``lines`` ((page, the width of the block holding it,
-    LineBox)), or None when its lines hold anything but text (a picture, an inline box
-    with padding or borders)."""
-    from weasyprint.formatting_structure import boxes
-
-    par = Paragraph(key)
-    for n, (page, width, line) in enumerate(lines):
-        par.width = width
-        last = None
-        for box in line.descendants():
-            if isinstance(box, boxes.TextBox):
-                par.add(box.text, box.style, "::" not in (box.element_tag or ""))
-                last = box
-            elif isinstance(box, boxes.InlineBox):
-                if any(getattr(box, a) for a in ("padding_left", "padding_right",
-                       "border_left_width", "border_right_width", "margin_left",
-                       "margin_right")):
-                    return None
-            elif not isinstance(box, boxes.LineBox):
-                return None  # a picture, an inline block
-        if last is None:
-            return None
-        if par.text.endswith(SOFT_HYPHEN + last.style["hyphenate_character"]):
-            cut = len(last.style["hyphenate_character"])
-            par.text, par.styles = par.text[:-cut], par.styles[:-cut]
-            par.written, par.nowrap = par.written[:-cut], par.nowrap[:-cut]
-        par.ends.append(len(par.text))
-        par.pages.append(page)
-        if n + 1 < len(lines) and not par.text.endswith(SOFT_HYPHEN) and not _compound_end(
-                par.text):
-            par.add(" ", last.style, True)
-    if par.text.endswith(" "):
-        return None
-    return par
-
-
-def _compound_end(text: str) -> bool:
-    return len(text) > 1 and text[-1] in _COMPOUND + _DASHES and not text[-2].isspace()
-
-
-# ------------------------------------------------------------------ measuring
-
-
-def _measured(text: str, style: Any) -> float:
-    from weasyprint.text.line_break import create_layout, line_size
-
-    layout = create_layout(text, style, None, None, 0)
-    line, _ = layout.get_first_line()
-    width, _ = line_size(line, style)
-    return float(width)
-
-
-class Measure:
-    """Widths of pieces of one paragraph, by their characters' styles (WeasyPrint's layout);
-    ``cache`` may be shared by the paragraphs of one layout (its styles stay alive).
-
-    A piece's width is the sum of its words' and spaces' widths (a word being a run of one
-    style between spaces), each word measured once: a pair kerned across a space or a
-    change of style is not, which first fit's simulation shows to be close enough."""
-
-    def __init__(self, par: Paragraph, cache: dict[tuple[str, int, float], float] | None = None,
-                 tightening: float = 0.0) -> None:
-        self.par = par
-        self.cache = {} if cache is None else cache
-        #: A word-spacing of minus ``tightening`` em on the paragraph (``TIGHTENING``):
-        #: WeasyPrint narrows every space and no-break space by as much.
-        self.tightening = tightening
-        self._styles: dict[int, Any] = {}
-        text, styles = par.text, par.styles
-        #: The words and spaces: where each starts, and the width of all before it.
-        self.starts: list[int] = []
-        self.before: list[float] = [0.0]
-        run = 0
-        for i in range(1, len(text) + 1):
-            if i < len(text) and styles[i] is styles[run] and (text[i] == " ") == (
-                    text[run] == " ") and text[run] != " ":
-                continue
-            self.starts.append(run)
-            self.before.append(self.before[-1] + self._piece(run, i))
-            run = i
-        self.starts.append(len(text))
-
-    def _measured(self, text: str, style: Any) -> float:
-        key = (text, id(style), self.tightening)
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = _measured(text, self._tightened(style))
-        return found
-
-    def _tightened(self, style: Any) -> Any:
-        """``style`` with the word-spacing of the tightening (WeasyPrint applies it through
-        Pango's letter spacing on each space, which is measured so, not computed)."""
-        if not self.tightening:
-            return style
-        found = self._styles.get(id(style))
-        if found is None:
-            found = self._styles[id(style)] = style.copy()
-            found["word_spacing"] = style["word_spacing"] - self.tightening * style["font_size"]
-        return found
-
-    def _space(self, style: Any) -> float:
-        key = (" ", id(style), self.tightening)
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = (self._measured("a a", style)
-                                       - self._measured("aa", style))
-        return found
-
-    def _piece(self, start: int, end: int, hyphen: bool = False) -> float:
-        """One word's part ``text[start:end]`` (one style), or one space."""
-        text, style = self.par.text[start:end], self.par.styles[start]
-        if text == " ":
-            return self._space(style)
-        if hyphen:
-            text += style["hyphenate_character"]
-        return self._measured(text, style)
-
-    def width(self, start: int, end: int, hyphen: bool = False) -> float:
-        """The width of ``text[start:end]`` (trailing spaces left out, a hyphenation
-        character added when ``hyphen``)."""
-        text = self.par.text
-        while end > start and text[end - 1] == " ":
-            end -= 1
-        if end <= start:
-            return 0.0
-        i = bisect.bisect_right(self.starts, start) - 1  # the word start is in
-        j = bisect.bisect_right(self.starts, end - 1) - 1  # the word end - 1 is in
-        if i == j:
-            if start == self.starts[i] and end == self.starts[i + 1] and not hyphen:
-                return self.before[i + 1] - self.before[i]
-            return self._piece(start, end, hyphen)
-        first = (self.before[i + 1] - self.before[i] if start == self.starts[i]
-                 else self._piece(start, self.starts[i + 1]))
-        last = (self.before[j + 1] - self.before[j] if end == self.starts[j + 1] and not hyphen
-                else self._piece(self.starts[j], end, hyphen))
-        estimate = first + self.before[j] - self.before[i + 1] + last
-        if abs(estimate - self.par.width) > NEAR:
-            return estimate
-        return self._exact(start, end, hyphen)
-
-    def _exact(self, start: int, end: int, hyphen: bool) -> float:
-        """The width of ``text[start:end]`` measured in runs of one style, spaces included
-        (kerned as the layout kerns them)."""
-        text, styles = self.par.text, self.par.styles
-        total, run = 0.0, start
-        for i in range(start + 1, end + 1):
-            if i == end or styles[i] is not styles[run]:
-                piece = text[run:i]
-                if hyphen and i == end:
-                    piece += styles[run]["hyphenate_character"]
-                total += self._measured(piece, styles[run])
-                run = i
-        return total
-
-    def spaces(self, start: int, end: int) -> int:
-        """The spaces a justified line of ``text[start:end]`` stretches (WeasyPrint's
-        count: spaces and no-break spaces)."""
-        body = self.par.text[start:end].rstrip(" ")
-        return body.count(" ") + body.count("\u00a0")
-
-    def space(self) -> float:
-        """The width of a space in the paragraph's first style."""
-        return self._space(self.par.styles[0])
-
-
-# ------------------------------------------------------------------ break opportunities
-
-
-@dataclass(frozen=True, slots=True)
-class Break:
-    """Where a line may end: ``at`` is the end of its text; ``resume`` where the next line
-    starts; ``hyphen`` a soft hyphen's (a hyphenation character is drawn); ``kind`` 'space',
-    'soft', 'compound' (after a word's own hyphen) or 'other' (after a dash or a slash)."""
-
-    at: int
-    resume: int
-    kind: str
-
-    @property
-    def hyphenated(self) -> bool:
-        return self.kind in ("soft", "compound")
-
-
-def opportunities(par: Paragraph) -> list[Break]:
-    """Every place the text may break, in order: a space, a soft hyphen, after a hyphen or a
-    dash inside a word (UAX 14 as Pango applies it, for the characters of running text)."""
-    text, nowrap = par.text, par.nowrap
-    found = []
-    for i, char in enumerate(text):
-        if nowrap[i] or i == 0:
-            continue
-        after = text[i + 1] if i + 1 < len(text) else ""
-        if char == " " and i + 1 < len(text):
-            found.append(Break(i, i + 1, "space"))
-        elif char == SOFT_HYPHEN:
-            found.append(Break(i + 1, i + 1, "soft"))
-        elif (char in _COMPOUND and text[i - 1].isalpha() and after.isalpha()
-              and not nowrap[i + 1]):
-            found.append(Break(i + 1, i + 1, "compound"))
-        elif char in _DASHES and after and not after.isspace() and not text[i - 1].isspace():
-            found.append(Break(i + 1, i + 1, "other"))
-    return found
-
-
-def first_fit(par: Paragraph, measure: Measure, breaks: Sequence[Break],
-              start: int = 0) -> list[Break]:
-    """The lines WeasyPrint makes from ``start`` with the opportunities ``breaks``: each
-    line ends at the last one that fits (the paragraph's end for the last line)."""
-    lines = []
-    while True:
-        if measure.width(start, len(par.text)) <= par.width + EPSILON:
-            return lines
-        best = None
-        for b in breaks:
-            if b.at <= start:
-                continue
-            if measure.width(start, b.at, b.kind == "soft") > par.width + EPSILON:
-                if best is not None and b.kind == "space":
-                    break
-                continue
-            best = b
-        if best is None:
-            return lines  # an overfull line: WeasyPrint lets it overflow
-        lines.append(best)
-        start = best.resume
-
-
-# ------------------------------------------------------------------ choosing
+#: How many words a line may send down to the next one, glued to the word that does not fit.
+MAX_PUSHED = 3
+#: What a paragraph's extra line costs (when first fit broke a rule, the plan may take one
+#: more line than first fit, as keeping a word whole would): about three loose lines.
+LINE_PENALTY = 3000.0
 
 
 #: A line is loose when a space is stretched to more than twice its natural width (the
 #: measure of tools/measure_print.py); such a line costs this much more than its badness.
-LOOSE_PENALTY = 1000.0
+LOOSE_PENALTY = 3000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +77,7 @@ class Choice:
     end: Break
     whole: tuple[tuple[int, int], ...] = ()  # chunks (start, end) of the text
     only: int | None = None
-    glue: int | None = None
+    glue: tuple[int, ...] = ()
 
 
 @dataclass
@@ -351,6 +101,7 @@ class Planner:
         self.breaks = opportunities(par)
         self._ats = [b.at for b in self.breaks]
         self._choices: dict[int, list[Choice]] = {}
+        self._badness: dict[tuple[int, int], float] = {}
         #: A space's natural width (untightened), and its width in this plan.
         self.space = Measure(par, measure.cache).space()
         self.gap = measure.space()
@@ -370,9 +121,16 @@ class Planner:
                 return chunk
         return (at, at)
 
-    def badness(self, start: int, end: Break, last: bool = False) -> float:
-        if last:
-            return 0.0
+    def badness(self, start: int, end: Break) -> float:
+        """A line's badness: 100 × the stretch of its spaces over their natural width, cubed
+        (shrunk spaces count too), and ``LOOSE_PENALTY`` for a loose line."""
+        key = (start, end.at)
+        found = self._badness.get(key)
+        if found is None:
+            found = self._badness[key] = self._bad(start, end)
+        return found
+
+    def _bad(self, start: int, end: Break) -> float:
         natural = self.measure.width(start, end.at, end.kind == "soft")
         extra = max(0.0, self.par.width - natural)
         spaces = self.measure.spaces(start, end.at)
@@ -430,10 +188,12 @@ class Planner:
             # (b) it breaks earlier, if no later break of its own but a soft hyphen fits
             if all(c.kind == "soft" for c in inside if c.at > b.at):
                 found.append(Choice(b, only=b.at))
-        if len(spaces) >= 2 and over[1] > over[0]:
-            # (c) the last word that fits goes down too, glued to the one that does not
-            pushed = self._chunk(spaces[-2].resume)
-            found.append(Choice(spaces[-2], whole=(pushed, over), glue=spaces[-1].at))
+        if over[1] > over[0]:
+            # (c) the last words that fit go down too, glued to the one that does not
+            for n in range(2, min(len(spaces), MAX_PUSHED + 1) + 1):
+                pushed = tuple(self._chunk(b.resume) for b in spaces[-n:-1])
+                found.append(Choice(spaces[-n], whole=(*pushed, over),
+                                    glue=tuple(b.at for b in spaces[-n + 1:])))
         return found
 
     def plan(self, lines: int, feet: frozenset[int]) -> Plan | None:
@@ -445,7 +205,7 @@ class Planner:
             key = (start, line, run)
             if key in memo:
                 return memo[key]
-            result = None
+            result: tuple[float, list[Choice]] | None = None
             if self.measure.width(start, text_end) <= self.par.width + EPSILON:
                 result = (0.0, []) if line == lines - 1 else None
             elif line < lines - 1:
@@ -491,9 +251,9 @@ class Planner:
             word = max(starts)
             offset = sum(1 for c in self.par.text[word:choice.only] if c != SOFT_HYPHEN)
             plan.only.add(f"{keys[word]}@{offset}")
-        if choice.glue is not None:
-            chunk = self._chunk(choice.glue)
-            starts = [p for p in keys if chunk[0] <= p < choice.glue]
+        for glue in choice.glue:
+            chunk = self._chunk(glue)
+            starts = [p for p in keys if chunk[0] <= p < glue]
             if not starts:
                 return False
             plan.glued.add(keys[max(starts)])
@@ -520,28 +280,36 @@ def plan_paragraph(par: Paragraph, measure: Measure) -> Plan | None:
     its layout is not what the simulation gives, when the rules leave no choice, or when
     first fit kept the rules and no plan has fewer loose lines (or, as many, a narrower
     widest space), so that a paragraph is laid out again only for what a reader sees.
-    Each tightening of ``TIGHTENING`` is tried; the plan with the lowest cost is kept."""
+    The tightenings of ``TIGHTENING`` are tried in turn until one leaves no loose line; the
+    plan with the fewest loose lines, then the lowest cost, is kept."""
     planner = Planner(par, measure)
     greedy = first_fit(par, measure, planner.breaks)
     if [b.at for b in greedy] != par.ends[:-1]:
         return None
     feet = frozenset(i for i in range(len(par.pages) - 1) if par.pages[i + 1] != par.pages[i])
-    best, best_planner = None, planner
+    broken = _breaks_rules(greedy, feet)
+    counts = (len(par.ends), len(par.ends) + 1) if broken else (len(par.ends),)
+    best: tuple[tuple[int, float], Plan, Planner] | None = None
     for level, tightening in enumerate(TIGHTENING):
         narrower = Planner(par, Measure(par, measure.cache, tightening)) if level else planner
-        plan = narrower.plan(len(par.ends), feet)
-        if plan is not None:
+        for count in counts:
+            plan = narrower.plan(count, feet)
+            if plan is None:
+                continue
             plan.tight = level
-            plan.cost += level * TIGHTENING_PENALTY
-            if best is None or plan.cost < best.cost - 1e-9:
-                best, best_planner = plan, narrower
+            plan.cost += level * TIGHTENING_PENALTY + (count - len(par.ends)) * LINE_PENALTY
+            rank = (narrower.looseness(plan.lines)[0], plan.cost)
+            if best is None or rank < best[0]:
+                best = (rank, plan, narrower)
+        if best is not None and best[0][0] == 0:
+            break  # no loose line left: the paragraph is tightened no further
     if best is None:
         return None
-    best.greedy_cost = planner.cost(greedy)
-    if not _breaks_rules(greedy, feet) and (
-            best_planner.looseness(best.lines) >= planner.looseness(greedy)):
+    _, plan, chosen = best
+    plan.greedy_cost = planner.cost(greedy)
+    if not broken and chosen.looseness(plan.lines) >= planner.looseness(greedy):
         return None
-    return best
+    return plan
 
 
 def _breaks_rules(lines: Sequence[Break], feet: frozenset[int]) -> bool:
@@ -551,21 +319,3 @@ def _breaks_rules(lines: Sequence[Break], feet: frozenset[int]) -> bool:
         if run > MAX_HYPHENATED or (line.hyphenated and i in feet):
             return True
     return False
-
-
-def paragraphs(pages: Sequence[Any]) -> Iterator[tuple[str, list[tuple[int, float, Any]]]]:
-    """The line boxes of every paragraph with a key (``data-k``), in order over all pages,
-    with their page and the width of the block they are in."""
-    from weasyprint.formatting_structure import boxes
-
-    found: dict[str, list[tuple[int, float, Any]]] = {}
-    for n, page in enumerate(pages):
-        for box in page.descendants():
-            if isinstance(box, boxes.BlockBox) and box.element_tag == "p":
-                key = box.element.get("data-k")
-                if key:
-                    found.setdefault(key, []).extend(
-                        (n, box.width, line) for line in box.children
-                        if isinstance(line, boxes.LineBox))
-    yield from found.items()
-

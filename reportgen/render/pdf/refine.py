@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.render.html import Adjustments, Movable
-from reportgen.render.pdf import justify
+from reportgen.render.pdf import justify, paragraphs
 from reportgen.render.softhyphens import SOFT_HYPHEN, WORD, word_key
 
 #: Hyphenated lines in a row a paragraph may have (the DOCX asks Word for the same).
@@ -91,10 +91,10 @@ def findings(pages: list[Any]) -> Findings:
     pages (``writer.page_box``). A paragraph not yet planned gets its lines chosen
     (``justify``); the others, and those the choice cannot be made for, have their
     hyphenated lines checked (``_unbroken``)."""
-    plans = _plans(pages)
-    paragraphs = {key: lines for key, lines in _paragraph_lines(pages).items()
-                  if key not in plans}
-    unbroken = set(_unbroken(paragraphs))
+    plans, seen = _plans(pages)
+    unplanned = {key: lines for key, lines in _paragraph_lines(pages).items()
+                 if key not in plans}
+    unbroken = set(_unbroken(unplanned))
     only: set[str] = set()
     glued: set[str] = set()
     for plan in plans.values():
@@ -103,23 +103,26 @@ def findings(pages: list[Any]) -> Findings:
         glued |= plan.glued
     tight = frozenset(f"{key}={plan.tight}" for key, plan in plans.items() if plan.tight)
     return Findings(frozenset(unbroken), frozenset(_pushed(pages)), frozenset(_here(pages)),
-                    frozenset(only), frozenset(glued), frozenset(plans), tight)
+                    frozenset(only), frozenset(glued), frozenset(seen), tight)
 
 
-def _plans(pages: list[Any]) -> dict[str, justify.Plan]:
-    """The chosen lines of the paragraphs whose lines were not chosen yet (no ``data-j``)."""
-    cache: dict[tuple[str, int], float] = {}
-    plans = {}
-    for key, lines in justify.paragraphs(pages):
+def _plans(pages: list[Any]) -> tuple[dict[str, justify.Plan], set[str]]:
+    """The chosen lines of the paragraphs whose lines were not chosen yet (no ``data-j``),
+    and the keys of all those looked at (a paragraph left to first fit is not looked at
+    again: the next round's findings are its hyphenation checks)."""
+    cache: dict[Any, float] = {}
+    plans, seen = {}, set()
+    for key, lines in paragraphs.paragraphs(pages):
         if lines[0][2].element.get("data-j"):
             continue
-        par = justify.read_paragraph(key, lines)
+        seen.add(key)
+        par = paragraphs.read_paragraph(key, lines)
         if par is None or len(par.ends) < 2:
             continue
-        plan = justify.plan_paragraph(par, justify.Measure(par, cache))
+        plan = justify.plan_paragraph(par, paragraphs.Measure(par, cache))
         if plan is not None:
             plans[key] = plan
-    return plans
+    return plans, seen
 
 
 # ------------------------------------------------------------------ hyphenation
