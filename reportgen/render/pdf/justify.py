@@ -53,7 +53,7 @@ HYPHEN_PENALTY = 50.0
 #: A space of the body font is 0.243 em, so at most 84 % of it: within the 80–133 % a
 #: justified line's spaces are given in (InDesign's defaults); and a tracking of -5/1000 em
 #: at most (the Russian typesetter's "вгонка" tightens a paragraph so to take a line in).
-TIGHTENING = ((0.0, 0.0), (0.02, 0.0), (0.04, 0.0), (0.04, 0.005))
+TIGHTENING = ((0.0, 0.0), (0.02, 0.0), (0.04, 0.0), (0.04, 0.005), (0.04, 0.01))
 #: What a tightening costs, per step (a little: a plan as good untightened is kept so).
 TIGHTENING_PENALTY = 5.0
 #: How many words a line may send down to the next one, glued to the word that does not fit.
