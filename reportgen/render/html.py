@@ -11,7 +11,9 @@ the layout's template, is ``htmlpage``'s.
 
 The HTML is for print: the running text carries soft hyphens wherever a word may break
 (``softhyphens``; the layout's ``hyphens: manual`` breaks words there and nowhere else),
-and each paragraph a key (``data-k``) by which the refinement names a word to keep whole.
+and each paragraph a key (``data-k``) by which the refinement names a word to keep whole,
+to break at one place only or to glue to the next (``softhyphens.Breaks``); a paragraph
+whose lines the refinement chose is marked ``data-j`` and may carry a ``tight-N`` class.
 """
 
 from __future__ import annotations

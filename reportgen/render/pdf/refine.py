@@ -5,10 +5,16 @@ WeasyPrint 70 breaks lines one at a time and has no ``hyphenate-limit-lines``, n
 ``hyphenate-limit-last`` for a page's foot, no top floats and no conditional text, so the
 layout is read back and the HTML changed where it breaks a rule, then laid out again:
 
+- **lines**: each paragraph's lines are chosen once, over the whole paragraph, on its
+  first layout (``justify``: fewer loose lines, within the hyphenation limits below), as
+  decisions on its words (``Adjustments.unbroken``, ``only``, ``glued``; the words are
+  named by ``softhyphens.word_key``) and a tightening (``tight``); the paragraph is then
+  marked (``data-j``) and not planned again;
 - **hyphenation**: at most ``MAX_HYPHENATED`` lines in a row of a paragraph end in a
-  broken word, and none at the foot of a page whose paragraph goes on overleaf: the word
-  of the offending line is kept whole (``Adjustments.unbroken``; the words are named by
-  ``softhyphens.word_key``); table cells are left alone (a narrow column has no other
+  broken word, and none at the foot of a page whose paragraph goes on overleaf: in a
+  paragraph whose lines were not chosen (the simulation did not give WeasyPrint's lines)
+  or were chosen on a layout since changed, the word of the offending line is kept whole
+  (``Adjustments.unbroken``); table cells are left alone (a narrow column has no other
   way to fit);
 - **figures**: a figure (or a heading and its figure) pushed to the next page, leaving
   more than ``MAX_EMPTY`` of the page's text area empty, is moved after the block that
