@@ -15,11 +15,13 @@ import pytest
 
 from reportgen.errors import SourceLoc
 from reportgen.model import nodes as m
-from reportgen.render.html import NONE, Adjustments, HtmlWriter, Movable
-from reportgen.render.pdf import paragraphs, refine
+from reportgen.render.html import NONE, TIGHT_LEVELS, Adjustments, HtmlWriter, Movable
+from reportgen.render.pdf import justify, paragraphs, refine
 from reportgen.render.pdf.writer import LayoutEngine, page_box
 from reportgen.render.softhyphens import Breaks, TextBlock, only_break, stem, word_key
 from reportgen.text.strings import strings_for
+
+from .conftest import REPO
 
 LOC = SourceLoc(Path("sections/a.md"), 1)
 
@@ -158,6 +160,16 @@ def test_a_planned_paragraph_is_marked_and_may_be_tightened() -> None:
                               m.Paragraph((m.Text("Два."),), LOC))))
     assert '<p class="tight-2" data-k="s.1" data-j="1">' in html
     assert '<p data-k="s.2">' in html
+
+
+def test_each_tightening_has_its_class_in_the_layout() -> None:
+    css = (REPO / "layouts" / "default" / "report.css").read_text(encoding="utf-8")
+    assert len(justify.TIGHTENING) == TIGHT_LEVELS + 1
+    for n, (words, letters) in enumerate(justify.TIGHTENING[1:], 1):
+        rule = re.search(rf"p\.tight-{n} {{([^}}]*)}}", css)
+        assert rule, n
+        assert f"word-spacing: -{words:g}em" in rule.group(1)
+        assert (f"letter-spacing: -{letters:g}em" in rule.group(1)) is bool(letters)
 
 
 def test_the_decisions_are_kept_with_a_cached_part() -> None:

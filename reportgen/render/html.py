@@ -29,6 +29,9 @@ from reportgen.render.softhyphens import Breaks, TextBlock
 
 #: How many blocks a figure may be moved down, after the text that follows it.
 MAX_DEFERRAL = 3
+#: The tightenings a paragraph may be set with: the layout's classes ``tight-1`` to
+#: ``tight-4`` (``pdf.justify.TIGHTENING``).
+TIGHT_LEVELS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +220,16 @@ class HtmlWriter:
         finally:
             self.text = text
 
+    def paragraph_attrs(self, key: str, role: str | None = None) -> Markup:
+        """The attributes of a paragraph's ``<p>``: its class (its role, a tightening), its
+        key, and ``data-j`` once its lines were chosen (``pdf.justify``: not chosen again)."""
+        roles = [role] if role else []
+        roles += [f"tight-{n}" for n in range(1, TIGHT_LEVELS + 1)
+                  if f"{key}={n}" in self.adjustments.tight][:1]
+        cls = f' class="{escape(" ".join(roles))}"' if roles else ""
+        planned = ' data-j="1"' if key in self.adjustments.planned else ""
+        return Markup(f'{cls} data-k="{escape(key)}"{planned}')
+
     def table(self, table: m.Table) -> str:
         """A data table: caption above, header rows in <thead> (repeated on every page)."""
         label = rules.caption_label("table", table.number, self.strings)
@@ -285,13 +298,7 @@ class HtmlWriter:
                 return f'<h{level} id="{escape(hid)}">{self.plain(c)}</h{level}>'
             case m.Paragraph(children=c, role=role):
                 key, body = self.paragraph(c)
-                roles = [role] if role else []
-                # data-j: its lines were chosen (pdf.justify), and are not chosen again
-                planned = ' data-j="1"' if key in self.adjustments.planned else ""
-                roles += [f"tight-{t.rsplit('=', 1)[1]}" for t in self.adjustments.tight
-                          if t.rsplit("=", 1)[0] == key]
-                cls = f' class="{escape(" ".join(roles))}"' if roles else ""
-                return f'<p{cls} data-k="{escape(key)}"{planned}>{body}</p>'
+                return f"<p{self.paragraph_attrs(key, role)}>{body}</p>"
             case m.ListBlock(items=items, ordered=ordered, start=start):
                 tag = "ol" if ordered else "ul"
                 first = f' start="{start}"' if ordered and start != 1 else ""

@@ -56,6 +56,20 @@ def only_break(word: str, offset: int) -> str:
     return "".join(out)
 
 
+def _offsets(word: str) -> list[int]:
+    """Where ``word`` (with soft hyphens) may break, as offsets in the word without them:
+    at each soft hyphen and after each of its own hyphens."""
+    found, letters = [], 0
+    for char in word:
+        if char == SOFT_HYPHEN:
+            found.append(letters)
+            continue
+        letters += 1
+        if char in "-\u2010":
+            found.append(letters)
+    return found
+
+
 def word_key(block: str, word: str, occurrence: int) -> str:
     """How a word is named: its text block's key, the word (no soft hyphens) and how many
     times the same word came before it in that block."""
@@ -150,7 +164,6 @@ class TextBlock:
         self.key = key
         self.vocabulary = vocabulary
         self.breaks = breaks if isinstance(breaks, Breaks) else Breaks(unbroken=breaks)
-        self.only = dict(item.rsplit("@", 1) for item in self.breaks.only)
         self.seen: Counter[str] = Counter()
         self.glue = False  # the last word written is glued to the next one
 
@@ -190,8 +203,13 @@ class TextBlock:
             yield word, False
         else:
             hyphenated = soft_hyphens(plain, _script_language(plain, lang), at_sentence_start=True)
-            if key is not None and key in self.only:
-                hyphenated = only_break(hyphenated, int(self.only[key]))
+            if key is not None:
+                # Each of its break points asked about (a set's membership, which the
+                # section memo can note): the first named is the only one left.
+                for offset in _offsets(hyphenated):
+                    if f"{key}@{offset}" in self.breaks.only:
+                        hyphenated = only_break(hyphenated, offset)
+                        break
             yield hyphenated, False
 
     def breakable(self, word: str, lang: str) -> bool:
