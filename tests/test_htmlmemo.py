@@ -64,11 +64,19 @@ def adjustments_of(doc: m.Document, html: str, step: int) -> Adjustments:
     galleries = [f.id for s in doc.sections for f in walk.walk_blocks(s.blocks)
                  if isinstance(f, m.Gallery)]
     refs = re.findall(r'<a id="(ref-[^"]+)"', html)
+    paragraphs = re.findall(r'<p[^>]* data-k="([^"]+)">', html)[:step]
+    # a word of the next ones broken only after its second letter (pyphen's minimum: every
+    # first soft hyphen of a Russian word is there or later), and glued to the next word
+    later = sorted(broken_words(html, 4 * step) - broken_words(html, 3 * step))
     return Adjustments(
         unbroken=broken_words(html, 3 * step),
         deferred=tuple((fid, 1 + (i + step) % 2) for i, fid in enumerate(figures[step:step + 2])),
         compact=frozenset(galleries[:step]),
         here=frozenset(refs[:step]),
+        only=frozenset(f"{k}@2" for k in later[::2]),
+        glued=frozenset(later[1::2]),
+        planned=frozenset(paragraphs),
+        tight=frozenset(f"{k}={1 + n % 4}" for n, k in enumerate(paragraphs)),
     )
 
 
@@ -158,3 +166,26 @@ def test_renders_that_alternate_between_two_refinements_write_nothing_again(
         expected = render_html(doc, pages=Pages(0), adjustments=adjust)
         assert render_html(doc, pages=Pages(0), adjustments=adjust, memo=memo) == expected
     assert memo.written == written
+
+
+def test_a_section_is_written_again_when_its_lines_are_chosen(doc: m.Document) -> None:
+    """Each decision of pdf/justify.py asked as the writer asks it: a paragraph marked and
+    tightened, a word broken at one place only, a word glued to the next."""
+    plain0 = render_html(doc, pages=Pages(0))
+    para, body = next((k, b) for k, b in re.findall(r'<p[^>]* data-k="([^"]+)">(.*?)</p>',
+                                                    plain0, re.S)
+                     if b.count("\u00ad") > 1 and not k.startswith("summary"))  # in a section
+    word = next(w for w in re.findall(r"[^\W\d_][\w\u00ad]*", re.sub(r"<[^>]+>", " ", body))
+                if w.count("\u00ad") > 1)
+    key = f"{para}/{word.replace(chr(0xAD), '')}/0"
+    offset = len(word.split("\u00ad")[0])  # only its first soft hyphen left
+    planned = Adjustments(planned=frozenset({para}))
+    for before, adjust in ((Adjustments(), planned),
+                           (planned, dataclasses.replace(planned, tight=frozenset({f"{para}=2"}))),
+                           (Adjustments(), Adjustments(only=frozenset({f"{key}@{offset}"}))),
+                           (Adjustments(), Adjustments(glued=frozenset({key})))):
+        plain = render_html(doc, pages=Pages(0), adjustments=adjust)
+        assert plain != render_html(doc, pages=Pages(0), adjustments=before), adjust
+        memo = SectionMemo()
+        render_html(doc, pages=Pages(0), adjustments=before, memo=memo)
+        assert render_html(doc, pages=Pages(0), adjustments=adjust, memo=memo) == plain, adjust

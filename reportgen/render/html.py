@@ -11,7 +11,9 @@ the layout's template, is ``htmlpage``'s.
 
 The HTML is for print: the running text carries soft hyphens wherever a word may break
 (``softhyphens``; the layout's ``hyphens: manual`` breaks words there and nowhere else),
-and each paragraph a key (``data-k``) by which the refinement names a word to keep whole.
+and each paragraph a key (``data-k``) by which the refinement names a word to keep whole,
+to break at one place only or to glue to the next (``softhyphens.Breaks``); a paragraph
+whose lines the refinement chose is marked ``data-j`` and may carry a ``tight-N`` class.
 """
 
 from __future__ import annotations
@@ -23,10 +25,13 @@ from markupsafe import Markup, escape
 
 from reportgen.model import nodes as m
 from reportgen.render import rules
-from reportgen.render.softhyphens import TextBlock
+from reportgen.render.softhyphens import Breaks, TextBlock
 
 #: How many blocks a figure may be moved down, after the text that follows it.
 MAX_DEFERRAL = 3
+#: The tightenings a paragraph may be set with: the layout's classes ``tight-1`` to
+#: ``tight-4`` (``pdf.justify.TIGHTENING``).
+TIGHT_LEVELS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +45,20 @@ class Adjustments:
     - ``compact``: galleries (by id) that could not be deferred, drawn with lower rows so
       that they fit where they are;
     - ``here``: page references (by their id, ``ref-…``) that stand on their target's page,
-      spelled 'таблица 1 ниже' instead of 'таблица 1 на с. 5'.
+      spelled 'таблица 1 ниже' instead of 'таблица 1 на с. 5';
+    - ``only``, ``glued``: the lines ``pdf.justify`` chose for the paragraphs ``planned``
+      (by key), as words that may break at one place only and words glued to the next
+      (``softhyphens.Breaks``), and the paragraphs set with narrower spaces (``tight``).
     """
 
     unbroken: frozenset[str] = frozenset()
     deferred: tuple[tuple[str, int], ...] = ()
     compact: frozenset[str] = frozenset()
     here: frozenset[str] = frozenset()
+    only: frozenset[str] = frozenset()
+    glued: frozenset[str] = frozenset()
+    planned: frozenset[str] = frozenset()
+    tight: frozenset[str] = frozenset()  # 'key=level': class tight-<level> on the paragraph
 
     def deferral(self, figure_id: str) -> int:
         return dict(self.deferred).get(figure_id, 0)
@@ -57,7 +69,13 @@ class Adjustments:
         for fid, n in other.deferred:
             deferred[fid] = max(n, deferred.get(fid, 0))
         return Adjustments(self.unbroken | other.unbroken, tuple(sorted(deferred.items())),
-                           self.compact | other.compact, self.here | other.here)
+                           self.compact | other.compact, self.here | other.here,
+                           self.only | other.only, self.glued | other.glued,
+                           self.planned | other.planned, self.tight | other.tight)
+
+    @property
+    def breaks(self) -> Breaks:
+        return Breaks(self.unbroken, self.only, self.glued)
 
 
 NONE = Adjustments()
@@ -162,7 +180,7 @@ class HtmlWriter:
         refined; "": the next paragraph key of this section)."""
         if key == "":
             key = self._next("p")
-        return TextBlock(key, self.words, self.adjustments.unbroken)
+        return TextBlock(key, self.words, self.adjustments.breaks)
 
     def plain(self, nodes: tuple[m.Inline, ...]) -> Markup:
         """Inlines without soft hyphens (headings, captions, the contents)."""
@@ -201,6 +219,16 @@ class HtmlWriter:
             return key, self.inlines(nodes)
         finally:
             self.text = text
+
+    def paragraph_attrs(self, key: str, role: str | None = None) -> Markup:
+        """The attributes of a paragraph's ``<p>``: its class (its role, a tightening), its
+        key, and ``data-j`` once its lines were chosen (``pdf.justify``: not chosen again)."""
+        roles = [role] if role else []
+        roles += [f"tight-{n}" for n in range(1, TIGHT_LEVELS + 1)
+                  if f"{key}={n}" in self.adjustments.tight][:1]
+        cls = f' class="{escape(" ".join(roles))}"' if roles else ""
+        planned = ' data-j="1"' if key in self.adjustments.planned else ""
+        return Markup(f'{cls} data-k="{escape(key)}"{planned}')
 
     def table(self, table: m.Table) -> str:
         """A data table: caption above, header rows in <thead> (repeated on every page)."""
@@ -269,9 +297,8 @@ class HtmlWriter:
             case m.Heading(level=level, children=c, id=hid):
                 return f'<h{level} id="{escape(hid)}">{self.plain(c)}</h{level}>'
             case m.Paragraph(children=c, role=role):
-                cls = f' class="{escape(role)}"' if role else ""
                 key, body = self.paragraph(c)
-                return f'<p{cls} data-k="{escape(key)}">{body}</p>'
+                return f"<p{self.paragraph_attrs(key, role)}>{body}</p>"
             case m.ListBlock(items=items, ordered=ordered, start=start):
                 tag = "ol" if ordered else "ul"
                 first = f' start="{start}"' if ordered and start != 1 else ""

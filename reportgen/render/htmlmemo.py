@@ -6,8 +6,9 @@ edition's HTML several times (a round for the page numbers, one for each refinem
 ``pdf.plan``) and the preview once more after each save, while most sections come out the
 same each time. A section's HTML (its body and its lead) is a function of the section, of
 the layout's words and of what the writer is asked while writing it: page numbers
-(``pages[target]``), what the last layout asked for (a word kept whole, a figure
-deferred, a gallery drawn compact, a reference written 'ниже'), whether a word is in the
+(``pages[target]``), what the last layout asked for (a word kept whole, broken at one
+place only or glued to the next, a paragraph planned or tightened, a figure deferred, a
+gallery drawn compact, a reference written 'ниже'), whether a word is in the
 edition's small-letter vocabulary (the name rule) and whether a target was written before
 it. ``SectionMemo`` records every such question and its answer while a section is
 written; the next time, if the section is equal and every question still gets the same
@@ -30,7 +31,7 @@ from markupsafe import Markup
 
 from reportgen.model import nodes as m
 from reportgen.render.html import Adjustments, HtmlWriter
-from reportgen.render.softhyphens import vocabulary
+from reportgen.render.softhyphens import Breaks, vocabulary
 
 
 @dataclass(slots=True)
@@ -85,6 +86,14 @@ class _Adjustments:
         self.unbroken = _Asked(base.unbroken, "unbroken", reads)
         self.compact = _Asked(base.compact, "compact", reads)
         self.here = _Asked(base.here, "here", reads)
+        self.only = _Asked(base.only, "only", reads)
+        self.glued = _Asked(base.glued, "glued", reads)
+        self.planned = _Asked(base.planned, "planned", reads)
+        self.tight = _Asked(base.tight, "tight", reads)
+
+    @property
+    def breaks(self) -> Breaks:
+        return Breaks(*(cast(frozenset[str], s) for s in (self.unbroken, self.only, self.glued)))
 
     def deferral(self, figure_id: str) -> int:
         n = self.base.deferral(figure_id)
@@ -187,7 +196,8 @@ def _same_answers(reads: _Reads, writer: HtmlWriter) -> bool:
         return False
     adjust = writer.adjustments
     sets = {"unbroken": adjust.unbroken, "compact": adjust.compact, "here": adjust.here,
-            "words": writer.words}
+            "only": adjust.only, "glued": adjust.glued, "planned": adjust.planned,
+            "tight": adjust.tight, "words": writer.words}
     if any((item in sets[kind]) != found for (kind, item), found in reads.asked.items()):
         return False
     if any(adjust.deferral(fid) != n for fid, n in reads.deferrals.items()):

@@ -87,7 +87,8 @@ def render_html(doc: m.Document, layout: Layout = DEFAULT,
         })
     for item, s in zip(sections, doc.sections, strict=True):
         writer.begin("summary", s.lang)
-        item["summary_key"], item["summary"] = writer.paragraph(s.summary)
+        key, item["summary"] = writer.paragraph(s.summary)
+        item["summary_key"], item["summary_attrs"] = key, writer.paragraph_attrs(key)
     writer.begin("", doc.meta.lang)
     figures = [{"id": f.id, "number": f.number, "caption": writer.plain(f.caption),
                 "label": rules.caption_label("figure", f.number, strings)}

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
@@ -38,6 +39,35 @@ MIN_LETTERS = 5
 #: A word as both sides count it: letters, with soft hyphens and a compound's own hyphens.
 WORD = re.compile(r"[^\W\d_][\w\u00ad]*(?:[-\u2010\u2011][\w\u00ad]+)*")
 _NOT_PROSE = re.compile(r"://|@|^www\.|\w\.\w")  # URLs, e-mail addresses, domain names
+
+
+def only_break(word: str, offset: int) -> str:
+    """``word`` (with soft hyphens) with only the soft hyphen after its ``offset``-th letter
+    (counting no soft hyphen) left; none if that place is not a soft hyphen (a break after
+    the word's own hyphen)."""
+    out, letters = [], 0
+    for char in word:
+        if char == SOFT_HYPHEN:
+            if letters == offset:
+                out.append(char)
+            continue
+        out.append(char)
+        letters += 1
+    return "".join(out)
+
+
+def _offsets(word: str) -> list[int]:
+    """Where ``word`` (with soft hyphens) may break, as offsets in the word without them:
+    at each soft hyphen and after each of its own hyphens."""
+    found, letters = [], 0
+    for char in word:
+        if char == SOFT_HYPHEN:
+            found.append(letters)
+            continue
+        letters += 1
+        if char in "-\u2010":
+            found.append(letters)
+    return found
 
 
 def word_key(block: str, word: str, occurrence: int) -> str:
@@ -109,27 +139,48 @@ def _script_language(word: str, lang: str) -> str:
     return lang
 
 
+@dataclass(frozen=True, slots=True)
+class Breaks:
+    """What the last layout decided about the words of the running text (``pdf.refine``,
+    ``pdf.justify``), by word key: ``unbroken`` words kept whole, ``only`` words that may
+    break at one place only (``'key@offset'``, the offset in the word without soft
+    hyphens), ``glued`` words followed by a no-break space instead of a space."""
+
+    unbroken: frozenset[str] = frozenset()
+    only: frozenset[str] = frozenset()
+    glued: frozenset[str] = frozenset()
+
+
 class TextBlock:
     """The running text of one block (a paragraph, a list item, a table cell), written piece
     by piece in reading order: soft hyphens in its words, the words counted for their keys.
 
     ``key`` is None for a block whose lines the refinement does not look at (table cells:
-    a narrow column has no other way to fit its words); ``unbroken`` are the keys of words
-    to leave whole."""
+    a narrow column has no other way to fit its words); ``breaks`` what the last layout
+    decided about its words (a frozenset: the words to keep whole)."""
 
     def __init__(self, key: str | None, vocabulary: frozenset[str],
-                 unbroken: frozenset[str] = frozenset()) -> None:
+                 breaks: Breaks | frozenset[str] = Breaks()) -> None:
         self.key = key
         self.vocabulary = vocabulary
-        self.unbroken = unbroken
+        self.breaks = breaks if isinstance(breaks, Breaks) else Breaks(unbroken=breaks)
         self.seen: Counter[str] = Counter()
+        self.glue = False  # the last word written is glued to the next one
+
+    @property
+    def unbroken(self) -> frozenset[str]:
+        return self.breaks.unbroken
 
     def pieces(self, text: str, lang: str | None) -> Iterator[tuple[str, bool]]:
         """``text`` as (piece, whole) pairs: the text with its soft hyphens, where ``whole``
         marks a compound word to be kept on one line (an unbroken word with hyphens).
-        A chunk that looks like an address (a URL, an e-mail, a domain) is not broken."""
+        A chunk that looks like an address (a URL, an e-mail, a domain) is not broken.
+        A space after a glued word is a no-break space."""
         for chunk in re.split(r"(\s+)", text):
             if chunk.isspace():
+                if self.glue and chunk == " ":
+                    chunk = "\u00a0"
+                self.glue = False
                 yield chunk, False
                 continue
             prose = not _NOT_PROSE.search(chunk)
@@ -145,12 +196,21 @@ class TextBlock:
         plain = word.replace(SOFT_HYPHEN, "")
         key = word_key(self.key, plain, self.seen[plain]) if self.key is not None else None
         self.seen[plain] += 1
+        self.glue = key is not None and key in self.breaks.glued
         if key is not None and key in self.unbroken:
             yield plain, "-" in plain
         elif lang is None or len(plain) < MIN_LETTERS or not self.breakable(plain, lang):
             yield word, False
         else:
-            yield soft_hyphens(plain, _script_language(plain, lang), at_sentence_start=True), False
+            hyphenated = soft_hyphens(plain, _script_language(plain, lang), at_sentence_start=True)
+            if key is not None:
+                # Each of its break points asked about (a set's membership, which the
+                # section memo can note): the first named is the only one left.
+                for offset in _offsets(hyphenated):
+                    if f"{key}@{offset}" in self.breaks.only:
+                        hyphenated = only_break(hyphenated, offset)
+                        break
+            yield hyphenated, False
 
     def breakable(self, word: str, lang: str) -> bool:
         """The name rule: small letters always; a capital after the first letter never; a

@@ -5,10 +5,16 @@ WeasyPrint 70 breaks lines one at a time and has no ``hyphenate-limit-lines``, n
 ``hyphenate-limit-last`` for a page's foot, no top floats and no conditional text, so the
 layout is read back and the HTML changed where it breaks a rule, then laid out again:
 
+- **lines**: each paragraph's lines are chosen once, over the whole paragraph, on its
+  first layout (``justify``: fewer loose lines, within the hyphenation limits below), as
+  decisions on its words (``Adjustments.unbroken``, ``only``, ``glued``; the words are
+  named by ``softhyphens.word_key``) and a tightening (``tight``); the paragraph is then
+  marked (``data-j``) and not planned again;
 - **hyphenation**: at most ``MAX_HYPHENATED`` lines in a row of a paragraph end in a
-  broken word, and none at the foot of a page whose paragraph goes on overleaf: the word
-  of the offending line is kept whole (``Adjustments.unbroken``; the words are named by
-  ``softhyphens.word_key``); table cells are left alone (a narrow column has no other
+  broken word, and none at the foot of a page whose paragraph goes on overleaf: in a
+  paragraph whose lines were not chosen (the simulation did not give WeasyPrint's lines)
+  or were chosen on a layout since changed, the word of the offending line is kept whole
+  (``Adjustments.unbroken``); table cells are left alone (a narrow column has no other
   way to fit);
 - **figures**: a figure (or a heading and its figure) pushed to the next page, leaving
   more than ``MAX_EMPTY`` of the page's text area empty, is moved after the block that
@@ -33,10 +39,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.render.html import Adjustments, Movable
+from reportgen.render.pdf import justify, paragraphs
 from reportgen.render.softhyphens import SOFT_HYPHEN, WORD, word_key
 
 #: Hyphenated lines in a row a paragraph may have (the DOCX asks Word for the same).
-MAX_HYPHENATED = 2
+MAX_HYPHENATED = justify.MAX_HYPHENATED
 #: The share of a page's text area that may stay empty before a pushed figure.
 MAX_EMPTY = 0.25
 #: Rounds of refinement after the first layout; what is still found after them stays.
@@ -53,6 +60,10 @@ class Findings:
     unbroken: frozenset[str] = frozenset()
     pushed: frozenset[str] = frozenset()
     here: frozenset[str] = frozenset()
+    only: frozenset[str] = frozenset()
+    glued: frozenset[str] = frozenset()
+    planned: frozenset[str] = frozenset()
+    tight: frozenset[str] = frozenset()  # 'key=level': the paragraph's tightening
 
     def __or__(self, other: Findings) -> Findings:
         return Findings(*(getattr(self, f) | getattr(other, f) for f in _FIELDS))
@@ -65,7 +76,7 @@ class Findings:
         return cls(*(frozenset(data.get(f, ())) for f in _FIELDS))
 
 
-_FIELDS = ("unbroken", "pushed", "here")
+_FIELDS = ("unbroken", "pushed", "here", "only", "glued", "planned", "tight")
 
 
 def advance(adjustments: Adjustments, found: Findings, figures: Movable) -> Adjustments:
@@ -76,15 +87,48 @@ def advance(adjustments: Adjustments, found: Findings, figures: Movable) -> Adju
                      if adjustments.deferral(fid) < limits.get(fid, 0))
     compact = frozenset(fid for fid in found.pushed if fid in figures.galleries
                         and adjustments.deferral(fid) >= limits.get(fid, 0))
-    return adjustments.merged(Adjustments(found.unbroken, deferred, compact, found.here))
+    return adjustments.merged(Adjustments(found.unbroken, deferred, compact, found.here,
+                                          found.only, found.glued, found.planned,
+                                          found.tight))
 
 
 def findings(pages: list[Any]) -> Findings:
     """What a laid-out document asks of its next HTML; ``pages`` are the box trees of its
-    pages (``writer.page_box``)."""
-    paragraphs = _paragraph_lines(pages)
-    return Findings(frozenset(_unbroken(paragraphs)), frozenset(_pushed(pages)),
-                    frozenset(_here(pages)))
+    pages (``writer.page_box``). A paragraph not yet planned gets its lines chosen
+    (``justify``); the others, and those the choice cannot be made for, have their
+    hyphenated lines checked (``_unbroken``)."""
+    plans, seen = _plans(pages)
+    unplanned = {key: lines for key, lines in _paragraph_lines(pages).items()
+                 if key not in plans}
+    unbroken = set(_unbroken(unplanned))
+    only: set[str] = set()
+    glued: set[str] = set()
+    for plan in plans.values():
+        unbroken |= plan.whole
+        only |= plan.only
+        glued |= plan.glued
+    tight = frozenset(f"{key}={plan.tight}" for key, plan in plans.items() if plan.tight)
+    return Findings(frozenset(unbroken), frozenset(_pushed(pages)), frozenset(_here(pages)),
+                    frozenset(only), frozenset(glued), frozenset(seen), tight)
+
+
+def _plans(pages: list[Any]) -> tuple[dict[str, justify.Plan], set[str]]:
+    """The chosen lines of the paragraphs whose lines were not chosen yet (no ``data-j``),
+    and the keys of all those looked at (a paragraph left to first fit is not looked at
+    again: the next round's findings are its hyphenation checks)."""
+    cache: dict[Any, float] = {}
+    plans, seen = {}, set()
+    for key, lines in paragraphs.paragraphs(pages):
+        if lines[0][2].element.get("data-j"):
+            continue
+        seen.add(key)
+        par = paragraphs.read_paragraph(key, lines)
+        if par is None or len(par.ends) < 2:
+            continue
+        plan = justify.plan_paragraph(par, paragraphs.Measure(par, cache))
+        if plan is not None:
+            plans[key] = plan
+    return plans, seen
 
 
 # ------------------------------------------------------------------ hyphenation
