@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from reportgen.errors import SourceLoc
+from reportgen.layout import Layout
 from reportgen.model import nodes as m
 from reportgen.render.html import NONE, TIGHT_LEVELS, Adjustments, HtmlWriter, Movable
 from reportgen.render.pdf import justify, paragraphs, refine
@@ -65,7 +66,7 @@ def lay_out(tmp_path: Path) -> Iterator[Any]:
     held: list[Any] = []
 
     def run(html: str) -> list[Any]:
-        context = engine.lay_out(html, tmp_path, "default", "none")
+        context = engine.lay_out(html, tmp_path, Layout(), "none")
         document = context.__enter__()
         held.append(context)
         return [page_box(p) for p in document.pages]
