@@ -103,9 +103,9 @@ class EngineJob:
 
 def _part_job(engine: LayoutEngine, html: str, project_root: Path, layout: Layout, variant: str,
               write: bool) -> Any:
-    from reportgen.render.pdf.parts import render_part
+    from reportgen.render.pdf.windows import render_windowed
 
-    return render_part(engine, html, project_root, layout, variant, write)
+    return render_windowed(engine, html, project_root, layout, variant, write)
 
 
 def _guessed_part_job(engine: LayoutEngine, *args: Any) -> Any:
