@@ -528,38 +528,59 @@ class TreeRun:
         return max(self.worker_mib.values(), default=0.0)
 
 
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+
+
+#: A process under the build counts as a worker once it has run the build's program this long
+#: (the others are tools the build starts, read between fork and exec: WeasyPrint's
+#: ctypes.util.find_library runs ldconfig and gcc, for instance).
+WORKER_SECONDS = 1.0
+
+
 def run_tree(cmd: list[str], every: float = 0.01) -> TreeRun:
     """Run ``cmd`` to the end, reading every ``every`` s the peak resident size (VmHWM) of it
-    and of each process under it. VmHWM only grows, so the last reading of a worker is its
+    and of each worker under it. VmHWM only grows, so the last reading of a worker is its
     peak but for the last ``every`` s of its life (a pool's workers idle at the end). The
     build process's own peak is exact: ``os.wait4`` gives the largest of it and of the
     workers it reaped (Linux's RUSAGE_BOTH), and when that is above every worker's, it is
     the build process's."""
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    main_mib, workers = 0.0, dict[int, float]()
+    main_mib, peaks = 0.0, dict[int, float]()
+    since, last = dict[int, float](), dict[int, float]()
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        program = None
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            program = program or _cmdline(proc.pid)
+            now = time.perf_counter()
             for child in _descendants(proc.pid):
                 seen = _high_water_mib(child)
-                if seen is not None:
-                    workers[child] = max(workers.get(child, 0.0), seen)
+                if seen is None or _cmdline(child) != program:
+                    continue
+                since.setdefault(child, now)
+                last[child] = now
+                peaks[child] = max(peaks.get(child, 0.0), seen)
             main_mib = max(main_mib, _high_water_mib(proc.pid) or 0.0)
             time.sleep(every)
-        seconds = time.perf_counter() - start
+        end = time.perf_counter()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{text}")
+    workers = {pid: mib for pid, mib in peaks.items() if last[pid] - since[pid] >= WORKER_SECONDS}
     either = usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
     if either > max(workers.values(), default=0.0):
         main_mib = either
-    return TreeRun(seconds, main_mib, workers, text)
+    return TreeRun(end - start, main_mib, workers, text)
 
 
 def memory_cases(args: argparse.Namespace, base: Path) -> None:
