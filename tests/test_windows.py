@@ -140,3 +140,27 @@ def test_windows_of_a_table_hold_every_row_once_with_the_header() -> None:
     assert shown(first) == list(range(8))
     assert shown(middle) == [7, *range(8, 15)] and shown(last) == [14, *range(15, 20)]
     assert longtable.MARK in first and longtable.MARK in middle
+
+
+def test_a_long_report_joined_in_a_process_of_its_own_is_the_same_pdf(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report of JOIN_APART_PAGES pages or more is joined in a new process (whose memory
+    goes back when it ends): the same bytes as a join in the build process."""
+    from reportgen import workers
+    from reportgen.render.pdf import plan
+
+    _project(project, 80)
+    here = build(project.root, tmp_path / "here", formats=("pdf",), jobs=1, use_cache=False)
+    apart: list[object] = []
+    real = workers._apart
+
+    def counted(fn: object, *args: object) -> object:
+        apart.append(fn)
+        return real(fn, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plan, "JOIN_APART_PAGES", 1)
+    monkeypatch.setattr(workers, "_apart", counted)
+    there = build(project.root, tmp_path / "there", formats=("pdf",), jobs=1, use_cache=False)
+    assert apart == [plan._join_job]
+    a, b = here.edition("ru").outputs["pdf"], there.edition("ru").outputs["pdf"]
+    assert a.read_bytes() == b.read_bytes()

@@ -396,11 +396,12 @@ class _JoinedPdf:
 
 def join_parts(parts: list[PartLayout], folios: bytes | Path | None) -> bytes:
     """One PDF of the laid-out ``parts`` in order, with ``folios`` drawn over its pages."""
-    if not parts:
+    pieces = [piece for part in parts for piece in part.pieces()]
+    if not pieces:
         raise RenderError("nothing to assemble")
-    joined = _JoinedPdf(parts[0])
-    for part in parts[1:]:
-        joined.append(part)
+    joined = _JoinedPdf(pieces[0])
+    for piece in pieces[1:]:
+        joined.append(piece)
     if folios is not None:
         joined.stamp_folios(folios)
     return joined.save()

@@ -13,8 +13,9 @@ N; then the table continued from row M, its header repeated, no caption):
 2. the next window's first page must be that page: the same rows at the same
    heights and the same running headers, else the part is laid out whole, as
    before (the windows then only cost time);
-3. the kept pages of the windows are joined into the part's one PDF
-   (``parts.join_parts``), their anchors, page boxes and findings put together.
+3. the part is the windows' kept pages: their anchors, page boxes and findings put
+   together, their PDFs kept one after the other, to be joined with the other parts'
+   (``parts.join_parts``).
 
 The pages are those of one document of the whole part: a page's layout depends
 only on the row it starts with, and each window starts with the row the page
@@ -33,7 +34,7 @@ from typing import Any
 from reportgen.render.pdf import longtable
 from reportgen.render.pdf.longtable import LongTable
 from reportgen.render.pdf.partlayout import PartLayout
-from reportgen.render.pdf.parts import join_parts, part_of, render_part
+from reportgen.render.pdf.parts import part_of, render_part
 from reportgen.render.pdf.refine import Findings
 from reportgen.render.pdf.writer import LayoutEngine, page_box
 
@@ -97,7 +98,7 @@ def _windows(engine: LayoutEngine, table: LongTable, project_root: Path, layout:
             witness = pages[cut]
             placed = min(witness.rows) - start
             table_pages = sum(1 for p in pages[:cut] if p.rows) or 1
-        del document, kept
+        del document, laid, kept
         gc.collect()  # a laid-out page is a web of boxes: free it before the next window
         start += placed
         per_page = max(1, placed // table_pages)
@@ -152,7 +153,9 @@ def _continues(witness: _Page, page: _Page) -> bool:
 
 
 def _joined(pieces: list[PartLayout], write_pdf: bool) -> PartLayout:
-    """One part of the windows' pieces, in order."""
+    """One part of the windows' pieces, in order; their PDFs are joined with the other
+    parts' (``PartLayout.windows``), not here: the join of a long table's pages holds them
+    all in memory (pikepdf, ~0.7 MiB a page of table), and once is enough."""
     anchors: dict[str, int] = {}
     offset = 0
     found = Findings()
@@ -162,6 +165,8 @@ def _joined(pieces: list[PartLayout], write_pdf: bool) -> PartLayout:
         offset += piece.pages
         found |= piece.findings
     borrowed = sorted({name for piece in pieces for name in piece.borrowed} - set(anchors))
-    data = join_parts(pieces, None) if write_pdf else b""
+    data = b"".join(piece.data for piece in pieces) if write_pdf else b""
+    listed = [(len(piece.data), piece.borrowed) for piece in pieces] if write_pdf else []
     return PartLayout(data, offset, anchors, borrowed,
-                      [box for piece in pieces for box in piece.boxes], findings=found)
+                      [box for piece in pieces for box in piece.boxes], findings=found,
+                      windows=listed)
