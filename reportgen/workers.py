@@ -8,9 +8,10 @@ so outputs stay atomic and the chart cache is written by one process. A worker's
 error comes back as the same exception (``RenderError``, ``InputError``), and what
 it logs is logged again by the parent (a warning is never lost in a worker).
 
-With one job (``jobs=1``, or one usable core) everything runs in this process,
-in the same order, through the same functions: parallel and serial builds give
-the same bytes (tests/test_incremental.py checks it:
+With one job (``jobs=1``, or one usable core) everything runs in this process
+(but an ``ApartJob``: the join of a long PDF runs in a process started for it, with
+any number of jobs), in the same order, through the same functions: parallel and
+serial builds give the same bytes (tests/test_incremental.py checks it:
 ``test_parallel_build_equals_serial_build``).
 """
 

@@ -516,7 +516,7 @@ def _high_water_mib(pid: int) -> float | None:
 @dataclass
 class TreeRun:
     """A build's wall time and output, and the peak resident memory of each of its
-    processes: the build process's, and each worker's by pid."""
+    processes: the build process's, and each other's (workers, a join apart) by pid."""
 
     seconds: float
     main_mib: float
@@ -535,9 +535,10 @@ def _cmdline(pid: int) -> bytes | None:
         return None
 
 
-#: A process under the build counts as a worker once it has run the build's program this long
-#: (the others are tools the build starts, read between fork and exec: WeasyPrint's
-#: ctypes.util.find_library runs ldconfig and gcc, for instance).
+#: A process under the build counts as one of its own (a worker, or the process that joins a
+#: long PDF) once it has run the build's Python this long; the others are tools the build
+#: starts, or forks read between fork and exec (WeasyPrint's ctypes.util.find_library runs
+#: ldconfig and gcc, for instance).
 WORKER_SECONDS = 1.0
 
 
@@ -563,7 +564,9 @@ def run_tree(cmd: list[str], every: float = 0.01) -> TreeRun:
             now = time.perf_counter()
             for child in _descendants(proc.pid):
                 seen = _high_water_mib(child)
-                if seen is None or _cmdline(child) != program:
+                line = _cmdline(child)
+                if seen is None or not line or not program or \
+                        line.split(b"\0")[0] != program.split(b"\0")[0]:
                     continue
                 since.setdefault(child, now)
                 last[child] = now
@@ -586,10 +589,11 @@ def run_tree(cmd: list[str], every: float = 0.01) -> TreeRun:
 def memory_cases(args: argparse.Namespace, base: Path) -> None:
     """``--cases memory``: cold builds (PDF and DOCX of the Russian edition) of the projects
     of tools/make_memory_project.py, one per ``--memory-rows``, with each ``--memory-jobs``;
-    the peak resident memory of the build process and of its largest worker."""
+    the peak resident memory of the build process and of the largest other process of it
+    (its workers, and the process a long PDF is joined in)."""
     from make_memory_project import make_memory_project
 
-    rows = ["| case | -j | pages | wall s | peak MiB main | peak MiB max worker | workers |",
+    rows = ["| case | -j | pages | wall s | peak MiB main | peak MiB max other | others |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     over = []
     for count in (int(x) for x in args.memory_rows.split(",")):
