@@ -20,7 +20,7 @@ N; then the table continued from row M, its header repeated, no caption):
 The pages are those of one document of the whole part: a page's layout depends
 only on the row it starts with, and each window starts with the row the page
 started with in the window before (tests/test_windows.py compares the text and
-the pictures of every page with the part laid out whole).
+the pictures of every page with one WeasyPrint pass of the whole report).
 """
 
 from __future__ import annotations
