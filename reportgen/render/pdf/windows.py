@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportgen.layout import Layout
 from reportgen.render.pdf import longtable
 from reportgen.render.pdf.longtable import LongTable
 from reportgen.render.pdf.partlayout import PartLayout
@@ -46,7 +47,7 @@ WINDOW_PAGES = 25
 FIRST_WINDOW_ROWS = 400
 
 
-def render_windowed(engine: LayoutEngine, html: str, project_root: Path, layout: str,
+def render_windowed(engine: LayoutEngine, html: str, project_root: Path, layout: Layout,
                     variant: str, write_pdf: bool = True) -> PartLayout:
     """``parts.render_part``, in windows of rows when the part has a long table."""
     table = longtable.find(html)
@@ -66,7 +67,7 @@ class _Page:
     margins: list[tuple[str, str]]  # each margin box's text (the running headers)
 
 
-def _windows(engine: LayoutEngine, table: LongTable, project_root: Path, layout: str,
+def _windows(engine: LayoutEngine, table: LongTable, project_root: Path, layout: Layout,
              variant: str, write_pdf: bool) -> list[PartLayout] | None:
     """The parts of the windows' kept pages in order, or None if a window did not continue
     its predecessor's dropped page exactly."""
