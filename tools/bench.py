@@ -539,7 +539,7 @@ def _cmdline(pid: int) -> bytes | None:
 #: long PDF) once it has run the build's Python this long; the others are tools the build
 #: starts, or forks read between fork and exec (WeasyPrint's ctypes.util.find_library runs
 #: ldconfig and gcc, for instance).
-WORKER_SECONDS = 1.0
+WORKER_SECONDS = 0.1
 
 
 def run_tree(cmd: list[str], every: float = 0.01) -> TreeRun:
