@@ -8,9 +8,10 @@ so outputs stay atomic and the chart cache is written by one process. A worker's
 error comes back as the same exception (``RenderError``, ``InputError``), and what
 it logs is logged again by the parent (a warning is never lost in a worker).
 
-With one job (``jobs=1``, or one usable core) everything runs in this process,
-in the same order, through the same functions: parallel and serial builds give
-the same bytes (tests/test_incremental.py checks it:
+With one job (``jobs=1``, or one usable core) everything runs in this process
+(but an ``ApartJob``: the join of a long PDF runs in a process started for it, with
+any number of jobs), in the same order, through the same functions: parallel and
+serial builds give the same bytes (tests/test_incremental.py checks it:
 ``test_parallel_build_equals_serial_build``).
 """
 
@@ -39,7 +40,7 @@ from reportgen.layout import DEFAULT, Layout
 from reportgen.model import nodes as m
 from reportgen.model import walk
 from reportgen.render.chartfiles import check_files
-from reportgen.render.pdf.plan import EngineJob
+from reportgen.render.pdf.plan import ApartJob, EngineJob
 
 if TYPE_CHECKING:
     from reportgen.render.pdf.writer import LayoutEngine
@@ -203,10 +204,28 @@ def _release_engine() -> None:
 
 
 def _run(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)``; a job that lays out pages (an ``EngineJob``) gets ``kept_engine()``."""
+    """``fn(*args)``; a job that lays out pages (an ``EngineJob``) gets ``kept_engine()``, one
+    that must run apart (an ``ApartJob``) gets a process of its own."""
     if isinstance(fn, EngineJob):
         return fn.fn(kept_engine(), *args)
+    if isinstance(fn, ApartJob):
+        return _apart(fn.fn, *args)
     return fn(*args)
+
+
+def _apart(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` in a new process (a fresh interpreter, not a fork: a fork starts with
+    this process's resident pages), started like a worker (``_worker_start``) and ended
+    after: the memory it takes is given back at once. Its errors come back as raised."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context,
+                             initializer=_worker_start) as pool:
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            raise RenderError("the process joining the PDF's parts ended before it was done "
+                              "(killed, or past the memory a worker may use, "
+                              f"{_gib(WORKER_MEMORY)})") from None
 
 
 def warm_up(project_root: Path, layout: Layout, variant: str, langs: list[str]) -> None:

@@ -17,6 +17,12 @@ Projects (copied or generated into a temporary folder, never touching data/):
 paragraph to the browser showing the new page, the idle CPU and the resident size after
 10 and 200 edits, and ``typst watch`` on the Typst reference (see ``typst_watch_latency``).
 
+``--cases memory``: cold builds (``--lang ru``, PDF and DOCX) of the projects of
+tools/make_memory_project.py, about 160 pages with a list table of 1,200 rows, and the same
+with 5,000 rows (``--memory-rows``), each with ``-j 1`` and ``-j 2`` (``--memory-jobs``);
+for each, the peak resident memory of the build process and of its largest worker,
+each process on its own (the kernel's VmHWM, read every 10 ms), against 400 MiB.
+
 Cases, for each project: ``cold`` (no chart or render cache, no previous output),
 ``warm`` (everything as the previous build left it), and for the large project
 ``edit`` (one section in the middle gets a paragraph longer, then a rebuild).
@@ -477,6 +483,151 @@ def preview_cases(args: argparse.Namespace, base: Path, tmp: Path) -> None:
     print("\n" + "\n".join(rows))
 
 
+# ------------------------------------------------------------------- memory
+
+#: The most resident memory a process of a build may use (issue 21).
+MEMORY_LIMIT_MIB = 400
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes under ``pid`` (its workers), from /proc/PID/task/*/children."""
+    found, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                kids = [int(x) for x in (task / "children").read_text().split()]
+            except OSError:  # the task ended meanwhile
+                continue
+            found += kids
+            todo += kids
+    return found
+
+
+def _high_water_mib(pid: int) -> float | None:
+    """The peak resident size of ``pid`` so far (the kernel's VmHWM), None once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else None
+
+
+@dataclass
+class TreeRun:
+    """A build's wall time and output, and the peak resident memory of each of its
+    processes: the build process's, and each other's (workers, a join apart) by pid."""
+
+    seconds: float
+    main_mib: float
+    worker_mib: dict[int, float]
+    output: str
+
+    @property
+    def worst_worker(self) -> float:
+        return max(self.worker_mib.values(), default=0.0)
+
+
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+
+
+#: A process under the build counts as one of its own (a worker, or the process that joins a
+#: long PDF) once it has run the build's Python this long; the others are tools the build
+#: starts, or forks read between fork and exec (WeasyPrint's ctypes.util.find_library runs
+#: ldconfig and gcc, for instance).
+WORKER_SECONDS = 0.1
+
+
+def run_tree(cmd: list[str], every: float = 0.01) -> TreeRun:
+    """Run ``cmd`` to the end, reading every ``every`` s the peak resident size (VmHWM) of it
+    and of each worker under it. VmHWM only grows, so the last reading of a worker is its
+    peak but for the last ``every`` s of its life (a pool's workers idle at the end). The
+    build process's own peak is exact: ``os.wait4`` gives the largest of it and of the
+    workers it reaped (Linux's RUSAGE_BOTH), and when that is above every worker's, it is
+    the build process's."""
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    main_mib, peaks = 0.0, dict[int, float]()
+    since, last = dict[int, float](), dict[int, float]()
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        program = None
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            program = program or _cmdline(proc.pid)
+            now = time.perf_counter()
+            for child in _descendants(proc.pid):
+                seen = _high_water_mib(child)
+                line = _cmdline(child)
+                if seen is None or not line or not program or \
+                        line.split(b"\0")[0] != program.split(b"\0")[0]:
+                    continue
+                since.setdefault(child, now)
+                last[child] = now
+                peaks[child] = max(peaks.get(child, 0.0), seen)
+            main_mib = max(main_mib, _high_water_mib(proc.pid) or 0.0)
+            time.sleep(every)
+        end = time.perf_counter()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{text}")
+    workers = {pid: mib for pid, mib in peaks.items() if last[pid] - since[pid] >= WORKER_SECONDS}
+    either = usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    if either > max(workers.values(), default=0.0):
+        main_mib = either
+    return TreeRun(end - start, main_mib, workers, text)
+
+
+def memory_cases(args: argparse.Namespace, base: Path) -> None:
+    """``--cases memory``: cold builds (PDF and DOCX of the Russian edition) of the projects
+    of tools/make_memory_project.py, one per ``--memory-rows``, with each ``--memory-jobs``;
+    the peak resident memory of the build process and of the largest other process of it
+    (its workers, and the process a long PDF is joined in)."""
+    from make_memory_project import make_memory_project
+
+    rows = ["| case | -j | pages | wall s | peak MiB main | peak MiB max other | others |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    over = []
+    for count in (int(x) for x in args.memory_rows.split(",")):
+        project = base / f"memory-{count}"
+        shutil.rmtree(project, ignore_errors=True)
+        make_memory_project(project, count, args.memory_pages)
+        for jobs in args.memory_jobs.split(","):
+            out = base / f"out-memory-{count}-j{jobs}"
+            build = reportgen("build", str(project), "-o", str(out), "--lang", "ru", "-j", jobs,
+                              *args.build_args)
+            done = []
+            for _ in range(args.runs):
+                shutil.rmtree(project / ".reportgen-cache", ignore_errors=True)
+                shutil.rmtree(out, ignore_errors=True)
+                done.append(run_tree(build))
+            pages = ",".join(re.findall(r"\((\d+) pages\)", done[-1].output)) or "-"
+            main_mib = max(r.main_mib for r in done)
+            worker_mib = max(r.worst_worker for r in done)
+            workers = max(len(r.worker_mib) for r in done)
+            worst = f"{worker_mib:.0f}" if workers else "-"
+            line = (f"| {count} rows | {jobs} | {pages} | "
+                    f"{statistics.median(r.seconds for r in done):.1f} | {main_mib:.0f} | "
+                    f"{worst} | {workers} |")
+            rows.append(line)
+            print(line, flush=True)
+            if max(main_mib, worker_mib) > MEMORY_LIMIT_MIB:
+                over.append(f"{count} rows, -j {jobs}")
+    print(f"\n{args.runs} run(s) per case, median wall time, the largest peak of a process "
+          f"over the runs (VmHWM; limit {MEMORY_LIMIT_MIB} MiB)\n")
+    print("\n".join(rows))
+    if over:
+        print(f"\nover {MEMORY_LIMIT_MIB} MiB: " + "; ".join(over))
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in
                 Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
@@ -500,13 +651,22 @@ def main() -> None:
     parser.add_argument("--charts", type=int, default=30, help="distinct charts in it")
     parser.add_argument("--cases", default="sample,large", help="projects: sample, large; "
                         "or 'preview': reportgen preview's save-to-browser latency (headless "
-                        "chromium), against typst watch")
+                        "chromium), against typst watch; or 'memory': the peak resident "
+                        "memory of the build process and of each worker, cold builds of "
+                        "tools/make_memory_project.py's projects (limit 400 MiB a process)")
     parser.add_argument("--preview-edits", type=int, default=15,
                         help="saves timed per project in --cases preview")
     parser.add_argument("--preview-projects", default="sample,large",
                         help="the projects of --cases preview")
     parser.add_argument("--memory-edits", type=int, default=200,
                         help="saves of the sample after which the preview's memory is read")
+    parser.add_argument("--memory-rows", default="1200,5000",
+                        help="rows of the long table, one project each, in --cases memory")
+    parser.add_argument("--memory-pages", type=int, default=160,
+                        help="pages of the --cases memory project with a 1,200-row table "
+                        "(more rows: the same sections, a longer table)")
+    parser.add_argument("--memory-jobs", default="1,2",
+                        help="the -j of each build in --cases memory")
     parser.add_argument("--keep", type=Path, help="make the projects here and keep them")
     parser.add_argument("build_args", nargs="*", help="more arguments for reportgen build "
                         "(after --)")
@@ -518,6 +678,9 @@ def main() -> None:
         base = args.keep or tmp
         if wanted == ["preview"]:
             preview_cases(args, base, tmp)
+            return
+        if wanted == ["memory"]:
+            memory_cases(args, base)
             return
         table: list[Result] = []
         for name in wanted:

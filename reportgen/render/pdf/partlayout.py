@@ -30,10 +30,27 @@ class PartLayout:
     file: Path | None = None
     #: What its layout asks of the next HTML (``refine``).
     findings: Findings = field(default_factory=Findings)
+    #: A part laid out in windows (``windows``): the PDF of each, one after the other in
+    #: ``data`` (or ``file``), as (its length in bytes, the ids it borrows); joined with
+    #: the other parts' (``pieces``). Empty for a part of one PDF.
+    windows: list[tuple[int, list[str]]] = field(default_factory=list)
 
     @property
     def written(self) -> bool:
         return bool(self.data) or self.file is not None
+
+    def pieces(self) -> list[PartLayout]:
+        """The part as the PDFs to join, in order: itself, or one part per window (their
+        page counts and anchors left out: joining needs the bytes and borrowed ids only)."""
+        if not self.windows:
+            return [self]
+        data, start, out = self.pdf(), 0, []
+        for size, borrowed in self.windows:
+            out.append(PartLayout(data[start:start + size], 0, borrowed=list(borrowed)))
+            start += size
+        if start != len(data):
+            raise RenderError("a part laid out in windows does not hold the PDFs it lists")
+        return out
 
     def pdf(self) -> bytes:
         if self.file is None:

@@ -59,18 +59,26 @@ def render_part(engine: LayoutEngine, html: str, project_root: Path, layout: Lay
     """Lay out (and, if ``write_pdf``, write) one part of a split render, without folios;
     ``engine`` keeps the stylesheets it parses for the next part."""
     with engine.lay_out(html, project_root, layout, variant, folios=False) as document:
-        anchors = anchor_pages(document)
-        borrowed = sorted({target for page in document.pages
-                           for kind, target, _, _ in page.links
-                           if kind == "internal" and target not in anchors})
-        if borrowed and document.pages:
-            # WeasyPrint drops a link to an anchor it does not have: lend each one to the
-            # first page; joining replaces it with the real one (``join_parts``).
-            for name in borrowed:
-                document.pages[0].anchors.setdefault(name, (0, 0, 0, 0))
-        data = write(document, variant) if write_pdf else b""
-        boxes = page_boxes(document)
-        found = findings([page_box(page) for page in document.pages])
+        return part_of(document, document.pages, variant, write_pdf)
+
+
+def part_of(document: Any, pages: list[Any], variant: str, write_pdf: bool) -> PartLayout:
+    """``pages`` (all of a laid-out ``document``'s, or its first ones) as a part: written if
+    ``write_pdf``, with what joining them needs. Call inside ``LayoutEngine.lay_out``."""
+    if len(pages) != len(document.pages):
+        document = document.copy(pages)
+    anchors = anchor_pages(document)
+    borrowed = sorted({target for page in document.pages
+                       for kind, target, _, _ in page.links
+                       if kind == "internal" and target not in anchors})
+    if borrowed and document.pages:
+        # WeasyPrint drops a link to an anchor it does not have: lend each one to the
+        # first page; joining replaces it with the real one (``join_parts``).
+        for name in borrowed:
+            document.pages[0].anchors.setdefault(name, (0, 0, 0, 0))
+    data = write(document, variant) if write_pdf else b""
+    boxes = page_boxes(document)
+    found = findings([page_box(page) for page in document.pages])
     return PartLayout(data, len(document.pages), anchors, borrowed, boxes, findings=found)
 
 
@@ -388,11 +396,12 @@ class _JoinedPdf:
 
 def join_parts(parts: list[PartLayout], folios: bytes | Path | None) -> bytes:
     """One PDF of the laid-out ``parts`` in order, with ``folios`` drawn over its pages."""
-    if not parts:
+    pieces = [piece for part in parts for piece in part.pieces()]
+    if not pieces:
         raise RenderError("nothing to assemble")
-    joined = _JoinedPdf(parts[0])
-    for part in parts[1:]:
-        joined.append(part)
+    joined = _JoinedPdf(pieces[0])
+    for piece in pieces[1:]:
+        joined.append(piece)
     if folios is not None:
         joined.stamp_folios(folios)
     return joined.save()

@@ -20,7 +20,8 @@ process. ``SinglePass`` is one job: WeasyPrint lays out the whole report.
    numbers settled again (step 2), until no layout asks for more: the rounds a
    single pass goes through, so that both end with the same pages;
 4. the folios are laid out for the final page sequence (or taken from the cache);
-5. the parts are joined into one PDF (``parts.join_parts``).
+5. the parts are joined into one PDF (``parts.join_parts``); a long report's in a
+   process of its own (``ApartJob``), which gives the memory back when it ends.
 
 A job that lays out pages is an ``EngineJob``: the worker that runs it lends it
 the layout engine it keeps, so the stylesheets parsed for one part serve the next.
@@ -101,11 +102,29 @@ class EngineJob:
         return self.fn(LayoutEngine(), *args)
 
 
+@dataclass(frozen=True)
+class ApartJob:
+    """A job function to run in a process of its own, started for it (``workers``): one
+    that needs much memory for a moment, in a process that would keep it after (the join
+    of a long report holds every part's objects at once; a worker, or the build process of
+    ``-j 1``, has its heap already grown by the layouts it ran, issue 21)."""
+
+    fn: Callable[..., Any]
+
+    def __call__(self, *args: Any) -> Any:
+        return self.fn(*args)
+
+
+#: Pages of a report from which its parts are joined in a process of their own (the join
+#: holds ~0.7 MiB a page of table; starting the process costs ~0.5 s).
+JOIN_APART_PAGES = 150
+
+
 def _part_job(engine: LayoutEngine, html: str, project_root: Path, layout: Layout, variant: str,
               write: bool) -> Any:
-    from reportgen.render.pdf.parts import render_part
+    from reportgen.render.pdf.windows import render_windowed
 
-    return render_part(engine, html, project_root, layout, variant, write)
+    return render_windowed(engine, html, project_root, layout, variant, write)
 
 
 def _guessed_part_job(engine: LayoutEngine, *args: Any) -> Any:
@@ -318,7 +337,8 @@ class SplitRender:
             file, info = hit
             self.parts[i] = PartLayout(b"", info["pages"], info["anchors"], info["borrowed"],
                                        [tuple(b) for b in info["boxes"]], file,
-                                       refine.Findings.from_json(info["findings"]))
+                                       refine.Findings.from_json(info["findings"]),
+                                       [(n, list(b)) for n, b in info.get("windows", [])])
             self._outstanding -= 1
         if self._outstanding == 0:
             self._settle()
@@ -334,7 +354,8 @@ class SplitRender:
         if self.cache is not None and part.data:
             file = self.cache.store(key, part.data, {
                 "pages": part.pages, "anchors": part.anchors, "borrowed": part.borrowed,
-                "boxes": part.boxes, "findings": part.findings.to_json()})
+                "boxes": part.boxes, "findings": part.findings.to_json(),
+                "windows": part.windows})
             part = dataclasses.replace(part, data=b"", file=file)  # not sent back again
         return part
 
@@ -434,7 +455,9 @@ class SplitRender:
             self.result = PdfResult(data, sum(p.pages for p in self.parts), self.anchor_pages,
                                     len(self.parts), self.typeset)
 
-        self._queue.append(Job(_join_job, (self.parts, folios), done))
+        pages = sum(p.pages for p in self.parts)
+        join = ApartJob(_join_job) if pages >= JOIN_APART_PAGES else _join_job
+        self._queue.append(Job(join, (self.parts, folios), done))
 
 
 def split_unsupported(layout: Layout) -> str | None:
