@@ -72,6 +72,9 @@ class Settings:
     several: bool  # several editions: their names carry the language
     #: The DOCX's page-number pass (``render.docx.pagination``: LibreOffice lays it out).
     docx_pages: bool = False
+    #: Whether a long report is joined in a process of its own (``pdf.plan.ApartJob``: its
+    #: memory goes back when it ends); the preview, whose workers stay, joins in them.
+    join_apart: bool = True
 
     def output_name(self, fmt: str, lang: str) -> str:
         return output_name(self.period_id, fmt, lang if self.several else None)
@@ -194,7 +197,7 @@ class RenderRun:
         name = (pdf.target or pdf.edition.outputs.get("pdf")
                 or Path(s.output_name("pdf", pdf.edition.lang))).name
         return SplitRender(pdf.edition.doc, s.root, s.layout, s.pdf_variant, write, parts, name,
-                           self.pending)
+                           self.pending, join_apart=s.join_apart)
 
     def pending(self) -> frozenset[str]:
         """The chart files not drawn yet."""

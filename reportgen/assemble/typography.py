@@ -351,7 +351,7 @@ def typeset_section(section: m.Section, problems: Problems | None = None) -> m.S
     return done
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=192)  # about three editions of 64 sections: bounded, the preview stays flat
 def _typeset_section(section: m.Section) -> tuple[m.Section, tuple[Problem, ...]]:
     problems = Problems()
     lang = section.lang

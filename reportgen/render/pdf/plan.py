@@ -200,9 +200,10 @@ class SplitRender:
 
     def __init__(self, doc: m.Document, project_root: Path, layout: Layout, variant: str,
                  write: bool, cache: PartCache | None, name: str,
-                 pending: Pending = _nothing_pending) -> None:
+                 pending: Pending = _nothing_pending, join_apart: bool = True) -> None:
         self.doc, self.root, self.layout, self.variant = doc, project_root, layout, variant
         self.write, self.cache, self.name = write, cache, name
+        self.join_apart = join_apart  # a long report joined in a process of its own
         self.result: PdfResult | None = None
         self._queue: list[Job] = []
         self._pending = pending
@@ -456,7 +457,7 @@ class SplitRender:
                                     len(self.parts), self.typeset)
 
         pages = sum(p.pages for p in self.parts)
-        join = ApartJob(_join_job) if pages >= JOIN_APART_PAGES else _join_job
+        join = ApartJob(_join_job) if self.join_apart and pages >= JOIN_APART_PAGES else _join_job
         self._queue.append(Job(join, (self.parts, folios), done))
 
 
