@@ -82,6 +82,8 @@ class InlineWriter:
                     inner = replace(ctx, lang=self.lang_of(lang)) if lang else ctx
                     if role in SPAN_STYLES:
                         inner = inner.styled(SPAN_STYLES[role])
+                    if role == "date":  # never broken inside: no soft hyphens, its no-break
+                        inner = replace(inner, hyphens=None)  # spaces kept (its column fits it)
                     out.extend(self.inlines(children, inner))
                 case m.Note(number=number, paragraphs=paragraphs):
                     plain = Context(lang=ctx.lang)  # a note in bold text is not bold
