@@ -49,6 +49,9 @@ TABLE_FAMILY = "Report Sans"
 TABLE_FONT_PT = 9.0
 #: ``.data-table td { padding: 1mm 1.5mm }`` on either side (DOCX: 'Data Table', 85 twips).
 CELL_PADDING_MM = 1.5
+#: A hair more than the measure: WeasyPrint kerns (its text is up to 3% narrower than the
+#: advance widths), LibreOffice and Word do not, and the DOCX's twips are rounded.
+SLACK_MM = 0.5
 _MM_PER_PT = 25.4 / 72
 #: A given width: '30%' of the table, '40mm', or a number of average columns.
 WIDTH_TEXT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|mm)\s*$")
@@ -232,7 +235,7 @@ def measure_cell(nodes: tuple[m.Inline, ...], lang: str, bold: bool = False) -> 
             found = found.widest(_word_measure(word))
     # The whole text on one line (each line of a cell with line breaks), spaces included.
     whole = max(sum(text_width(r.text, r.bold) for r in line) for line in _lines(runs))
-    padding = 2 * CELL_PADDING_MM
+    padding = 2 * CELL_PADDING_MM + SLACK_MM
     sizes = (*found.sizes[:3], max(whole, found.sizes[2]))
     return Measure(_sizes(s + padding for s in sizes), found.atom, found.piece)
 
@@ -252,7 +255,7 @@ def measure_column(cells: Sequence[tuple[tuple[m.Inline, ...], bool]], lang: str
     """A column's measure: the widest of its cells' (``(inlines, bold)``), each typeset as the
     typography pass will set it (its no-break spaces bind words), each distinct cell once."""
     seen: dict[tuple[tuple[m.Inline, ...], bool], Measure] = {}
-    found = Measure(_sizes([2 * CELL_PADDING_MM] * 4))
+    found = Measure(_sizes([2 * CELL_PADDING_MM + SLACK_MM] * 4))
     for key in cells:
         if key not in seen:
             nodes, bold = key
