@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from fontTools.ttLib import TTFont
 
@@ -62,6 +62,7 @@ _AFTER_DASH = re.compile(r"(?<=[-\u2010\u2013\u2014])(?=\S)")
 _NUMBER = re.compile(r"[+\u2212-]?\d(?:[\d\u00a0\u202f.,]*\d)?%?")
 #: A word as hyphenation sees it: letters, a compound's parts joined by hyphens.
 _LETTERS = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)*")
+_ONE_WORD = re.compile(r"[^\W_]*(?:[\u00a0\u202f][^\W_]+)*")
 #: The grades of a column's measure, narrowest first, and the whole text last.
 GRADES = ("anywhere", "hyphenated", "words", "whole")
 
@@ -82,12 +83,6 @@ class Measure:
     sizes: Sizes
     atom: str = ""  # the widest date or number (or letter)
     piece: str = ""  # the widest piece that hyphenation leaves
-
-    def widest(self, other: Measure) -> Measure:
-        atom = self.atom if self.sizes[0] >= other.sizes[0] else other.atom
-        piece = self.piece if self.sizes[1] >= other.sizes[1] else other.piece
-        return Measure(_sizes(max(a, b) for a, b in zip(self.sizes, other.sizes, strict=True)),
-                       atom, piece)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +115,7 @@ def _advances(bold: bool) -> tuple[Mapping[int, float], float]:
     return table, table.get(ord("0"), 0.5)
 
 
+@lru_cache(maxsize=1 << 16)
 def text_width(text: str, bold: bool = False) -> float:
     """``text`` on one line in the table font, mm (soft hyphens are not printed)."""
     table, other = _advances(bold)
@@ -160,14 +156,14 @@ def _runs(nodes: tuple[m.Inline, ...], lang: str, bold: bool, date: bool = False
                 raise TypeError(f"unknown inline node {node!r}")
 
 
-def _words(runs: Sequence[_Run]) -> Iterator[list[_Run] | None]:
-    """The cell's unbreakable words, each a list of runs (a word may change font or
+def _words(runs: Sequence[_Run]) -> Iterator[tuple[_Run, ...] | None]:
+    """The cell's unbreakable words, each a tuple of runs (a word may change font or
     language inside); None between lines (a line break)."""
     word: list[_Run] = []
     for run in runs:
         if run.text == "\n":
             if word:
-                yield word
+                yield tuple(word)
             word = []
             yield None
             continue
@@ -175,24 +171,25 @@ def _words(runs: Sequence[_Run]) -> Iterator[list[_Run] | None]:
         for i, piece in enumerate(pieces):
             if i:  # a space ends the word
                 if word:
-                    yield word
+                    yield tuple(word)
                 word = []
             parts = [piece] if run.date else _AFTER_DASH.split(piece)
             for j, part in enumerate(parts):
                 if j:
-                    yield word
+                    yield tuple(word)
                     word = []
                 if part:
                     word.append(_Run(part, run.bold, run.lang, run.date))
     if word:
-        yield word
+        yield tuple(word)
 
 
 def _hyphenated(text: str, lang: str) -> str:
     return _LETTERS.sub(lambda w: soft_hyphens(w.group(0), lang), text)
 
 
-def _word_measure(word: list[_Run]) -> Measure:
+@lru_cache(maxsize=1 << 16)  # the words of a column repeat: 'Семинар', 'по', '2024'
+def _word_measure(word: tuple[_Run, ...]) -> Measure:
     whole = sum(text_width(r.text, r.bold) for r in word)
     # Hyphenated: the word's pieces between its soft hyphens, each but the last with its
     # hyphen; a date, a word with a digit and a capitalized word stay whole (the writers
@@ -229,15 +226,21 @@ def measure_cell(nodes: tuple[m.Inline, ...], lang: str, bold: bool = False) -> 
     """What a cell of these inlines needs across (padding included), in a section in ``lang``;
     ``bold`` for a header cell."""
     runs = list(_runs(nodes, lang, bold))
-    found = Measure((0.0, 0.0, 0.0, 0.0))
+    sizes = [0.0, 0.0, 0.0]
+    atom, piece = "", ""
     for word in _words(runs):
-        if word is not None:
-            found = found.widest(_word_measure(word))
+        if word is None:
+            continue
+        found = _word_measure(word)
+        if found.sizes[0] > sizes[0]:
+            atom = found.atom
+        if found.sizes[1] > sizes[1]:
+            piece = found.piece
+        sizes = [max(a, b) for a, b in zip(sizes, found.sizes, strict=False)]
     # The whole text on one line (each line of a cell with line breaks), spaces included.
     whole = max(sum(text_width(r.text, r.bold) for r in line) for line in _lines(runs))
     padding = 2 * CELL_PADDING_MM + SLACK_MM
-    sizes = (*found.sizes[:3], max(whole, found.sizes[2]))
-    return Measure(_sizes(s + padding for s in sizes), found.atom, found.piece)
+    return Measure(_sizes(s + padding for s in (*sizes, max(whole, sizes[2]))), atom, piece)
 
 
 def _lines(runs: list[_Run]) -> Iterator[list[_Run]]:
@@ -254,18 +257,33 @@ def _lines(runs: list[_Run]) -> Iterator[list[_Run]]:
 def measure_column(cells: Sequence[tuple[tuple[m.Inline, ...], bool]], lang: str) -> Measure:
     """A column's measure: the widest of its cells' (``(inlines, bold)``), each typeset as the
     typography pass will set it (its no-break spaces bind words), each distinct cell once."""
-    seen: dict[tuple[tuple[m.Inline, ...], bool], Measure] = {}
-    found = Measure(_sizes([2 * CELL_PADDING_MM + SLACK_MM] * 4))
+    seen: set[tuple[tuple[m.Inline, ...], bool]] = set()
+    sizes = [2 * CELL_PADDING_MM + SLACK_MM] * 4
+    atom, piece = "", ""
     for key in cells:
-        if key not in seen:
-            nodes, bold = key
-            seen[key] = measure_cell(typeset_inlines(nodes, lang), lang, bold)
-        found = found.widest(seen[key])
+        if key in seen:
+            continue
+        seen.add(key)
+        nodes, bold = key
+        if not _untouched(nodes):
+            nodes = typeset_inlines(nodes, lang)
+        found = measure_cell(nodes, lang, bold)
+        if found.sizes[0] > sizes[0]:
+            atom = found.atom
+        if found.sizes[1] > sizes[1]:
+            piece = found.piece
+        sizes = [max(a, b) for a, b in zip(sizes, found.sizes, strict=True)]
     # Each grade at least the one before it (a word whole is never narrower than its pieces).
-    sizes = list(found.sizes)
     for i in range(1, len(sizes)):
         sizes[i] = max(sizes[i], sizes[i - 1])
-    return Measure(_sizes(sizes), found.atom, found.piece)
+    return Measure(_sizes(sizes), atom, piece)
+
+
+def _untouched(nodes: tuple[m.Inline, ...]) -> bool:
+    """Whether the typography pass leaves these inlines as they are: dates (as the formats
+    wrote them) and single words or numbers (nothing to bind, quote or dash)."""
+    return all(isinstance(n, m.Span) and n.role == "date"
+               or isinstance(n, m.Text) and _ONE_WORD.fullmatch(n.text) for n in nodes)
 
 
 # ------------------------------------------------------------------ sharing the width
