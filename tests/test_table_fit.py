@@ -218,6 +218,27 @@ def test_a_bad_width_is_an_error_at_its_line(project: Project, width: str, messa
         f"('30%'), a length ('40mm') or a number of average columns above 0 (1.5), {message}"]
 
 
+def test_a_table_too_wide_for_its_dates_is_an_error_at_its_columns(project: Project) -> None:
+    project.write("sections/a.md", """\
+        ---
+        title: Раздел
+        ---
+
+        ```{table}
+        data: events
+        columns: [date, date, date, date, date, date, date]
+        ```
+        """)
+    errors = [str(p).split(f"{project.root}/")[1] for p in check(project.root).errors]
+    assert errors == [
+        "sections/a.md:7:1: error: the table needs at least 182 mm across with its dates and "
+        "numbers kept whole (column 1: «1\u00a0мая\u00a02018\u00a0года»), and the page has "
+        "167 mm: show fewer columns, or put the table on a landscape page (landscape: true)"]
+    project.write("sections/a.md", project.root.joinpath("sections/a.md").read_text(
+        encoding="utf-8").replace("data: events", "data: events\nlandscape: true"))
+    assert not check(project.root).errors
+
+
 # ------------------------------------------------------------ the PDF and the DOCX
 
 REPORT = """\
