@@ -200,7 +200,8 @@ def test_the_measure_uses_the_print_layouts_and_the_reference_docxs_sizes() -> N
 
 @pytest.mark.parametrize(("width", "message"), [
     ("wide", "got 'wide'"), ("-2", "got -2"), ("0%", "got '0%'"), ("[1]", "got a list"),
-    ("true", "got true")])
+    ("true", "got true"), ("1.0e+308", "got 1e+308"), ("101%", "got '101%'"),
+    ("2001mm", "got '2001mm'")])
 def test_a_bad_width_is_an_error_at_its_line(project: Project, width: str, message: str) -> None:
     project.write("sections/a.md", f"""\
         ---
@@ -215,7 +216,8 @@ def test_a_bad_width_is_an_error_at_its_line(project: Project, width: str, messa
     errors = [str(p).split(f"{project.root}/")[1] for p in check(project.root).errors]
     assert errors == [
         "sections/a.md:7:42: error: columns[2].width: expected a width: a share of the table "
-        f"('30%'), a length ('40mm') or a number of average columns above 0 (1.5), {message}"]
+        "('30%'), a length ('40mm') or a number of average columns (1.5), above 0 and at most "
+        f"100%, 2000mm or 100, {message}"]
 
 
 def test_a_table_too_wide_for_its_dates_is_an_error_at_its_columns(project: Project) -> None:

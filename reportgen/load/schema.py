@@ -427,14 +427,19 @@ _WIDTH = re.compile(r"^\s*[0-9]+(\.[0-9]+)?\s*(%|mm)\s*$")
 
 
 def _column_width(value: Any) -> float | str:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+    """A column's width as written, if it is one: above 0, and at most 100 average columns,
+    100% or 2000 mm (the largest page: ``assemble.cssbounds``)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 100:
         return float(value)
-    if isinstance(value, str) and _WIDTH.match(value) and float(value.strip(" %m")) > 0:
-        return value
+    if isinstance(value, str) and _WIDTH.match(value):
+        number = float(value.strip(" %m"))
+        if 0 < number <= (100 if "%" in value else 2000):
+            return value
     got = (("true" if value else "false") if isinstance(value, bool) else f"{value!r}"
            if isinstance(value, str | int | float) else "a " + type(value).__name__)
     raise ValueError(f"expected a width: a share of the table ('30%'), a length ('40mm') or "
-                     f"a number of average columns above 0 (1.5), got {got}")
+                     f"a number of average columns (1.5), above 0 and at most 100%, 2000mm or "
+                     f"100, got {got}")
 
 
 #: A column's width: '30%', '40mm' or a number of average columns (``assemble.columns``).
