@@ -382,7 +382,7 @@ def fit(columns: Sequence[Measure], given: Sequence[float | None], room: float) 
             order = sorted(fixed)
             target = max(room - need, sum(floors[i] for i in order))
             notes.append((None, f"the widths given leave the other columns {max(left, 0):.0f} mm, "
-                                f"less than their longest words need ({need:.0f} mm): the "
+                                f"less than they need even hyphenated ({need:.0f} mm): the "
                                 f"given columns are narrowed by {sum(fixed.values()) - target:.0f} mm"))
             narrowed = _narrowed([fixed[i] for i in order], [floors[i] for i in order], target)
             fixed = dict(zip(order, narrowed, strict=True))
