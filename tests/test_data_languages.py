@@ -424,6 +424,8 @@ def test_both_writers_carry_a_values_language(project: Project) -> None:
     result = build(project.root, project.root / "out", formats=("docx",), langs=("kk",))
     with zipfile.ZipFile(result.edition("kk").outputs["docx"]) as z:
         body = z.read("word/document.xml").decode()
-    assert re.search(r'<w:lang w:val="ru-RU"/></w:rPr><w:t>Семинар</w:t>', body)
+    # ... hyphenated by the Russian patterns, the section's Kazakh ones leave it whole
+    body = body.replace("</w:t><w:softHyphen/><w:t>", "\u00ad")
+    assert '<w:lang w:val="ru-RU"/></w:rPr><w:t>Се\u00adми\u00adнар</w:t>' in body
     html = render_html(document(checked_project(project)[0], "kk")).replace("\u00ad", "")
     assert '<span lang="ru">Семинар</span>' in html

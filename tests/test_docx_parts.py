@@ -184,6 +184,22 @@ def test_narrow_cells_get_soft_hyphens_and_plain_spaces_by_words(tmp_path: Path)
     assert "".join(t.text for t in cells[2].iter(f"{W}t")) == "1\u00a0004"  # digit groups
 
 
+def test_a_text_in_another_language_gets_its_own_soft_hyphens(tmp_path: Path) -> None:
+    # A Kazakh title in a table of a Russian section: the Kazakh patterns (issue 21).
+    from reportgen.text.hyphenation import soft_hyphens_text
+
+    title = "ғылыми-практикалық конференциясы"
+    head = m.Row((m.Cell((m.Text("Тема"),)),))
+    body = m.Row((m.Cell((m.Span((m.Text(title),), lang="kk"),)),))
+    table = m.Table((), 1, "tab-1", LOC, (head,), (body,), ("left",), (1.0,))
+    xml = etree.fromstring(_parts(render_docx(_doc(tmp_path, (table,), "ru"), tmp_path))[
+        "word/document.xml"])
+    cell = list(xml.iter(f"{W}tc"))[1]
+    written = "".join("\u00ad" if n.tag == f"{W}softHyphen" else n.text or ""
+                      for n in cell.iter(f"{W}t", f"{W}softHyphen"))
+    assert written == soft_hyphens_text(title, "kk") != soft_hyphens_text(title, "ru")
+
+
 def test_each_section_has_its_running_head(tmp_path: Path) -> None:
     """A Word section per report section, its head the report's title and its own; the
     cover none, the contents the title alone."""

@@ -3,18 +3,18 @@
 A value becomes cell inlines for the edition's language (``Formatter``: dates, numbers,
 lists, yes/no, identifiers through the block's 'labels'); a text in another language
 than the section's is a span in its language, a date a span of role ``date``, never
-hyphenated. ``column_widths`` measures the columns as a browser's automatic table
-layout does, so that both writers give the columns the same shares. Used by ``tables``
-and ``comparison``; reads no file and knows nothing about HTML or Word.
+hyphenated. ``table_widths`` gives the columns their shares of the table (``columns``
+measures them) and locates what could not be done as asked. Used by ``tables`` and
+``comparison``; reads no file and knows nothing about HTML or Word.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Any
 
+from reportgen.assemble.columns import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM, column_widths
 from reportgen.errors import Problems
 from reportgen.load.schema import TableSpec
 from reportgen.load.texts import Place, Texts
@@ -24,10 +24,6 @@ from reportgen.text.formats import Said, format_date, format_date_range, format_
 
 #: Fields whose values are identifiers, shown through the block's 'labels'.
 IDENT_FIELDS = {"kind", "unit"}
-#: About how many characters of table text fit across the text column of a portrait page.
-COLUMN_ROOM = 90.0
-#: Where a line of a cell may break: ordinary spaces, and after a dash or hyphen.
-_BREAKS = re.compile(r"[ \t\n]+|(?<=[-–—])")
 
 
 def said(text: str, lang: str) -> tuple[m.Inline, ...]:
@@ -43,12 +39,9 @@ def date_inlines(text: str) -> tuple[m.Inline, ...]:
     return (m.Span((m.Text(text),), role="date"),)
 
 
-
-
 def get(item: Any, field: str) -> Any:
     """A field of a list item (a validated item, or a mapping of 'extra')."""
     return item.get(field) if isinstance(item, dict) else getattr(item, field, None)
-
 
 
 def capital(text: str) -> str:
@@ -110,40 +103,20 @@ class Formatter:
         return said(value if isinstance(value, str) else str(value), self.lang)
 
 
-def column_widths(head: tuple[m.Row, ...], rows: tuple[m.Row, ...],
-                  given: Sequence[float | None], room: float = COLUMN_ROOM) -> tuple[float, ...]:
-    """Shares of the table's width, like a browser's automatic table layout, in characters.
-
-    Each column needs at least its longest word and at most its longest text;
-    the room left over the minimums goes to the columns that can use it. Given
-    widths (relative) replace the computed share of their columns. Both writers
-    use these shares, so the columns are the same in the PDF and the DOCX.
-    """
-    count = len(given)
-    least: list[float] = []
-    most: list[float] = []
-    for col in range(count):
-        texts = [m.plain_text(r.cells[col].children) for r in (*head, *rows)
-                 if len(r.cells) == count]
-        # What cannot break: no-break spaces bind ('17 мая 2018 года' is one piece), while
-        # a line may end after a dash or hyphen ('21–', 'научно-').
-        words = [len(w) for t in texts for w in _BREAKS.split(t)]
-        # +3: cell padding, and bold header text is wider.
-        least.append(max(words, default=1) + 3)
-        most.append(max((len(t) for t in texts), default=1) + 3)
-    if sum(most) <= room:
-        natural = most
-    elif sum(least) >= room:
-        natural = least
-    else:
-        spare = room - sum(least)
-        stretch = sum(b - a for a, b in zip(least, most, strict=True))
-        natural = [a + spare * (b - a) / stretch for a, b in zip(least, most, strict=True)]
-    total = sum(natural)
-    shares = [w / total for w in natural]
-    if any(g is not None for g in given):
-        known = [g for g in given if g is not None]
-        free = sum(s for s, g in zip(shares, given, strict=True) if g is None)
-        shares = [(g / sum(known)) * (1 - free) if g is not None else s
-                  for s, g in zip(shares, given, strict=True)]
-    return tuple(shares)
+def table_widths(head: tuple[m.Row, ...], body: tuple[m.Row, ...],
+                 given: Sequence[float | str | None], lang: str, landscape: bool,
+                 doc: Located, problems: Problems) -> tuple[float, ...] | None:
+    """The shares of a table's columns (``columns.column_widths``) on its page; a given width
+    that could not be kept is a warning at its column, a table that cannot fit an error at
+    its ``columns:`` (None)."""
+    fitted = column_widths(head, tuple(r for r in body if r.role is None), given, lang,
+                           LANDSCAPE_WIDTH_MM if landscape else TEXT_WIDTH_MM)
+    where = doc.loc(("columns",), key=True) if "columns" in doc.data else doc.loc(("data",), key=True)
+    if fitted.error is not None:
+        problems.error(where, fitted.error)
+        return None
+    for column, note in fitted.notes:
+        at = doc.loc(("columns", column, "width")) if column is not None else where
+        prefix = f"columns[{column}]." if column is not None else ""
+        problems.warning(at, prefix + note)
+    return fitted.shares

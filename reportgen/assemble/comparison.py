@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from reportgen.assemble.cells import column_widths, date_inlines, said
+from reportgen.assemble.cells import date_inlines, said, table_widths
 from reportgen.errors import Problems, SourceLoc, did_you_mean
 from reportgen.load.editions import period_text
 from reportgen.load.project import Project
@@ -134,12 +134,16 @@ class Comparison:
             m.Cell(date_inlines(period_text(self.period, self.lang))),
             m.Cell((m.Text(self.strings["change"]),)),
             m.Cell((m.Text(self.strings["change_pct"]),))))
+        widths = table_widths((head,), tuple(body), [None] * 5, lang, spec.landscape, doc,
+                              self.problems)
+        if widths is None:
+            return None
         caption = self.texts.text(spec.caption, Place(doc, ("caption",)), lang)
         return m.Table(
             caption=said(caption, lang) if caption else (),
             number=number, id=anchor, loc=loc,
             head=(head,), body=tuple(body), align=("left", "right", "right", "right", "right"),
-            widths=column_widths((head,), tuple(body), [None] * 5),
+            widths=widths,
             role="landscape" if spec.landscape else None,
         )
 

@@ -24,14 +24,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from reportgen.assemble.cells import (
-    COLUMN_ROOM,
     IDENT_FIELDS,
     Formatter,
     capital,
-    column_widths,
     date_inlines,
     get,
     said,
+    table_widths,
 )
 from reportgen.assemble.narrative import Counters
 from reportgen.errors import InputError, Problems, SourceLoc, did_you_mean
@@ -189,14 +188,15 @@ def _list_table(spec: TableSpec, doc: Located, ctx: TableContext, number: int, a
     head = (m.Row(tuple(m.Cell(said(t, lang)) for t in titles)),)
     align = tuple(c.align or ("right" if c.field == "n" or _numeric(items, c.field) else "left")
                   for c in columns)
+    widths = table_widths(head, tuple(body), [c.width for c in columns], lang, spec.landscape,
+                          doc, problems)
+    if widths is None:
+        return None
     caption = ctx.texts.text(spec.caption, Place(doc, ("caption",)), lang)
     return m.Table(
         caption=said(caption, lang) if caption else (),
         number=number, id=anchor, loc=loc, head=head, body=tuple(body), align=align,
-        widths=column_widths(head, tuple(r for r in body if r.role is None),
-                             [c.width for c in columns],
-                             COLUMN_ROOM * (1.5 if spec.landscape else 1)),
-        role="landscape" if spec.landscape else None,
+        widths=widths, role="landscape" if spec.landscape else None,
     )
 
 

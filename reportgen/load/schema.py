@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -422,13 +423,40 @@ FieldPath = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]+$")]
 SortKey = Annotated[str, StringConstraints(pattern=r"^-?[A-Za-z0-9_]+$")]
 
 
+_WIDTH = re.compile(r"^\s*[0-9]+(\.[0-9]+)?\s*(%|mm)\s*$")
+
+
+def _column_width(value: Any) -> float | str:
+    """A column's width as written, if it is one: above 0, and at most 100 average columns,
+    100% or 2000 mm (the largest page: ``assemble.cssbounds``)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 100:
+        return float(value)
+    if isinstance(value, str) and _WIDTH.match(value):
+        number = float(value.strip(" %m"))
+        if 0 < number <= (100 if "%" in value else 2000):
+            return value
+    got = (("true" if value else "false") if isinstance(value, bool) else f"{value!r}"
+           if isinstance(value, str | int | float) else "a " + type(value).__name__)
+    raise ValueError(f"expected a width: a share of the table ('30%'), a length ('40mm') or "
+                     f"a number of average columns (1.5), above 0 and at most 100%, 2000mm or "
+                     f"100, got {got}")
+
+
+#: A column's width: '30%', '40mm' or a number of average columns (``assemble.columns``).
+ColumnWidth = Annotated[float | str, PlainValidator(
+    _column_width, json_schema_input_type=Annotated[float, Field(gt=0)] | Annotated[
+        str, StringConstraints(pattern=_WIDTH.pattern)])]
+
+
 class Column(Strict):
     field: FieldPath = Field(description="The field shown: 'title', 'date', ... or 'n' (row number).")
     title: DataText | None = Field(
         None, description="Column title; default: the field's usual title.")
     align: Literal["left", "right", "center"] | None = None
-    width: Annotated[float, Field(gt=0)] | None = Field(
-        None, description="Relative width (the widths of all columns are shares of the table).")
+    width: ColumnWidth | None = Field(
+        None, description="The column's width: '30%' of the table, '40mm', or a number of "
+        "average columns (1: the table's width divided by its columns); the other columns "
+        "share the rest, measured from their content.")
 
 
 class IndicatorRow(Strict):

@@ -58,12 +58,15 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
     """Keep the parts of a pydantic error location that index the data (drop union tags)."""
     out: list[str | int] = []
     node = data
-    for part in loc:
+    for at, part in enumerate(loc):
         indexes_dict = isinstance(node, dict) and isinstance(part, str) and part in node
         indexes_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        following = loc[at + 1] if at + 1 < len(loc) else None
         if indexes_dict or indexes_list:
             out.append(part)
             node = node[part]
+        elif isinstance(node, dict) and isinstance(following, str) and following in node:
+            continue  # a union's branch named by its class ('Column'), then a key of the mapping
         elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
             out.append(part)  # a missing or unknown key: the path ends here
             node = None
@@ -136,6 +139,9 @@ def _report(
             loc += tuple(err["ctx"]["path"])
         grouped[_data_path(data, loc)].append(dict(err))
     for path, errs in grouped.items():
+        if any(len(other) > len(path) and other[:len(path)] == path for other in grouped) and all(
+                e["type"] in _EXPECTED for e in errs):
+            continue  # a union's plain branch ('expected text') where a mapping's key is wrong
         full = (*prefix, *path)
         name = dotted(full)
         types_ = {e["type"] for e in errs}

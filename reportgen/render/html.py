@@ -165,7 +165,13 @@ class HtmlWriter:
 
     def _spanned(self, children: tuple[m.Inline, ...], role: str | None,
                  lang: str | None) -> Markup:
-        """A span's inlines in its language; a date or a period is never broken."""
+        """A span's inlines in its language; a date or a period is never broken: no soft
+        hyphens, and no break but at its ordinary spaces (the one after a range's dash), not
+        after the dash of '21–22' nor anywhere a narrow column would break a word."""
+        if role == "date" and all(isinstance(c, m.Text) for c in children):
+            text = "".join(c.text for c in children if isinstance(c, m.Text))
+            return Markup(" ").join(Markup('<span class="nobr">{}</span>').format(piece)
+                                    for piece in text.split(" "))
         saved_lang, saved_text = self.lang, self.text
         self.lang = lang or self.lang
         if role == "date":

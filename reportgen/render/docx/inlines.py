@@ -80,8 +80,12 @@ class InlineWriter:
                     out.append(break_run(ctx.lang))
                 case m.Span(children=children, role=role, lang=lang):
                     inner = replace(ctx, lang=self.lang_of(lang)) if lang else ctx
+                    if lang and ctx.hyphens:  # broken by its own language's rules
+                        inner = replace(inner, hyphens=lang.split("-")[0].lower())
                     if role in SPAN_STYLES:
                         inner = inner.styled(SPAN_STYLES[role])
+                    if role == "date":  # never broken inside: no soft hyphens, its no-break
+                        inner = replace(inner, hyphens=None)  # spaces kept (its column fits it)
                     out.extend(self.inlines(children, inner))
                 case m.Note(number=number, paragraphs=paragraphs):
                     plain = Context(lang=ctx.lang)  # a note in bold text is not bold

@@ -4,7 +4,8 @@ Part of the render stage. A model ``Table`` becomes a 'Table Caption'
 paragraph ("Таблица N." with a SEQ field, kept with the table) and a
 fixed-layout 'Data Table' whose header rows are marked ``w:tblHeader`` (Word
 and LibreOffice repeat them on every page) and whose rows are all
-``w:cantSplit``. Column widths are the model's shares, so the columns match
+``w:cantSplit``. Column widths are the model's shares (measured from the content by
+``assemble.columns``), in ``w:gridCol`` and every cell's ``w:tcW``, so the columns match
 the PDF; a column's alignment picks the cell style ('Table Text Right' for
 numbers). Landscape tables are put in a section of their own (see
 ``page.section_break``). A cell's words carry their soft hyphens (``text.hyphenation``),
