@@ -23,6 +23,7 @@ import pydyf
 import pytest
 from PIL import Image
 
+from reportgen.layout import Layout
 from reportgen.render.pdf.parts import no_cr_before_endstream
 from reportgen.render.pdf.variant import DEFAULT_VARIANT, repair_pdfa
 from reportgen.render.pdf.writer import lay_out, write
@@ -76,7 +77,7 @@ def small_pdfs(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes]:
     by the writer (its repairs), with the default variant (PDF/A-2a claiming PDF/UA-1)."""
     root = tmp_path_factory.mktemp("small")
     Image.new("RGB", (40, 40), "#1f4e79").save(root / "square.png")
-    with lay_out(SMALL, root, "default", DEFAULT_VARIANT) as document:
+    with lay_out(SMALL, root, Layout(), DEFAULT_VARIANT) as document:
         alone = document.write_pdf(pdf_variant="pdf/a-2a", pdf_tags=True, pdf_identifier=True)
         repaired = write(document, DEFAULT_VARIANT)
     return alone, repaired
