@@ -161,6 +161,6 @@ def test_a_long_report_joined_in_a_process_of_its_own_is_the_same_pdf(
     monkeypatch.setattr(plan, "JOIN_APART_PAGES", 1)
     monkeypatch.setattr(workers, "_apart", counted)
     there = build(project.root, tmp_path / "there", formats=("pdf",), jobs=1, use_cache=False)
-    assert apart == [plan._join_job]
+    assert apart == [plan.join_job]
     a, b = here.edition("ru").outputs["pdf"], there.edition("ru").outputs["pdf"]
     assert a.read_bytes() == b.read_bytes()

@@ -35,9 +35,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reportgen.cache.outputs import PartCache
 from reportgen.errors import RenderError
@@ -48,10 +47,22 @@ from reportgen.render.html import movable
 from reportgen.render.htmlmemo import SectionMemo
 from reportgen.render.htmlpage import render_html, split_parts
 from reportgen.render.pdf import refine
+from reportgen.render.pdf.jobs import (
+    ApartJob,
+    EngineJob,
+    Job,
+    PdfResult,
+    folio_job,
+    guessed_part_job,
+    join_job,
+    part_job,
+    single_job,
+)
 from reportgen.render.pdf.partlayout import PartLayout
+from reportgen.render.pdf.writer import split_unsupported
 
-if TYPE_CHECKING:
-    from reportgen.render.pdf.writer import LayoutEngine
+__all__ = ["ApartJob", "EngineJob", "Job", "PdfResult", "SinglePass", "SplitRender",
+           "split_unsupported"]
 
 log = logging.getLogger(__name__)
 
@@ -62,91 +73,9 @@ MAX_ROUNDS = 6
 PLACEHOLDER = "000"
 
 
-@dataclass
-class Job:
-    """A function to run in a worker, and what to do with its value."""
-
-    fn: Callable[..., Any]
-    args: tuple[Any, ...]
-    then: Callable[[Any], None]
-
-
-@dataclass
-class PdfResult:
-    data: bytes  # empty when only the layout was asked for
-    pages: int
-    anchor_pages: dict[str, int]
-    parts: int = 1  # how many parts the report was laid out in (1: a single pass)
-    typeset: int = 0  # how many part layouts ran (the cache makes it fewer)
-
-
-def _single_job(doc: m.Document, project_root: Path, layout: Layout, variant: str,
-                write: bool) -> PdfResult:
-    from reportgen.render.pdf.writer import render_pdf
-
-    made = render_pdf(doc, project_root, layout, variant, write_pdf=write)
-    return PdfResult(made.data, made.pages, made.anchor_pages, 1, 1)
-
-
-@dataclass(frozen=True)
-class EngineJob:
-    """A job function that lays out pages: called with a ``writer.LayoutEngine`` first,
-    then the job's arguments. A worker gives it the engine it keeps (``workers``), whose
-    parsed stylesheets its later parts reuse; called directly, it gets a fresh one."""
-
-    fn: Callable[..., Any]
-
-    def __call__(self, *args: Any) -> Any:
-        from reportgen.render.pdf.writer import LayoutEngine
-
-        return self.fn(LayoutEngine(), *args)
-
-
-@dataclass(frozen=True)
-class ApartJob:
-    """A job function to run in a process of its own, started for it (``workers``): one
-    that needs much memory for a moment, in a process that would keep it after (the join
-    of a long report holds every part's objects at once; a worker, or the build process of
-    ``-j 1``, has its heap already grown by the layouts it ran, issue 21)."""
-
-    fn: Callable[..., Any]
-
-    def __call__(self, *args: Any) -> Any:
-        return self.fn(*args)
-
-
 #: Pages of a report from which its parts are joined in a process of their own (the join
 #: holds ~0.7 MiB a page of table; starting the process costs ~0.5 s).
 JOIN_APART_PAGES = 150
-
-
-def _part_job(engine: LayoutEngine, html: str, project_root: Path, layout: Layout, variant: str,
-              write: bool) -> Any:
-    from reportgen.render.pdf.windows import render_windowed
-
-    return render_windowed(engine, html, project_root, layout, variant, write)
-
-
-def _guessed_part_job(engine: LayoutEngine, *args: Any) -> Any:
-    """``_part_job`` for a part laid out ahead of its round (``SplitRender``'s guess): its
-    failure fails nothing (None), the round that needs the part lays it out again."""
-    try:
-        return _part_job(engine, *args)
-    except Exception:  # noqa: BLE001 - the round that needs it reports what it is
-        log.debug("a part laid out ahead failed", exc_info=True)
-        return None
-
-
-def _folio_job(engine: LayoutEngine, boxes: list[Any], project_root: Path, layout: Layout) -> bytes:
-    from reportgen.render.pdf.parts import render_folios
-
-    return render_folios(engine, boxes, project_root, layout)
-
-
-def _join_job(parts: list[Any], folios: bytes | Path | None) -> bytes:
-    from reportgen.render.pdf.parts import join_parts
-
-    return join_parts(parts, folios)
 
 
 #: The files a build is still drawing (the charts' SVGs, by name): a part that shows one
@@ -166,7 +95,7 @@ class SinglePass:
         self.result: PdfResult | None = None
         self.anchor_pages: dict[str, int] | None = None
         self._pending = pending
-        self._queue = [Job(_single_job, (doc, project_root, layout, variant, write),
+        self._queue = [Job(single_job, (doc, project_root, layout, variant, write),
                            self._done)]
 
     def _done(self, value: PdfResult) -> None:
@@ -299,7 +228,7 @@ class SplitRender:
             if html == now or key in self._ahead or self.cache.load(key) is not None:
                 continue
             self._ahead[key] = []
-            self._queue.append(Job(EngineJob(_guessed_part_job),
+            self._queue.append(Job(EngineJob(guessed_part_job),
                                    (html, self.root, self.layout, self.variant, True),
                                    self._ahead_done(key)))
 
@@ -308,7 +237,7 @@ class SplitRender:
             waiting = self._ahead.pop(key)
             if part is None:  # failed: the rounds that wait lay it out themselves
                 for i, html, write in waiting:
-                    self._queue.append(Job(EngineJob(_part_job), (
+                    self._queue.append(Job(EngineJob(part_job), (
                         html, self.root, self.layout, self.variant, write), self._part_done(i, key)))
                 return
             self.typeset += 1
@@ -332,7 +261,7 @@ class SplitRender:
                 continue
             hit = self.cache.load(key) if self.cache else None
             if hit is None:
-                self._queue.append(Job(EngineJob(_part_job), (html, self.root, self.layout, self.variant,
+                self._queue.append(Job(EngineJob(part_job), (html, self.root, self.layout, self.variant,
                                                    write), self._part_done(i, key)))
                 continue
             file, info = hit
@@ -448,7 +377,7 @@ class SplitRender:
             if self._final is not None and repr(self._final) == text:
                 self._join(kept)
 
-        self._queue.append(Job(EngineJob(_folio_job), (boxes, self.root, self.layout), done))
+        self._queue.append(Job(EngineJob(folio_job), (boxes, self.root, self.layout), done))
 
     def _join(self, folios: bytes | Path | None) -> None:
         def done(data: bytes) -> None:
@@ -457,22 +386,5 @@ class SplitRender:
                                     len(self.parts), self.typeset)
 
         pages = sum(p.pages for p in self.parts)
-        join = ApartJob(_join_job) if self.join_apart and pages >= JOIN_APART_PAGES else _join_job
+        join = ApartJob(join_job) if self.join_apart and pages >= JOIN_APART_PAGES else join_job
         self._queue.append(Job(join, (self.parts, folios), done))
-
-
-def split_unsupported(layout: Layout) -> str | None:
-    """Why ``layout`` cannot be laid out in parts (None if it can): page selectors that
-    count pages from the start of the document, or page counters outside its folios."""
-    import re
-
-    from reportgen.render.htmlpage import stylesheet_paths
-    from reportgen.render.pdf.writer import FOLIO_CSS
-
-    for path in stylesheet_paths(layout):
-        css = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
-        if re.search(r"@page[^{]*:(first|left|right|recto|verso|blank|nth)", css):
-            return f"{path.name} has @page rules for first, left, right or blank pages"
-        if path.name != FOLIO_CSS and re.search(r"counter\(\s*pages?\s*[,)]", css):
-            return f"{path.name} shows page counters outside {FOLIO_CSS}"
-    return None

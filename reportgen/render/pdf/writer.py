@@ -124,6 +124,21 @@ class PdfOutput:
 #: laid out on its own over the joined pages (``parts``).
 FOLIO_CSS = "folio.css"
 
+
+def split_unsupported(layout: Layout) -> str | None:
+    """Why ``layout`` cannot be laid out in parts (None if it can): page selectors that
+    count pages from the start of the document, or page counters outside its folios."""
+    import re
+
+    for path in stylesheet_paths(layout):
+        css = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        if re.search(r"@page[^{]*:(first|left|right|recto|verso|blank|nth)", css):
+            return f"{path.name} has @page rules for first, left, right or blank pages"
+        if path.name != FOLIO_CSS and re.search(r"counter\(\s*pages?\s*[,)]", css):
+            return f"{path.name} shows page counters outside {FOLIO_CSS}"
+    return None
+
+
 #: Parsed stylesheets and the font configuration they were parsed with.
 _Styles = tuple[Any, list[Any]]
 
