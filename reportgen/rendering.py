@@ -36,10 +36,14 @@ from reportgen.layout import Layout
 from reportgen.model import walk
 from reportgen.model.nodes import Chart, Document
 from reportgen.render.chartfiles import DrawStats
-from reportgen.render.pdf.plan import Job, SinglePass, SplitRender
+from reportgen.render.pdf.plan import ApartJob, Job, SinglePass, SplitRender
 from reportgen.workers import Scheduler, charts_to_draw, draw_charts, render_docx_job
 
 FORMATS = ("pdf", "docx")
+#: A DOCX at least this long (``walk.size``: blocks and table rows) is made in a process of
+#: its own when ``Settings.apart``: python-docx holds the whole document's XML at once
+#: (about 90 MiB for 5,000 table rows) on top of what the build process holds (issue 21).
+DOCX_APART_SIZE = 2000
 #: Told how far each task of a build is: its name, jobs done, jobs known (0: not counted).
 Progress = Callable[[str, int, int], None]
 
@@ -72,9 +76,10 @@ class Settings:
     several: bool  # several editions: their names carry the language
     #: The DOCX's page-number pass (``render.docx.pagination``: LibreOffice lays it out).
     docx_pages: bool = False
-    #: Whether a long report is joined in a process of its own (``pdf.plan.ApartJob``: its
-    #: memory goes back when it ends); the preview, whose workers stay, joins in them.
-    join_apart: bool = True
+    #: Whether a long report's join and its DOCX run in a process of their own
+    #: (``pdf.plan.ApartJob``: its memory goes back when it ends); the preview, whose
+    #: workers stay, runs them in its workers.
+    apart: bool = True
 
     def output_name(self, fmt: str, lang: str) -> str:
         return output_name(self.period_id, fmt, lang if self.several else None)
@@ -197,7 +202,7 @@ class RenderRun:
         name = (pdf.target or pdf.edition.outputs.get("pdf")
                 or Path(s.output_name("pdf", pdf.edition.lang))).name
         return SplitRender(pdf.edition.doc, s.root, s.layout, s.pdf_variant, write, parts, name,
-                           self.pending, join_apart=s.join_apart)
+                           self.pending, join_apart=s.apart)
 
     def pending(self) -> frozenset[str]:
         """The chart files not drawn yet."""
@@ -255,8 +260,10 @@ class RenderRun:
                                                   s.reference_docx, s.pdf_variant), s)
             self.plan.keep.append(CacheEntry(docx.target.name, key, data, None))
 
-        return Job(render_docx_job, (docx.edition.doc, s.root, s.reference_docx, pages,
-                                     s.docx_pages, s.layout), done)
+        long = s.apart and walk.size(docx.edition.doc) >= DOCX_APART_SIZE
+        return Job(ApartJob(render_docx_job) if long else render_docx_job,
+                   (docx.edition.doc, s.root, s.reference_docx, pages, s.docx_pages, s.layout),
+                   done)
 
     def _pdf_task(self, edition: Edition) -> str:
         return f"PDF {edition.lang}" if self.settings.several else "PDF"

@@ -223,9 +223,15 @@ def _apart(fn: Callable[..., T], *args: Any) -> T:
         try:
             return pool.submit(fn, *args).result()
         except BrokenProcessPool:
-            raise RenderError("the process joining the PDF's parts ended before it was done "
-                              "(killed, or past the memory a worker may use, "
+            raise RenderError(f"the process started for {_doing(fn)} ended before it was "
+                              "done (killed, or past the memory a worker may use, "
                               f"{_gib(WORKER_MEMORY)})") from None
+
+
+def _doing(fn: Callable[..., Any]) -> str:
+    """What a job run apart does, as its error says it."""
+    return {"join_job": "joining the PDF's parts",
+            "render_docx_job": "writing the DOCX"}.get(getattr(fn, "__name__", ""), "a job")
 
 
 def warm_up(project_root: Path, layout: Layout, variant: str, langs: list[str]) -> None:

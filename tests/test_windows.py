@@ -164,3 +164,32 @@ def test_a_long_report_joined_in_a_process_of_its_own_is_the_same_pdf(
     assert apart == [plan.join_job]
     a, b = here.edition("ru").outputs["pdf"], there.edition("ru").outputs["pdf"]
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_a_long_docx_made_in_a_process_of_its_own_is_the_same_docx(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A DOCX of DOCX_APART_SIZE blocks and rows or more is written in a new process (the
+    memory python-docx takes goes back when it ends): the same bytes as one written in the
+    build process; the preview (``Settings.apart`` False) keeps it in its workers."""
+    from reportgen import rendering, workers
+    from reportgen.model import walk
+
+    _project(project, 30)
+    here = build(project.root, tmp_path / "here", formats=("docx",), jobs=1, use_cache=False)
+    apart: list[object] = []
+    real = workers._apart
+
+    def counted(fn: object, *args: object) -> object:
+        apart.append(fn)
+        return real(fn, *args)  # type: ignore[arg-type]
+
+    doc = here.edition("ru").doc
+    monkeypatch.setattr(rendering, "DOCX_APART_SIZE", walk.size(doc))
+    monkeypatch.setattr(workers, "_apart", counted)
+    there = build(project.root, tmp_path / "there", formats=("docx",), jobs=1, use_cache=False)
+    assert apart == [workers.render_docx_job]
+    a, b = here.edition("ru").outputs["docx"], there.edition("ru").outputs["docx"]
+    assert a.read_bytes() == b.read_bytes()
+    monkeypatch.setattr(rendering, "DOCX_APART_SIZE", walk.size(doc) + 1)
+    build(project.root, tmp_path / "again", formats=("docx",), jobs=1, use_cache=False)
+    assert apart == [workers.render_docx_job]  # one shorter than the bound: made here

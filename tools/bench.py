@@ -493,7 +493,11 @@ def _descendants(pid: int) -> list[int]:
     """The processes under ``pid`` (its workers), from /proc/PID/task/*/children."""
     found, todo = [], [pid]
     while todo:
-        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+        try:
+            tasks = list(Path(f"/proc/{todo.pop()}/task").glob("*"))
+        except OSError:  # the process ended meanwhile
+            continue
+        for task in tasks:
             try:
                 kids = [int(x) for x in (task / "children").read_text().split()]
             except OSError:  # the task ended meanwhile

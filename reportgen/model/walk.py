@@ -19,6 +19,7 @@ from reportgen.model.nodes import (
     Chart,
     CrossRef,
     Div,
+    Document,
     Emph,
     Figure,
     Gallery,
@@ -30,6 +31,7 @@ from reportgen.model.nodes import (
     Quote,
     Span,
     Strong,
+    Table,
 )
 
 #: The containers ``walk_blocks`` enters unless told otherwise.
@@ -92,3 +94,13 @@ def paths(node: object) -> Iterator[Path]:
     elif dataclasses.is_dataclass(node) and not isinstance(node, type):
         for f in dataclasses.fields(node):
             yield from paths(getattr(node, f.name))
+
+
+def size(doc: Document) -> int:
+    """How long ``doc`` is, in blocks and table rows: what a writer holding the whole
+    document at once (the DOCX) needs memory for, known before anything is laid out."""
+    count = 0
+    for section in doc.sections:
+        for block in walk_blocks(section.blocks):
+            count += 1 + (len(block.body) if isinstance(block, Table) else 0)
+    return count

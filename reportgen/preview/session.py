@@ -140,7 +140,7 @@ class Session:
         # Joined in the kept workers: a process started for each join of a long report
         # would add half a second to every save.
         settings = Settings(project.root, layout, None, self.variant, checked.period_id,
-                            len(project.report.editions) > 1, join_apart=False)
+                            len(project.report.editions) > 1, apart=False)
         # 2. Dated as a build dates them (the same bytes, so the same cache keys). An edition
         # whose document is the one last rendered shows the same PDF: it is not planned.
         shown = {lang: made for lang, (doc, made) in self._shown.items()
