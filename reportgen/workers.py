@@ -128,7 +128,27 @@ def _worker_start() -> None:
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
     _limit_memory(WORKER_MEMORY)
+    _clean_up_at_end()
     _die_with_parent()
+
+
+def _clean_up_at_end() -> None:
+    """Have this worker remove the font files its engine wrote however it ends: a worker
+    exits through ``os._exit`` (no ``atexit``), so on a pool's shutdown by multiprocessing's
+    own exit hook (``Finalize``), and on SIGTERM (a pool stopped mid-job, ``_stop``; the
+    build process died, ``_die_with_parent``) by a handler that removes them and exits."""
+    import signal
+    from multiprocessing import util
+
+    util.Finalize(None, _release_engine, exitpriority=10)
+
+    def end(signum: int, frame: Any) -> None:
+        from reportgen.render.pdf.writer import remove_temporary_files
+
+        remove_temporary_files(kept_engine() if kept_engine.cache_info().currsize else None)
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, end)
 
 
 def _limit_memory(size: int) -> None:

@@ -101,6 +101,57 @@ def test_a_build_with_bad_input_does_not_wait_for_its_workers(project: Project,
     assert not (tmp_path / "out").exists()
 
 
+# ------------------------------------------------------------------- temporary files
+
+def _engine_then_wait(root: str, seconds: float) -> None:
+    """A worker's warm-up that makes its engine's font configuration (WeasyPrint copies
+    the fonts into a folder of its own), then waits to be stopped."""
+    from reportgen import workers as workers_module
+
+    workers_module.warm_up(Path(root), DEFAULT_LAYOUT, "pdf/ua-1", ["ru"])
+    time.sleep(seconds)
+
+
+@pytest.fixture
+def temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary folder of the test's own, for this process and the workers it forks;
+    the engine this process keeps is let go first (a forked worker would use it)."""
+    import tempfile
+
+    from reportgen import workers as workers_module
+
+    workers_module._release_engine()
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _left(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_build_with_workers_leaves_no_font_files_behind(project: Project, tmp_path: Path,
+                                                          temporary: Path) -> None:
+    """Each worker's engine copies the fonts (about 3 MB) into a temporary folder that
+    WeasyPrint removes only on garbage collection, which a worker's exit never runs."""
+    from reportgen.build import build
+
+    build(project.root, tmp_path / "out", formats=("pdf",), jobs=2, use_cache=False)
+    assert _left(temporary) == []
+
+
+def test_a_worker_stopped_mid_job_leaves_no_font_files_behind(temporary: Path) -> None:
+    with workers(2, 2, _engine_then_wait, (str(SAMPLE), 120)) as pool:
+        deadline = time.monotonic() + 60
+        while not any(p.name.startswith("weasyprint-") for p in temporary.iterdir()):
+            assert time.monotonic() < deadline, "no worker made its font configuration"
+            time.sleep(0.05)
+        time.sleep(0.5)  # both workers' configurations made (or nearly)
+        assert pool.submit(_square, 3)  # the pool is in use: it is stopped, not shut down
+    assert _left(temporary) == []
+
+
 # ------------------------------------------------------------------- leaders
 
 @pytest.fixture(scope="module")

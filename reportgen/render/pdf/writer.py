@@ -93,8 +93,10 @@ def _bundled_fonts_only() -> Iterator[None]:
     the system's). It is set only while the configuration is built (inside the ``with``)
     and restored after, and no thread of a build builds one meanwhile (the build's own
     thread draws charts with matplotlib, which does not use Fontconfig)."""
+    global _configuring
     fonts = data_dir("fonts")
     with tempfile.TemporaryDirectory(prefix="reportgen-fc-") as tmp:
+        _configuring = tmp
         conf = Path(tmp) / "fonts.conf"
         conf.write_text(
             '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
@@ -106,10 +108,43 @@ def _bundled_fonts_only() -> Iterator[None]:
         try:
             yield
         finally:
+            _configuring = None
             if saved is None:
                 os.environ.pop("FONTCONFIG_FILE", None)
             else:
                 os.environ["FONTCONFIG_FILE"] = saved
+
+
+#: The folder of the Fontconfig file being read (``_bundled_fonts_only``), None between.
+_configuring: str | None = None
+
+
+def remove_temporary_files(engine: LayoutEngine | None) -> None:
+    """What a process ended by a signal does before it exits (``workers``): remove the
+    font files of ``engine`` and the Fontconfig file being read, if any."""
+    import shutil
+
+    if engine is not None:
+        engine.remove_font_files()
+    if _configuring is not None:
+        shutil.rmtree(_configuring, ignore_errors=True)
+
+
+def _remove_font_files(font_config: Any, mine: bool) -> None:
+    """Remove the folder WeasyPrint's ``FontConfiguration`` copies a layout's fonts into
+    (its ``_folder``, one a configuration, about 3 MB with the bundled fonts): WeasyPrint
+    removes it only when the configuration is garbage-collected, which a worker's exit
+    (``os._exit``) never runs, so every worker left one in the temporary folder. Not
+    ``mine`` (a forked worker's copy of its parent's): left to the parent, and never to
+    the copy's ``__del__`` either."""
+    import shutil
+
+    folder = getattr(font_config, "_folder", None)
+    if folder is None:
+        return
+    if mine:
+        shutil.rmtree(folder, ignore_errors=True)
+    font_config._folder = None  # noqa: SLF001 - WeasyPrint's; removed here, not in __del__
 
 
 @dataclass
@@ -157,9 +192,22 @@ class LayoutEngine:
         #: Keyed by the stylesheets' bytes (and the project, layout and fonts): at most two,
         #: a build's parts and its folio pass; one layout at a time.
         self._styles: dict[tuple[Any, ...], _Styles] = {}
+        self._pid = os.getpid()  # a forked worker's copy is not its own (``_forget``)
 
     def close(self) -> None:
-        """Let go of the parsed stylesheets and their font configuration (Pango objects)."""
+        """Let go of the parsed stylesheets and their font configuration (Pango objects),
+        and of the folder of font files that configuration wrote."""
+        self._forget()
+
+    def remove_font_files(self) -> None:
+        """Remove the folders of font files of this engine's font configurations (in the
+        process that made them only), leaving the rest as it is: what a process ended by a
+        signal still does (``workers``)."""
+        for font_config, _ in self._styles.values():
+            _remove_font_files(font_config, mine=os.getpid() == self._pid)
+
+    def _forget(self) -> None:
+        self.remove_font_files()
         self._styles.clear()
 
     def _stylesheets(self, project_root: Path, layout: Layout, folios: bool,
@@ -181,7 +229,7 @@ class LayoutEngine:
                                            url_fetcher=fetcher) for p in paths]
             styles = (font_config, stylesheets)
             if len(self._styles) >= 2:
-                self._styles.clear()
+                self._forget()
             self._styles[key] = styles
         return styles
 
