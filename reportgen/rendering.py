@@ -43,7 +43,7 @@ FORMATS = ("pdf", "docx")
 #: A DOCX at least this long (``walk.size``: blocks and table rows) is made in a process of
 #: its own when ``Settings.apart``: python-docx holds the whole document's XML at once
 #: (about 90 MiB for 5,000 table rows) on top of what the build process holds (issue 21).
-DOCX_APART_SIZE = 2000
+DOCX_APART_SIZE = 1500
 #: Told how far each task of a build is: its name, jobs done, jobs known (0: not counted).
 Progress = Callable[[str, int, int], None]
 

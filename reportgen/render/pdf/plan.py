@@ -75,7 +75,7 @@ PLACEHOLDER = "000"
 
 #: Pages of a report from which its parts are joined in a process of their own (the join
 #: holds ~0.7 MiB a page of table; starting the process costs ~0.5 s).
-JOIN_APART_PAGES = 150
+JOIN_APART_PAGES = 120
 
 
 #: The files a build is still drawing (the charts' SVGs, by name): a part that shows one
