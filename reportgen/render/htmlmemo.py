@@ -121,8 +121,15 @@ class _Written:
 
 
 #: The versions of a section kept: the rounds of a split render alternate between the HTML
-#: without the layout's refinements (each render starts there) and with them.
-VARIANTS = 3
+#: without the layout's refinements (each render starts there) and with them, and a
+#: section with a page reference each time with the page numbers of both (four versions:
+#: with three, the 13 sections of the large benchmark that refer to its appendix were
+#: written again three times a save).
+VARIANTS = 5
+
+
+#: The sets a writer's membership questions go to, by the kind ``_Asked`` notes.
+_KINDS = ("unbroken", "compact", "here", "only", "glued", "planned", "tight", "words")
 
 
 @dataclass(slots=True)
@@ -130,6 +137,16 @@ class _Entry:
     section: m.Section
     reads: _Reads
     html: tuple[Markup, Markup]
+    #: ``reads.asked`` by kind: the members found in the set, and those not. Checked with
+    #: set operations (a long section asks thousands of questions: one per word).
+    found: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        members: dict[str, tuple[set[str], set[str]]] = {k: (set(), set()) for k in _KINDS}
+        for (kind, item), was in self.reads.asked.items():
+            members[kind][0 if was else 1].add(item)
+        self.found = {kind: (frozenset(yes), frozenset(no))
+                      for kind, (yes, no) in members.items() if yes or no}
 
 
 class SectionMemo:
@@ -163,7 +180,7 @@ class SectionMemo:
         entries = self._entries.setdefault(index, [])
         for entry in entries:
             if (entry.section is section or entry.section == section) \
-                    and _same_answers(entry.reads, writer):
+                    and _same_answers(entry, writer):
                 writer.written.update(entry.reads.added)
                 entry.section = section
                 entries.remove(entry)
@@ -187,8 +204,10 @@ class SectionMemo:
         return html
 
 
-def _same_answers(reads: _Reads, writer: HtmlWriter) -> bool:
-    """Whether every question ``reads`` noted gets the same answer from ``writer`` now."""
+def _same_answers(entry: _Entry, writer: HtmlWriter) -> bool:
+    """Whether every question ``entry``'s writing noted gets the same answer from ``writer``
+    now."""
+    reads = entry.reads
     if reads.pages and writer.pages is None:
         return False
     pages = writer.pages if writer.pages is not None else {}
@@ -198,8 +217,10 @@ def _same_answers(reads: _Reads, writer: HtmlWriter) -> bool:
     sets = {"unbroken": adjust.unbroken, "compact": adjust.compact, "here": adjust.here,
             "only": adjust.only, "glued": adjust.glued, "planned": adjust.planned,
             "tight": adjust.tight, "words": writer.words}
-    if any((item in sets[kind]) != found for (kind, item), found in reads.asked.items()):
-        return False
+    for kind, (yes, no) in entry.found.items():
+        now = sets[kind]
+        if not (yes <= now and no.isdisjoint(now)):
+            return False
     if any(adjust.deferral(fid) != n for fid, n in reads.deferrals.items()):
         return False
     return all((target in writer.written) == found for target, found in reads.written.items())
