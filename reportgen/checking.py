@@ -9,7 +9,7 @@ each save and hands back the editions a save cannot have changed (``reuse``).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +76,14 @@ class CheckResult(Timed):
     pictures: Decoded | None = None
     #: What each section's text gave against the data, likewise.
     checks: SignedStore | None = None
+    #: The release gate still to run (``check(defer_gate=True)``), None once it has run.
+    gate: Callable[[], None] | None = None
+
+    def finish(self) -> None:
+        """Run the release gate if it was left for later (``check``'s ``defer_gate``)."""
+        gate, self.gate = self.gate, None
+        if gate is not None:
+            gate()
 
     @property
     def errors(self) -> list[Problem]:
@@ -94,6 +102,7 @@ def check(
     draft: bool = False,
     cache: bool = False,
     reuse: Mapping[str, EditionCheck] | None = None,
+    defer_gate: bool = False,
 ) -> CheckResult:
     """Everything a build of the editions ``langs`` (default: all) of a period would use,
     checked without rendering anything. With ``cache``, the expressions the last build
@@ -104,7 +113,12 @@ def check(
     input has not changed since, as their caller knows (the preview: no file it read was
     saved); each is taken as it was, with its problems, instead of being assembled and
     checked again, unless what it was checked after differs (an error in an edition
-    before it now, which leaves its glyphs unchecked)."""
+    before it now, which leaves its glyphs unchecked).
+
+    ``defer_gate``: when nothing else found an error (and not ``strict``, where the gate's
+    warnings are errors), the release gate is left for ``result.finish()``: its findings
+    are warnings, so the preview renders meanwhile. Until then ``result.problems`` lacks
+    them and ``result.editions`` the editions checked this time."""
     result = CheckResult()
     problems = Problems()
     with result.stage("load"):
@@ -146,19 +160,26 @@ def check(
                 check_edition(project, period, assembly.document, problems)
             check_narrative(assembly, problems, result.checks)
         made[lang] = (assembly, tuple(problems.items[start:]), glyphs)
-    with result.stage("release gate"):  # placeholders, estimates, dates, names: warnings
-        check_release_data(project, period, result.assemblies.values(), problems)
-        stems = Stems()
-        for lang, assembly in result.assemblies.items():
-            if lang not in made:
-                problems.extend(result.editions[lang].gate)
-                continue
-            start = len(problems.items)
-            check_release_edition(project, period, assembly, problems, stems)
-            _, found, glyphs = made[lang]
-            result.editions[lang] = EditionCheck(assembly, found, glyphs, tuple(
-                _used(store) for store in stores), tuple(problems.items[start:]))
-    result.problems = _ordered(problems.items, strict)
+    def gate() -> None:
+        with result.stage("release gate"):  # placeholders, estimates, dates, names: warnings
+            check_release_data(project, period, result.assemblies.values(), problems)
+            stems = Stems()
+            for lang, assembly in result.assemblies.items():
+                if lang not in made:
+                    problems.extend(result.editions[lang].gate)
+                    continue
+                start = len(problems.items)
+                check_release_edition(project, period, assembly, problems, stems)
+                _, found, glyphs = made[lang]
+                result.editions[lang] = EditionCheck(assembly, found, glyphs, tuple(
+                    _used(store) for store in stores), tuple(problems.items[start:]))
+        result.problems = _ordered(problems.items, strict)
+
+    if defer_gate and not strict and not problems.errors:
+        result.problems = _ordered(problems.items, strict)  # the gate's warnings to come
+        result.gate = gate
+    else:
+        gate()
     return result
 
 

@@ -8,6 +8,8 @@ library code raises ``InputError`` (bad input, exit 1) or ``RenderError``
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,8 +47,15 @@ class SourceLoc:
 
 def display_path(path: Path) -> str:
     """A path as users want to read it: relative to the working directory when possible."""
+    return _display_path(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _display_path(path: Path, cwd: str) -> str:
+    # Memoized: the preview shows every problem after each save (hundreds of paths, each
+    # resolved through the file system).
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(path)
 

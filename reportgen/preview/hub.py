@@ -84,19 +84,26 @@ class Hub:
             asyncio.run_coroutine_threadsafe(send_all(), self.loop)
 
 
-def problem_view(problem: Problem, root: Path | None) -> dict[str, Any]:
-    """A problem as the overlay shows it: ``check``'s line, and the source line it points at."""
+def problem_views(problems: list[Problem], root: Path | None) -> list[dict[str, Any]]:
+    """``problem_view`` of each problem, each file read once (a save shows them all again)."""
+    lines: dict[Path, list[str]] = {}
+    return [problem_view(p, root, lines) for p in problems]
+
+
+def problem_view(problem: Problem, root: Path | None,
+                 read: dict[Path, list[str]] | None = None) -> dict[str, Any]:
+    """A problem as the overlay shows it: ``check``'s line, and the source line it points at.
+    ``read``: the lines of the files read so far, by path (filled in)."""
     loc = problem.loc
     source = ""
     if loc is not None and loc.line and root is not None:
-        try:
-            file = loc.file.resolve()
-            if file.is_relative_to(root) and file.is_file():
-                lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-                if 0 < loc.line <= len(lines):
-                    source = lines[loc.line - 1]
-        except OSError:
-            pass
+        lines = None if read is None else read.get(loc.file)
+        if lines is None:
+            lines = _lines(loc.file, root)
+            if read is not None:
+                read[loc.file] = lines
+        if 0 < loc.line <= len(lines):
+            source = lines[loc.line - 1]
     return {
         "text": str(problem),
         "severity": problem.severity,
@@ -106,3 +113,14 @@ def problem_view(problem: Problem, root: Path | None) -> dict[str, Any]:
         "message": problem.message,
         "source": source,
     }
+
+
+def _lines(path: Path, root: Path) -> list[str]:
+    """The lines of ``path`` if it is a file of the project ``root``, else none."""
+    try:
+        file = path.resolve()
+        if file.is_relative_to(root) and file.is_file():
+            return file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        pass
+    return []

@@ -39,7 +39,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from reportgen.errors import InputError, ReportgenError, display_path
 from reportgen.preview.guard import CSP, SECURITY_HEADERS, ASGIApp, HostCheck, own_hosts
-from reportgen.preview.hub import Hub, problem_view
+from reportgen.preview.hub import Hub, problem_views
 from reportgen.preview.pages import EditionPages
 from reportgen.preview.session import Outcome, Session
 from reportgen.preview.watch import watch_inputs
@@ -128,7 +128,7 @@ class Preview:
     def _show(self, outcome: Outcome) -> dict[str, list[int]]:
         hub = self.hub
         root = self.session.project.root if self.session.project else None
-        problems = [problem_view(p, root) for p in outcome.problems]
+        problems = problem_views(outcome.problems, root)
         changed: dict[str, list[int]] = {}
         with hub.lock:
             visible = {lang: set(pages) for lang, pages in hub.visible.items()}

@@ -30,6 +30,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ from pathlib import Path
 from reportgen.build import build, has_page_refs, source_date
 from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache
-from reportgen.checking import EditionCheck, check
+from reportgen.checking import CheckResult, EditionCheck, check
 from reportgen.errors import InputError, Problem, RenderError
 from reportgen.layout import Layout
 from reportgen.load.project import Project, load_project
@@ -124,12 +125,23 @@ class Session:
         mark = time.perf_counter()
         reuse = self._unchanged()
         outcome.timings.append(("inputs", time.perf_counter() - mark))
+        # The release gate (warnings only) runs in a thread while the workers lay out.
         checked = check(self.project_dir, self.period_id, strict=self.strict, langs=self.langs,
-                        draft=self.draft, cache=True, reuse=reuse)
-        outcome.problems = checked.problems
+                        draft=self.draft, cache=True, reuse=reuse, defer_gate=True)
+        gate = _Background(checked.gate) if checked.gate is not None else None
+        try:
+            return self._checked_rebuild(checked, reuse, outcome)
+        finally:
+            if gate is not None:
+                gate.join()
+                checked.gate = None
+                outcome.timings.append(checked.timings[-1])  # the release gate's
+            outcome.problems = checked.problems
+            self._checked = checked.editions
+
+    def _checked_rebuild(self, checked: CheckResult, reuse: dict[str, EditionCheck],
+                         outcome: Outcome) -> Outcome:
         outcome.timings += checked.timings
-        mark = time.perf_counter()
-        self._checked = checked.editions
         if checked.project is not None:
             self.project, self.period = checked.project, checked.period_id
             outcome.editions = list(self.langs or checked.project.report.editions)
@@ -246,6 +258,28 @@ class Session:
 
 def _silent(task: str, done: int, total: int) -> None:
     pass
+
+
+class _Background:
+    """``fn()`` in a thread of its own, at once; ``join`` waits for it and raises what it
+    raised."""
+
+    def __init__(self, fn: Callable[[], None]) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                fn()
+            except BaseException as exc:  # noqa: BLE001 - raised again by join
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="reportgen-preview-gate", daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _dated(doc: Document | None) -> Document:
