@@ -209,14 +209,15 @@ class RenderRun:
         with self.undrawn_lock:
             return frozenset(self.undrawn)
 
-    def run(self) -> None:
-        """Render everything planned, drawing the missing charts meanwhile."""
+    def run(self, meanwhile: Callable[[], None] | None = None) -> None:
+        """Render everything planned, drawing the missing charts meanwhile; ``meanwhile()``
+        once the first jobs are out (``Scheduler.run``)."""
         stop = threading.Event()
         with ThreadPoolExecutor(1) as drawer:
             if self.missing:
                 self._draw(drawer, self.missing, stop)
             try:
-                self.scheduler.run(self._advance)
+                self.scheduler.run(self._advance, meanwhile)
             finally:
                 stop.set()  # done, or failed: no more charts either way
         if len(self.finished) != len(self.machines):  # pragma: no cover - a machine without jobs

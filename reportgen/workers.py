@@ -359,12 +359,16 @@ class Scheduler:
             self._running[future] = then
             self._named[future] = what
 
-    def run(self, advance: Callable[[], None]) -> None:
+    def run(self, advance: Callable[[], None],
+            meanwhile: Callable[[], None] | None = None) -> None:
         """Run jobs until none is left; ``advance()`` is called first and after every job
-        done (it may add jobs). On an error, jobs not started are dropped."""
+        done (it may add jobs); ``meanwhile()`` once the first jobs are out (work of this
+        process to do while it waits for them). On an error, jobs not started are dropped."""
         try:
             advance()
             self._start()
+            if meanwhile is not None:
+                meanwhile()
             while self._running:
                 done, _ = wait(self._running, return_when=FIRST_COMPLETED)
                 for future in done:

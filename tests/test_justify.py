@@ -181,3 +181,31 @@ def test_the_decisions_are_kept_with_a_cached_part() -> None:
     merged = refine.advance(NONE, found, Movable({}, frozenset()))
     assert (merged.only, merged.glued, merged.planned, merged.tight) == (
         found.only, found.glued, found.planned, found.tight)
+
+
+def test_a_plan_is_remembered_by_all_it_depends_on(lay_out: Any) -> None:
+    """``planmemo``: the same paragraph laid out again gets the plan chosen before, the same
+    as one chosen afresh; a paragraph that measures otherwise (another size, another width)
+    gets its own; a new font configuration forgets them all."""
+    from reportgen.render.pdf import planmemo
+
+    planmemo.forget()
+    first = _lines(lay_out(_html(NONE)))
+    plans = {key: planmemo.plan_of(par, {}) for key, par in first.items()}
+    assert len(planmemo._plans) == 2
+    again = _lines(lay_out(_html(NONE)))  # a new layout: other box and style objects
+    for key, par in again.items():
+        assert planmemo.plan_of(par, {}) is plans[key]
+        fresh = justify.plan_paragraph(par, paragraphs.Measure(par))
+        assert fresh is not None and plans[key] is not None
+        assert fresh.lines == plans[key].lines and fresh.only == plans[key].only
+        assert fresh.glued == plans[key].glued and fresh.tight == plans[key].tight
+    assert len(planmemo._plans) == 2
+    bigger = _lines(lay_out(_html(NONE).replace("<body>", '<body style="font-size: 12pt">')))
+    narrower = _lines(lay_out(_html(NONE).replace('class="chapter"',
+                                                  'class="chapter" style="width: 150mm"')))
+    for par in (*bigger.values(), *narrower.values()):
+        planmemo.plan_of(par, {})
+    assert len(planmemo._plans) == 6
+    LayoutEngine()._stylesheets(REPO / "data", Layout(), True, None)  # a new configuration
+    assert len(planmemo._plans) == 0

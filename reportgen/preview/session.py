@@ -108,6 +108,7 @@ class Session:
         self._inputs: dict[Path, Stamp] | None = None
         self._checked: dict[str, EditionCheck] = {}
         self._shown: dict[str, tuple[Document, Rendered]] = {}
+        self._gate: _Background | None = None  # the release gate of the rebuild running
 
     # ------------------------------------------------------------------ rebuild
     def rebuild(self) -> Outcome:
@@ -125,13 +126,16 @@ class Session:
         mark = time.perf_counter()
         reuse = self._unchanged()
         outcome.timings.append(("inputs", time.perf_counter() - mark))
-        # The release gate (warnings only) runs in a thread while the workers lay out.
+        # The release gate (warnings only) runs in a thread while the workers lay out (started
+        # once the first jobs are out: before, it would take the CPU from the plan).
         checked = check(self.project_dir, self.period_id, strict=self.strict, langs=self.langs,
                         draft=self.draft, cache=True, reuse=reuse, defer_gate=True)
         gate = _Background(checked.gate) if checked.gate is not None else None
+        self._gate = gate
         try:
             return self._checked_rebuild(checked, reuse, outcome)
         finally:
+            self._gate = None
             if gate is not None:
                 gate.join()
                 checked.gate = None
@@ -195,7 +199,7 @@ class Session:
                         _silent)
         outcome.timings.append(("plan", time.perf_counter() - mark))
         mark = time.perf_counter()
-        run.run()
+        run.run(meanwhile=self._gate.start if self._gate is not None else None)
         outcome.timings.append(("render", time.perf_counter() - mark))
         keys = _page_keys(run)
         made = {}
@@ -261,8 +265,8 @@ def _silent(task: str, done: int, total: int) -> None:
 
 
 class _Background:
-    """``fn()`` in a thread of its own, at once; ``join`` waits for it and raises what it
-    raised."""
+    """``fn()`` in a thread of its own once ``start``ed; ``join`` (which starts it if it was
+    not) waits for it and raises what it raised."""
 
     def __init__(self, fn: Callable[[], None]) -> None:
         self._error: BaseException | None = None
@@ -274,9 +278,15 @@ class _Background:
                 self._error = exc
 
         self._thread = threading.Thread(target=run, name="reportgen-preview-gate", daemon=True)
-        self._thread.start()
+        self._started = False
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            self._thread.start()
 
     def join(self) -> None:
+        self.start()
         self._thread.join()
         if self._error is not None:
             raise self._error

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.render.html import Adjustments, Movable
-from reportgen.render.pdf import justify, paragraphs
+from reportgen.render.pdf import justify, paragraphs, planmemo
 from reportgen.render.softhyphens import SOFT_HYPHEN, WORD, word_key
 
 #: Hyphenated lines in a row a paragraph may have (the DOCX asks Word for the same).
@@ -125,7 +125,7 @@ def _plans(pages: list[Any]) -> tuple[dict[str, justify.Plan], set[str]]:
         par = paragraphs.read_paragraph(key, lines)
         if par is None or len(par.ends) < 2:
             continue
-        plan = justify.plan_paragraph(par, paragraphs.Measure(par, cache))
+        plan = planmemo.plan_of(par, cache)
         if plan is not None:
             plans[key] = plan
     return plans, seen

@@ -24,6 +24,7 @@ from reportgen.model import nodes as m
 from reportgen.render.html import NONE as NO_ADJUSTMENTS
 from reportgen.render.html import movable
 from reportgen.render.htmlpage import font_face_css, render_html, stylesheet_paths
+from reportgen.render.pdf import planmemo
 from reportgen.render.pdf.tagging import (
     drop_inner_links,
     links_without_annotations_as_spans,
@@ -223,6 +224,7 @@ class LayoutEngine:
         if styles is None:
             with _bundled_fonts_only():
                 font_config = FontConfiguration()
+            planmemo.forget()  # chosen in other fonts, maybe behind the same names
             stylesheets = [weasyprint.CSS(string=font_face_css(layout), font_config=font_config,
                                           url_fetcher=fetcher)]
             stylesheets += [weasyprint.CSS(filename=str(p), font_config=font_config,
