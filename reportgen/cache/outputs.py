@@ -23,12 +23,14 @@ the text, ``file:///dev/zero`` or any other, is never a path that is read.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
 import logging
 import re
 import stat
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -95,18 +97,66 @@ def output_keys(fmts: tuple[str, ...], doc: m.Document, layout: Layout,
 
 def _inputs_digest(doc: m.Document, layout: Layout, reference_docx: Path | None) -> bytes:
     """The hash of the document and of every file and library its outputs depend on."""
-    h = hashlib.sha256(repr(doc).encode("utf-8"))
+    h = hashlib.sha256(_model_digest(doc))
     # The model's own files: each was resolved and checked where the document names it.
     named = [("model", p) for p in sorted(set(paths(doc)))] + installed_files(layout)
     if reference_docx is not None:
         named.append(("reference", reference_docx))
     for kind, path in named:
         h.update(f"\n{kind} {path}\n".encode())
-        h.update(path.read_bytes() if path.is_file() else b"<missing>")
+        h.update(_file_digest(path))
     # All of reportgen's code and catalogs: any module may change what an output holds.
     h.update(code_digest("", suffixes=(".py", ".po", ".mo")))
     h.update(library_versions(*_LIBRARIES))
     return h.digest()
+
+
+#: Sections' digests by identity: a section that did not change is the same object from one
+#: preview rebuild to the next (``typography``'s memo), and its repr, a long walk, is made
+#: once. Each entry holds its section, so that its id is not given to another meanwhile.
+_SECTION_DIGESTS: OrderedDict[int, tuple[m.Section, bytes]] = OrderedDict()
+_MAX_SECTIONS = 512
+
+
+def _model_digest(doc: m.Document) -> bytes:
+    """The hash of ``repr`` of every field of ``doc``, each section's made once."""
+    h = hashlib.sha256()
+    for f in dataclasses.fields(doc):
+        value = getattr(doc, f.name)
+        if f.name != "sections":
+            h.update(f"{f.name}={value!r}\n".encode())
+            continue
+        for section in value:
+            found = _SECTION_DIGESTS.get(id(section))
+            if found is None or found[0] is not section:
+                found = (section, hashlib.sha256(repr(section).encode("utf-8")).digest())
+                _SECTION_DIGESTS[id(section)] = found
+                while len(_SECTION_DIGESTS) > _MAX_SECTIONS:
+                    _SECTION_DIGESTS.popitem(last=False)
+            else:
+                _SECTION_DIGESTS.move_to_end(id(section))
+            h.update(found[1])
+    return h.digest()
+
+
+#: The digests of files read by ``_file_digest``, with what told their version apart.
+_FILE_DIGESTS: dict[Path, tuple[tuple[int, ...], bytes]] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    """The hash of ``path``'s bytes (or of '<missing>'), read again only when its stamp
+    (inode, size, modification and change times: ``_stamps``) changed."""
+    stamp = _stamps(path)
+    if stamp is None:  # missing, or not a regular file itself (read as a build reads it)
+        return hashlib.sha256(path.read_bytes() if path.is_file() else b"<missing>").digest()
+    found = _FILE_DIGESTS.get(path)
+    if found is not None and found[0] == stamp:
+        return found[1]
+    digest = hashlib.sha256(path.read_bytes()).digest()
+    if len(_FILE_DIGESTS) > 4096:
+        _FILE_DIGESTS.clear()
+    _FILE_DIGESTS[path] = (stamp, digest)
+    return digest
 
 
 def _record(path: Path, seal: Seal, *made_for: str) -> dict[str, Any] | None:

@@ -9,6 +9,8 @@ an escape writes ("\0"). Nothing here knows the report's schema.
 
 from __future__ import annotations
 
+import functools
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,7 +183,19 @@ def parse_yaml(text: str, file: Path) -> Located:
     Raises ``InputError`` with every duplicate key, or with the syntax errors (``yamlsyntax``:
     each one the parser can get past).
     An empty document gives ``{}``.
+
+    A text parsed before in this process is not parsed again (the preview reads every data
+    file and front matter after each save): its values are a copy of the first parse's,
+    the caller's own to change.
     """
+    data, values, keys, plain = _parsed(text, file)
+    return Located(file, pickle.loads(data), dict(values), dict(keys), dict(plain))
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str, file: Path) -> tuple[bytes, dict[Path_, SourceLoc],
+                                             dict[Path_, SourceLoc], dict[Path_, str]]:
+    """``parse_yaml``'s document, its values pickled (an error is raised, not kept)."""
     problems = Problems()
     if bad := character_problems(text, file):  # the text of a file not read by load_yaml
         raise InputError(bad)
@@ -199,8 +213,9 @@ def parse_yaml(text: str, file: Path) -> Located:
     if node is None:
         converter.out.value_locs[()] = SourceLoc(file, 1, 1)
     problems.raise_if_errors()
-    converter.out.data = data
-    return converter.out
+    out = converter.out
+    return (pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), out.value_locs, out.key_locs,
+            out.plain_text)
 
 
 def load_yaml(file: Path) -> Located:
