@@ -122,10 +122,12 @@ class EditionPages:
         return found
 
     def _render(self, page: int) -> tuple[Any, bytes]:
-        """The picture of ``page`` (a PIL image) and a digest of its pixels."""
+        """The picture of ``page`` (PDFium's bitmap: ``_png`` makes it a PNG) and a digest
+        of its pixels (of the bitmap's own buffer: no copy is made for a page that looks
+        as before)."""
         with _PDFIUM_LOCK:
-            image = self._doc[page].render(scale=SCALE).to_pil()
-        return image, hashlib.sha256(image.tobytes()).digest()
+            bitmap = self._doc[page].render(scale=SCALE)
+            return bitmap, hashlib.sha256(bitmap.buffer).digest()
 
     def _draw(self, page: int) -> tuple[bytes, bytes]:
         """The PNG of ``page`` and a digest of its pixels."""
@@ -154,7 +156,9 @@ class EditionPages:
                 textpage.close()
 
 
-def _png(image: Any) -> bytes:
+def _png(bitmap: Any) -> bytes:
+    with _PDFIUM_LOCK:
+        image = bitmap.to_pil()
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=1)  # fast: the picture goes to this computer
     return out.getvalue()
