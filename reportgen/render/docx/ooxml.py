@@ -11,6 +11,7 @@ import functools
 from collections.abc import Iterable, Sequence
 
 from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.ns import nsmap as namespaces
 from docx.oxml.parser import oxml_parser
 from lxml import etree
 
@@ -34,6 +35,12 @@ def el(tag: str, attrs: dict[str, str] | None = None, *children: etree._Element)
     """A new element ``tag`` ('w:p') with prefixed attribute names ('w:val') and children."""
     # What python-docx's OxmlElement does, with each tag's name and namespaces worked out once.
     clark, nsmap = _tag(tag)
+    prefixes = {k.split(":", 1)[0] for k in attrs or () if ":" in k}
+    if not prefixes <= nsmap.keys():
+        # An attribute of another namespace ('r:id' on 'w:embedRegular') is declared here:
+        # else lxml names it after the prefixes this process happened to see before (an
+        # 'ns0' in a fresh process: the same DOCX would differ made apart, issue 21).
+        nsmap = {**nsmap, **{p: namespaces[p] for p in sorted(prefixes)}}
     node = oxml_parser.makeelement(clark, attrib={qn(k): v for k, v in (attrs or {}).items()},
                                    nsmap=nsmap)
     for child in children:
