@@ -248,6 +248,27 @@ def test_warnings_are_listed_and_the_pages_still_update(project: Project) -> Non
     assert problem["text"].startswith("sections/a.md:") or "a.md:" in problem["text"]
 
 
+def test_the_release_gates_warnings_are_listed_as_check_lists_them(project: Project) -> None:
+    """The preview runs the release gate in a thread beside the workers (its findings are
+    warnings): after every rebuild its problems are ``check``'s, in the same order; under
+    --strict the gate's warnings are errors, found before anything is rendered."""
+    from reportgen.checking import check
+
+    two_sections(project)
+    text = (project.root / "sections/a.md").read_text(encoding="utf-8")
+    project.write("sections/a.md", text + "\nВстреча прошла 1 января 1990 года.\n")
+    live = session(project.root)
+    for _ in range(2):  # the first rebuild, then one that reuses the checked edition
+        outcome = live.rebuild()
+        assert outcome.ok and outcome.rendered
+        expected = check(project.root, cache=True).problems
+        assert outcome.problems == expected
+        assert any("1990" in p.message and p.severity == "warning" for p in outcome.problems)
+        assert [name for name, _ in outcome.timings].count("release gate") == 1
+    strict = Session(project.root, SerialExecutor(), 1, strict=True).rebuild()
+    assert not strict.rendered and any("1990" in p.message for p in strict.errors)
+
+
 def test_only_the_pages_that_changed_get_a_new_version(project: Project) -> None:
     two_sections(project, "\n\n".join([LONG] * 6))
     live = session(project.root)
