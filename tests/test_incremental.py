@@ -171,3 +171,41 @@ def test_a_warning_in_a_worker_reaches_the_build(project: Project,
         futures = [submit(pool, _warn, f"from job {n}") for n in range(2)]
         assert [result(f) for f in futures] == [7, 7]
     assert [r.getMessage() for r in caplog.records] == ["from job 0", "from job 1"]
+
+
+def test_a_files_digest_is_read_again_when_it_changed_even_within_a_clock_tick(
+        tmp_path: Path) -> None:
+    """``cache.stamped``: a file's digest is kept by its stamp, but not while the file is
+    new enough that a second write of the same size could keep the stamp."""
+    import hashlib
+    import os
+
+    from reportgen.cache import stamped
+
+    path = tmp_path / "picture.png"
+    path.write_bytes(b"one")
+    assert stamped.digest(path) == hashlib.sha256(b"one").digest()
+    path.write_bytes(b"two")  # the same size, at once: maybe the same times
+    assert stamped.digest(path) == hashlib.sha256(b"two").digest()
+    assert stamped.digest(path, b"PNG\0") == hashlib.sha256(b"PNG\0two").digest()
+    old = path.stat().st_mtime_ns - 10 * stamped.RACY_NS
+    os.utime(path, ns=(old, old))
+    calls: list[Path] = []
+    real = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        calls.append(self)
+        return real(self)
+
+    try:
+        Path.read_bytes = counted  # type: ignore[method-assign]
+        stamped.digest(path)
+        stamped.digest(path)
+    finally:
+        Path.read_bytes = real  # type: ignore[method-assign]
+    # the change time is the utime call's (now): read each time until it is old
+    assert len(calls) == 2
+    link = tmp_path / "link.png"
+    link.symlink_to(path)
+    assert stamped.digest(link) is None  # not a regular file itself
+    assert stamped.digest(tmp_path / "missing.png") is None

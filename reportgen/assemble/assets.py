@@ -90,6 +90,11 @@ class Assets:
         if named is None:
             raise AssetError(f"image '{ref}': a picture's name ends in one of "
                              f"{', '.join(sorted(EXTENSIONS))} (it says which format it is)")
+        if self.known is not None:  # the file's digest, read only if it changed since
+            known = self.known.copy(pictures.Decoded.file_digest(path, named))
+            if known is not None:
+                copy, w, h = known
+                return Image(copy, w, h, source=path)
         try:
             raw = path.read_bytes()  # decoded from these bytes: the digest is of what was read
         except OSError as exc:

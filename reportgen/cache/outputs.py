@@ -29,7 +29,6 @@ import html
 import json
 import logging
 import re
-import stat
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,6 +37,7 @@ from typing import Any
 from markupsafe import escape
 
 from reportgen.atomic import write_atomic
+from reportgen.cache import stamped
 from reportgen.cache.root import (
     CACHE_DIR,
     CACHE_VERSION,
@@ -47,6 +47,7 @@ from reportgen.cache.root import (
     read_cached,
 )
 from reportgen.cache.signed import Seal, file_digest
+from reportgen.cache.stamped import stamps as _stamps
 from reportgen.errors import InputError, Problem, SourceLoc
 from reportgen.layout import Layout
 from reportgen.model import nodes as m
@@ -139,24 +140,13 @@ def _model_digest(doc: m.Document) -> bytes:
     return h.digest()
 
 
-#: The digests of files read by ``_file_digest``, with what told their version apart.
-_FILE_DIGESTS: dict[Path, tuple[tuple[int, ...], bytes]] = {}
-
-
 def _file_digest(path: Path) -> bytes:
     """The hash of ``path``'s bytes (or of '<missing>'), read again only when its stamp
-    (inode, size, modification and change times: ``_stamps``) changed."""
-    stamp = _stamps(path)
-    if stamp is None:  # missing, or not a regular file itself (read as a build reads it)
+    changed (``stamped``)."""
+    found = stamped.digest(path)
+    if found is None:  # missing, or not a regular file itself (read as a build reads it)
         return hashlib.sha256(path.read_bytes() if path.is_file() else b"<missing>").digest()
-    found = _FILE_DIGESTS.get(path)
-    if found is not None and found[0] == stamp:
-        return found[1]
-    digest = hashlib.sha256(path.read_bytes()).digest()
-    if len(_FILE_DIGESTS) > 4096:
-        _FILE_DIGESTS.clear()
-    _FILE_DIGESTS[path] = (stamp, digest)
-    return digest
+    return found
 
 
 def _record(path: Path, seal: Seal, *made_for: str) -> dict[str, Any] | None:
@@ -171,21 +161,6 @@ def _record(path: Path, seal: Seal, *made_for: str) -> dict[str, Any] | None:
             info.get("seal"), *made_for, str(info.get("sha256")), _canonical(info.get("info"))):
         return None
     return info
-
-
-def _stamps(*paths: Path) -> tuple[int, ...] | None:
-    """What tells the versions of ``paths`` apart (see ``PartCache.load``); None if one is
-    missing or not a regular file."""
-    out: list[int] = []
-    for path in paths:
-        try:
-            st = path.lstat()
-        except OSError:
-            return None
-        if not stat.S_ISREG(st.st_mode):
-            return None
-        out += [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-    return tuple(out)
 
 
 def _canonical(value: Any) -> str:

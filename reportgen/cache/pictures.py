@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.atomic import write_atomic
-from reportgen.cache.root import cache_folder, code_digest, library_versions, read_cached
+from reportgen.cache import stamped
+from reportgen.cache.root import (
+    cache_folder,
+    cached_file,
+    code_digest,
+    library_versions,
+    read_cached,
+)
 from reportgen.cache.signed import SignedStore, user_key
 from reportgen.resources import World
 
@@ -41,6 +48,10 @@ def store(project_root: Path, data: bytes, ext: str) -> Path:
         path.unlink(missing_ok=True)  # a link or a crafted file: replaced, never written through
         write_atomic(path, data)
     return path
+
+
+def _prefix(named: str) -> bytes:
+    return named.encode() + b"\0"
 
 
 class Decoded(SignedStore):
@@ -67,7 +78,13 @@ class Decoded(SignedStore):
 
     @staticmethod
     def digest(data: bytes, named: str) -> bytes:
-        return hashlib.sha256(named.encode() + b"\0" + data).digest()
+        return hashlib.sha256(_prefix(named) + data).digest()
+
+    @staticmethod
+    def file_digest(path: Path, named: str) -> bytes:
+        """``digest`` of ``path``'s bytes, read again only when the file changed (``stamped``);
+        of nothing if it cannot be read (no copy is known for that)."""
+        return stamped.digest(path, _prefix(named)) or b""
 
     def copy(self, digest: bytes) -> tuple[Path, int, int] | None:
         """The copy made from the file of ``digest``, and its size; None if unknown or if the
@@ -77,8 +94,9 @@ class Decoded(SignedStore):
             return None
         name, width, height = value
         path = cache_folder(self.root, FOLDER) / name
-        data = read_cached(path)
-        if data is None or f"{hashlib.sha256(data).hexdigest()[:40]}{path.suffix}" != name:
+        real = cached_file(path)  # in the project's cache, not a link out of it
+        found = stamped.digest(real) if real is not None else None  # read when it changed
+        if found is None or f"{found.hex()[:40]}{path.suffix}" != name:
             return None
         return path, width, height
 

@@ -42,13 +42,23 @@ def cache_folder(project_root: Path, name: str) -> Path:
 def read_cached(path: Path) -> bytes | None:
     """The bytes of ``path``, a file of a project's cache (``cache_folder``), or None when it
     is missing, is not a regular file, or is not really inside its project."""
+    real = cached_file(path)
+    try:
+        return real.read_bytes() if real is not None else None
+    except OSError:
+        return None
+
+
+def cached_file(path: Path) -> Path | None:
+    """``path``, a file of a project's cache (``cache_folder``), resolved; None when it is
+    missing, is not a regular file, or is not really inside its project."""
     parts = path.parts
     if CACHE_DIR not in parts:
         raise ValueError(f"{path} is not in a project's {CACHE_DIR}")  # pragma: no cover - a bug
     project = Path(*parts[:len(parts) - 1 - parts[::-1].index(CACHE_DIR)])
     try:
         real = World.of(project).in_project(path)
-        return real.read_bytes() if real.is_file() else None
+        return real if real.is_file() else None
     except (OutsideWorld, OSError):
         return None
 
