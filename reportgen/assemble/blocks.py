@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from markdown_it.token import Token
 
@@ -24,7 +23,7 @@ from reportgen.assemble.figures import Figures
 from reportgen.assemble.footnotes import Footnotes
 from reportgen.assemble.inlines import InlineReader
 from reportgen.assemble.jekyll import Frame, JekyllHtml
-from reportgen.assemble.narrative import Counters, markdown_parser, matching
+from reportgen.assemble.narrative import Counters, matching, parse_markdown
 from reportgen.errors import Problems, SourceLoc
 from reportgen.model import nodes as m
 
@@ -76,8 +75,7 @@ class SectionReader:
         return SourceLoc(self.file, self.offset + line + 1)
 
     def read(self, body: str) -> list[m.Block]:
-        env: dict[str, Any] = {}
-        tokens = markdown_parser().parse(body, env)
+        tokens, env = parse_markdown(body)
         tokens = self.footnotes.read_texts(tokens, env, self.inlines.read, self.loc)
         levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
         self.level_shift = (min(levels) - 2) if levels else 0
