@@ -163,7 +163,7 @@ def check(
     def gate() -> None:
         with result.stage("release gate"):  # placeholders, estimates, dates, names: warnings
             check_release_data(project, period, result.assemblies.values(), problems)
-            stems = Stems()
+            stems = Stems.shared()
             for lang, assembly in result.assemblies.items():
                 if lang not in made:
                     problems.extend(result.editions[lang].gate)

@@ -20,6 +20,7 @@ happen to be this close are said so on purpose, anywhere in the edition:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -62,6 +63,15 @@ class Spelling:
 class Stems:
     """The stem of a word in a language (cached): Snowball's, or Kazakh without its endings."""
 
+    @classmethod
+    def shared(cls) -> Stems:
+        """One instance for the process (its cache grows with the words met, up to
+        ``MAX_STEMS``): the stems of a report's words do not change between checks."""
+        found = _SHARED[0]
+        if found is None or len(found._cache) > MAX_STEMS:
+            found = _SHARED[0] = cls()
+        return found
+
     def __init__(self) -> None:
         self._stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in _STEMMERS.items()}
         self._cache: dict[tuple[str, str], str] = {}
@@ -76,6 +86,11 @@ class Stems:
             else:
                 self._cache[key] = _kazakh_stem(lower)
         return self._cache[key]
+
+
+#: Stems kept by ``Stems.shared`` before it starts afresh.
+MAX_STEMS = 200_000
+_SHARED: list[Stems | None] = [None]
 
 
 def _kazakh_stem(word: str) -> str:
@@ -97,16 +112,14 @@ def check_names(texts: Iterable[Typed], problems: Problems, stems: Stems | None 
         for _, args in typed.markers(MARK):
             marked = {stems(word, typed.lang) for word in args.split()}
             allowed.update(frozenset(pair) for pair in combinations(sorted(marked), 2))
-        for match in _WORD.finditer(typed.prose):
-            word = match.group()
-            if word.islower():
-                small[(typed.lang, word[:3])].add(word)
-            if not _capitalized(word) or len(word) < MIN_LENGTH:
-                continue
+        capitalized, lower = _words(typed.prose)
+        for word in lower:
+            small[(typed.lang, word[:3])].add(word)
+        for word, start in capitalized:
             key = (typed.lang, word)
             if key not in spellings:
                 spellings[key] = Spelling(word, typed.lang, stems(word, typed.lang))
-            spellings[key].places.append(typed.loc(match.start()))
+            spellings[key].places.append(typed.loc(start))
     # A name is the spellings of one stem: its forms («Абдыкаликова», «Абдыкаликовой»).
     names: dict[tuple[str, str], list[Spelling]] = defaultdict(list)
     for spelling in spellings.values():
@@ -122,6 +135,21 @@ def check_names(texts: Iterable[Typed], problems: Problems, stems: Stems | None 
             f"{_listed(rare)} and {_listed(common)} may be one name written two ways; write it "
             f"one way, or say they are different names: {{# reportgen: {MARK} {rare[0].word} "
             f"{common[0].word} #}}"), tuple(p for s in (*rare, *common) for p in s.places))
+
+
+@functools.lru_cache(maxsize=1024)
+def _words(prose: str) -> tuple[tuple[tuple[str, int], ...], frozenset[str]]:
+    """The capitalized words of ``prose`` long enough to be names, each with where it
+    starts, and its words in small letters: found once per text (the preview checks every
+    section's text after each save, most of them as they were)."""
+    names, lower = [], set()
+    for match in _WORD.finditer(prose):
+        word = match.group()
+        if word.islower():
+            lower.add(word)
+        if _capitalized(word) and len(word) >= MIN_LENGTH:
+            names.append((word, match.start()))
+    return tuple(names), frozenset(lower)
 
 
 def _common(spelling: Spelling, small: dict[tuple[str, str], set[str]], stems: Stems) -> bool:
