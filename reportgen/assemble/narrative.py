@@ -41,7 +41,7 @@ def parse_markdown(text: str) -> tuple[list[Token], dict[str, Any]]:
     return tokens, env
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=128)  # a save makes a new text of the edited section
 def _parsed(text: str) -> bytes:
     env: dict[str, Any] = {}
     tokens = markdown_parser().parse(text, env)

@@ -116,7 +116,7 @@ def _inputs_digest(doc: m.Document, layout: Layout, reference_docx: Path | None)
 #: preview rebuild to the next (``typography``'s memo), and its repr, a long walk, is made
 #: once. Each entry holds its section, so that its id is not given to another meanwhile.
 _SECTION_DIGESTS: OrderedDict[int, tuple[m.Section, bytes]] = OrderedDict()
-_MAX_SECTIONS = 512
+_MAX_SECTIONS = 256
 
 
 def _model_digest(doc: m.Document) -> bytes:
