@@ -142,15 +142,10 @@ def test_windows_of_a_table_hold_every_row_once_with_the_header() -> None:
     assert longtable.MARK in first and longtable.MARK in middle
 
 
-def test_a_long_report_joined_in_a_process_of_its_own_is_the_same_pdf(
-        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A report of JOIN_APART_PAGES pages or more is joined in a new process (whose memory
-    goes back when it ends): the same bytes as a join in the build process."""
+def _jobs_run_apart(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The job functions run in a process started for them (``workers._apart``), as they are."""
     from reportgen import workers
-    from reportgen.render.pdf import plan
 
-    _project(project, 80)
-    here = build(project.root, tmp_path / "here", formats=("pdf",), jobs=1, use_cache=False)
     apart: list[object] = []
     real = workers._apart
 
@@ -158,8 +153,20 @@ def test_a_long_report_joined_in_a_process_of_its_own_is_the_same_pdf(
         apart.append(fn)
         return real(fn, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(plan, "JOIN_APART_PAGES", 1)
     monkeypatch.setattr(workers, "_apart", counted)
+    return apart
+
+
+def test_a_long_report_joined_in_a_process_of_its_own_is_the_same_pdf(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report of JOIN_APART_PAGES pages or more is joined in a new process (whose memory
+    goes back when it ends): the same bytes as a join in the build process."""
+    from reportgen.render.pdf import plan
+
+    _project(project, 80)
+    here = build(project.root, tmp_path / "here", formats=("pdf",), jobs=1, use_cache=False)
+    monkeypatch.setattr(plan, "JOIN_APART_PAGES", 1)
+    apart = _jobs_run_apart(monkeypatch)
     there = build(project.root, tmp_path / "there", formats=("pdf",), jobs=1, use_cache=False)
     assert apart == [plan.join_job]
     a, b = here.edition("ru").outputs["pdf"], there.edition("ru").outputs["pdf"]
@@ -176,16 +183,9 @@ def test_a_long_docx_made_in_a_process_of_its_own_is_the_same_docx(
 
     _project(project, 30)
     here = build(project.root, tmp_path / "here", formats=("docx",), jobs=1, use_cache=False)
-    apart: list[object] = []
-    real = workers._apart
-
-    def counted(fn: object, *args: object) -> object:
-        apart.append(fn)
-        return real(fn, *args)  # type: ignore[arg-type]
-
     doc = here.edition("ru").doc
     monkeypatch.setattr(rendering, "DOCX_APART_SIZE", walk.size(doc))
-    monkeypatch.setattr(workers, "_apart", counted)
+    apart = _jobs_run_apart(monkeypatch)
     there = build(project.root, tmp_path / "there", formats=("docx",), jobs=1, use_cache=False)
     assert apart == [workers.render_docx_job]
     a, b = here.edition("ru").outputs["docx"], there.edition("ru").outputs["docx"]
