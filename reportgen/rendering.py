@@ -37,7 +37,8 @@ from reportgen.model import walk
 from reportgen.model.nodes import Chart, Document
 from reportgen.render.chartfiles import DrawStats
 from reportgen.render.pdf.plan import ApartJob, Job, SinglePass, SplitRender
-from reportgen.workers import Scheduler, charts_to_draw, draw_charts, render_docx_job
+from reportgen.scheduler import Scheduler
+from reportgen.workers import charts_to_draw, draw_charts, render_docx_job
 
 FORMATS = ("pdf", "docx")
 #: A DOCX at least this long (``walk.size``: blocks and table rows) is made in a process of

@@ -22,6 +22,7 @@ from reportgen.assemble.cssbounds import stylesheet_excesses
 from reportgen.build import build
 from reportgen.errors import InputError, RenderError
 from reportgen.layout import DEFAULT as DEFAULT_LAYOUT
+from reportgen.scheduler import Scheduler
 
 from .conftest import SECTION_MD, Project
 from .test_closed_world_holes import _css, _layout_messages, installation  # noqa: F401
@@ -134,7 +135,7 @@ def _killed(*args: object) -> bytes:
 def test_a_worker_that_dies_is_a_render_error_naming_the_edition() -> None:
     """A worker killed (by the OOM killer, or by hand): a RenderError, not BrokenProcessPool."""
     with workers.workers(2, 2) as pool:
-        scheduler = workers.Scheduler(pool, 2)
+        scheduler = Scheduler(pool, 2)
         added = []
 
         def advance() -> None:
@@ -156,7 +157,7 @@ def _greedy(*args: object) -> bytes:
 
 def test_a_job_past_the_workers_memory_is_a_render_error_naming_the_edition() -> None:
     with workers.workers(2, 2) as pool:
-        scheduler = workers.Scheduler(pool, 2)
+        scheduler = Scheduler(pool, 2)
         scheduler.add((0,), _greedy, (), lambda value: None, "the DOCX of the 'en' edition")
         with pytest.raises(RenderError) as info:
             scheduler.run(lambda: None)

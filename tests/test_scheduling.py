@@ -17,7 +17,8 @@ from reportgen.errors import InputError
 from reportgen.layout import DEFAULT as DEFAULT_LAYOUT
 from reportgen.render.htmlpage import render_html, split_parts
 from reportgen.render.pdf import writer as pdf
-from reportgen.workers import Scheduler, SerialExecutor, workers
+from reportgen.scheduler import Scheduler
+from reportgen.workers import SerialExecutor, workers
 
 from .conftest import SAMPLE, Project, need
 
