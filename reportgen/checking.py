@@ -17,6 +17,7 @@ from typing import Any
 
 from reportgen.assemble.assets import layout_problems
 from reportgen.assemble.document import Assembly, collect
+from reportgen.assemble.sectionmemo import SectionMemo
 from reportgen.cache.pictures import Decoded
 from reportgen.cache.signed import CodeCache, SignedStore
 from reportgen.check.consistency import check_narrative, checks_cache
@@ -103,6 +104,7 @@ def check(
     cache: bool = False,
     reuse: Mapping[str, EditionCheck] | None = None,
     defer_gate: bool = False,
+    memo: SectionMemo | None = None,
 ) -> CheckResult:
     """Everything a build of the editions ``langs`` (default: all) of a period would use,
     checked without rendering anything. With ``cache``, the expressions the last build
@@ -118,7 +120,10 @@ def check(
     ``defer_gate``: when nothing else found an error (and not ``strict``, where the gate's
     warnings are errors), the release gate is left for ``result.finish()``: its findings
     are warnings, so the preview renders meanwhile. Until then ``result.problems`` lacks
-    them and ``result.editions`` the editions checked this time."""
+    them and ``result.editions`` the editions checked this time.
+
+    ``memo``: the sections its caller assembled before (``assemble.sectionmemo``), which
+    it forgets when anything but a section's text changed."""
     result = CheckResult()
     problems = Problems()
     with result.stage("load"):
@@ -154,7 +159,7 @@ def check(
         start = len(problems.items)
         with result.stage("assemble" + (f" {lang}" if suffix else "")):
             assembly = result.assemblies[lang] = collect(project, period, problems, lang, draft,
-                                                         result.codes, result.pictures)
+                                                         result.codes, result.pictures, memo)
         with result.stage("check" + (f" {lang}" if suffix else "")):
             if assembly.document is not None and glyphs:
                 check_edition(project, period, assembly.document, problems)

@@ -12,6 +12,7 @@ about HTML output, PDF or Word.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,15 +23,16 @@ from reportgen.assemble.dataviews import PeriodView
 from reportgen.assemble.narrative import Counters
 from reportgen.assemble.references import resolve
 from reportgen.assemble.section import ExpressionViews, SectionContext, assemble_section
+from reportgen.assemble.sectionmemo import SectionMemo
 from reportgen.assemble.tables import TableContext
 from reportgen.assemble.typography import typeset, typeset_section
 from reportgen.cache.pictures import Decoded
-from reportgen.cache.signed import CodeCache
+from reportgen.cache.signed import CodeCache, SignedStore
 from reportgen.errors import InputError, Problems, SourceLoc
-from reportgen.load.editions import period_text, section_sources, text_in
+from reportgen.load.editions import SectionSource, period_text, section_sources, text_in
 from reportgen.load.project import Activity, PeriodData, Project
 from reportgen.load.schema import Period, Report
-from reportgen.load.sections import read_section
+from reportgen.load.sections import SectionFile, read_section
 from reportgen.load.texts import Texts
 from reportgen.load.yamlsrc import Located
 from reportgen.model import nodes as m
@@ -78,11 +80,13 @@ def assemble(project: Project, period: Period, strict: bool = False, lang: str |
 
 def collect(project: Project, period: Period, problems: Problems, lang: str | None = None,
             draft: bool = False, codes: CodeCache | None = None,
-            pictures: Decoded | None = None) -> Assembly:
+            pictures: Decoded | None = None, memo: SectionMemo | None = None) -> Assembly:
     """Assemble the ``lang`` edition of ``period`` as far as the input allows, recording every
     problem in ``problems``. The document is complete only when no error was recorded.
     ``codes``: the expressions compiled by the last build (``codecache``); ``pictures``: what
-    decoding each picture gave (``cache.pictures.Decoded``), shared by a build's editions."""
+    decoding each picture gave (``cache.pictures.Decoded``), shared by a build's editions;
+    ``memo``: the sections assembled before, valid while only section texts changed
+    (``sectionmemo``: the preview's)."""
     report = project.report
     lang = lang or report.language
     if lang not in report.editions:
@@ -108,7 +112,8 @@ def collect(project: Project, period: Period, problems: Problems, lang: str | No
         ctx.charts = _charts(project, period, periods, ctx, texts)
         ctx.tables = TableContext(data, lang, strings, ctx.counters, problems, Comparison(
             project, period, data, lang, strings, problems, periods, texts), texts)
-    sections = _sections(project, draft, ctx, result.sections)
+    assemble_one = _memoized(memo, (lang, period.id), ctx, (codes, pictures))
+    sections = _sections(project, draft, ctx, result.sections, assemble_one)
 
     if ctx.charts is None:  # no valid data: no document
         return result
@@ -149,8 +154,27 @@ def _charts(project: Project, period: Period, periods: PeriodData, ctx: SectionC
     )
 
 
+_Assemble = Callable[[SectionFile, SectionSource, str, SectionContext], m.Section]
+
+
+def _memoized(memo: SectionMemo | None, scope: object, ctx: SectionContext,
+              stores: tuple[SignedStore | None, ...]) -> _Assemble:
+    """``assemble_section``, through ``memo`` if there is one."""
+    if memo is None:
+        return assemble_section
+
+    def assemble_one(read: SectionFile, source: SectionSource, lang: str,
+                     ctx: SectionContext) -> m.Section:
+        placed = ctx.charts.placed if ctx.charts is not None else None
+        return memo.assemble(read, source, lang, scope, ctx.counters, placed, stores,
+                             ctx.problems.items,
+                             lambda: assemble_section(read, source, lang, ctx))
+
+    return assemble_one
+
+
 def _sections(project: Project, draft: bool, ctx: SectionContext,
-              texts: list[SectionText]) -> list[m.Section]:
+              texts: list[SectionText], assemble_one: _Assemble) -> list[m.Section]:
     """The sections, then the appendices, of the edition, in order; each section as typed is
     added to ``texts``."""
     problems = ctx.problems
@@ -163,7 +187,7 @@ def _sections(project: Project, draft: bool, ctx: SectionContext,
             continue
         lang = read.front.lang or source.lang
         texts.append(SectionText(read.file, read.text, read.front_doc, read.body_line, lang))
-        section = assemble_section(read, source, lang, ctx)
+        section = assemble_one(read, source, lang, ctx)
         if section.id in seen_ids:
             problems.error(source.loc, f"section id '{section.id}' is used twice "
                            f"(also by {seen_ids[section.id]})")

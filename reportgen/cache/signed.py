@@ -31,6 +31,7 @@ import importlib.util
 import marshal
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -124,6 +125,7 @@ class SignedStore:
         self.file, self._key, self._environment = file, key, environment
         self._stored: dict[bytes, Any] = {}
         self._used: dict[bytes, Any] = {}
+        self._log: dict[bytes, Any] | None = None  # while ``recording``
         if key is not None:
             self._stored = self._read()
 
@@ -149,15 +151,32 @@ class SignedStore:
 
     def get(self, digest: bytes) -> Any | None:
         """The value stored for ``digest`` (kept by ``save``), or None."""
-        if digest in self._used:
-            return self._used[digest]
-        value = self._stored.get(digest)
-        if value is not None:
+        value = self._used.get(digest)
+        if value is None:
+            value = self._stored.get(digest)
+            if value is None:
+                return None
             self._used[digest] = value
+        if self._log is not None:
+            self._log[digest] = value
         return value
 
     def put(self, digest: bytes, value: Any) -> None:
         self._used[digest] = value
+        if self._log is not None:
+            self._log[digest] = value
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[dict[bytes, Any]]:
+        """The entries looked up (and found) or put while in the block, for ``use`` to count
+        as used again when what made them is taken again (``assemble.sectionmemo``)."""
+        outer, self._log = self._log, {}
+        try:
+            yield self._log
+        finally:
+            inner, self._log = self._log, outer
+            if outer is not None:
+                outer.update(inner)
 
     def used(self) -> dict[bytes, Any]:
         """The entries this build used so far (a copy): what ``save`` would keep."""

@@ -6,8 +6,10 @@ layout); the files whose stamp differs from the last rebuild's are what was save
 An edition may be taken as it was checked and typeset last time only if every changed file
 is a section file that some edition read and it did not (its translation was edited):
 any other change (report.yaml, the data, a picture, a layout file, a file added or
-removed) may reach every edition, and all are made again. A file changed while a rebuild
-reads it has a new stamp at the next one, so it is never missed. Nothing here builds.
+removed) may reach every edition, and all are made again; the sections assembled before
+are then forgotten too (``only_sections``: the session's ``SectionMemo`` holds only while
+section texts alone changed). A file changed while a rebuild reads it has a new stamp at
+the next one, so it is never missed. Nothing here builds.
 """
 
 from __future__ import annotations
@@ -48,10 +50,15 @@ def changed(before: Mapping[Path, Stamp], now: Mapping[Path, Stamp]) -> set[Path
     return {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
 
 
+def only_sections(saved: set[Path], sources: Mapping[str, set[Path]]) -> bool:
+    """Whether every file ``saved`` is a section file of some edition (``sources``: each
+    edition's section files, resolved)."""
+    return saved <= (set().union(*sources.values()) if sources else set())
+
+
 def unchanged_editions(saved: set[Path], sources: Mapping[str, set[Path]]) -> set[str]:
     """The editions (of ``sources``: each edition's section files, resolved) that the files
     ``saved`` cannot have changed: none if any saved file is not a section file."""
-    read = set().union(*sources.values()) if sources else set()
-    if not saved <= read:
+    if not only_sections(saved, sources):
         return set()
     return {lang for lang, files in sources.items() if not files & saved}

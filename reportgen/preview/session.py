@@ -35,6 +35,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen.assemble.sectionmemo import SectionMemo
 from reportgen.build import build, has_page_refs, source_date
 from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache
@@ -43,7 +44,7 @@ from reportgen.errors import InputError, Problem, RenderError
 from reportgen.layout import Layout
 from reportgen.load.project import Project, load_project
 from reportgen.model.nodes import Document
-from reportgen.preview.inputs import Stamp, changed, snapshot, unchanged_editions
+from reportgen.preview.inputs import Stamp, changed, only_sections, snapshot, unchanged_editions
 from reportgen.render.chartfiles import draw_all
 from reportgen.render.pdf.plan import SplitRender, split_unsupported
 from reportgen.render.pdf.variant import DEFAULT_VARIANT
@@ -109,6 +110,9 @@ class Session:
         self._checked: dict[str, EditionCheck] = {}
         self._shown: dict[str, tuple[Document, Rendered]] = {}
         self._gate: _Background | None = None  # the release gate of the rebuild running
+        #: The sections assembled before, forgotten when a file other than a section's text
+        #: was saved (``assemble.sectionmemo``).
+        self.sections = SectionMemo()
 
     # ------------------------------------------------------------------ rebuild
     def rebuild(self) -> Outcome:
@@ -129,7 +133,8 @@ class Session:
         # The release gate (warnings only) runs in a thread while the workers lay out (started
         # once the first jobs are out: before, it would take the CPU from the plan).
         checked = check(self.project_dir, self.period_id, strict=self.strict, langs=self.langs,
-                        draft=self.draft, cache=True, reuse=reuse, defer_gate=True)
+                        draft=self.draft, cache=True, reuse=reuse, defer_gate=True,
+                        memo=self.sections)
         gate = _Background(checked.gate) if checked.gate is not None else None
         self._gate = gate
         try:
@@ -225,10 +230,14 @@ class Session:
                 roots.append(project.layout.base_dir())  # a project's is in it
         before, self._inputs = self._inputs, snapshot(roots)
         if before is None:
+            self.sections.forget()
             return {}
         sources = {lang: {t.file.resolve() for t in kept.assembly.sections}
                    for lang, kept in self._checked.items()}
-        keep = unchanged_editions(changed(before, self._inputs), sources)
+        saved = changed(before, self._inputs)
+        if not only_sections(saved, sources):
+            self.sections.forget()  # what every section shares may have changed
+        keep = unchanged_editions(saved, sources)
         return {lang: self._checked[lang] for lang in keep}
 
     def _part_cache(self, root: Path, layout: Layout) -> PartCache:
