@@ -21,13 +21,14 @@ plan and written by the build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reportgen.cache import outputs as outcache
 from reportgen.cache.outputs import PartCache, output_key, output_keys
@@ -177,8 +178,13 @@ class RenderRun:
 
     def __init__(self, pool: Executor, size: int, plan: OutputPlan, settings: Settings,
                  parts: PartCache | None, single_pass: bool, missing: list[Chart],
-                 progress: Progress) -> None:
+                 progress: Progress,
+                 joining: Callable[[Edition, list[Any], bytes | Path | None], None] | None = None
+                 ) -> None:
+        """``joining``: told, for an edition typeset in parts, its final parts and folios as
+        their join goes out (``plan.Joining``)."""
         self.plan, self.settings, self.progress = plan, settings, progress
+        self.joining = joining
         self.missing = missing  # charts to draw meanwhile
         self.scheduler = Scheduler(pool, size)
         self.rank = {pdf.edition.lang: i for i, pdf in enumerate(plan.pdfs)}
@@ -202,8 +208,10 @@ class RenderRun:
             return SinglePass(pdf.edition.doc, s.root, s.layout, s.pdf_variant, write, self.pending)
         name = (pdf.target or pdf.edition.outputs.get("pdf")
                 or Path(s.output_name("pdf", pdf.edition.lang))).name
+        joining = (functools.partial(self.joining, pdf.edition)
+                   if self.joining is not None and write else None)
         return SplitRender(pdf.edition.doc, s.root, s.layout, s.pdf_variant, write, parts, name,
-                           self.pending, join_apart=s.apart)
+                           self.pending, join_apart=s.apart, joining=joining)
 
     def pending(self) -> frozenset[str]:
         """The chart files not drawn yet."""

@@ -24,7 +24,7 @@ import pytest
 from PIL import Image
 
 from reportgen.layout import Layout
-from reportgen.render.pdf.parts import no_cr_before_endstream
+from reportgen.render.pdf.join import no_cr_before_endstream
 from reportgen.render.pdf.variant import DEFAULT_VARIANT, repair_pdfa
 from reportgen.render.pdf.writer import lay_out, write
 

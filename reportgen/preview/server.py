@@ -9,7 +9,8 @@ otherwise. What it answers, and nothing else:
 - ``/page/<lang>/<n>.png?v=<version>``: a page of the current PDF, drawn by PDFium, and
   ``/text/<lang>/<n>.txt?v=<version>`` its text (for screen readers; the picture has none);
 - ``/docx/<lang>`` (POST): write the edition's DOCX into the output folder;
-- ``/updates``: a WebSocket on which each rebuild's outcome is pushed (which pages changed).
+- ``/updates``: a WebSocket on which each rebuild's outcome is pushed (which pages changed),
+  and the edited pages on screen before the whole PDF is joined (``early``).
 
 Every request must name the server itself in its Host header (``guard.HostCheck``: a
 page of another site that a DNS record points at 127.0.0.1 gets nothing, no DNS
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import json
 import logging
@@ -39,6 +41,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from reportgen.errors import InputError, ReportgenError, display_path
+from reportgen.preview.early import show_early
 from reportgen.preview.guard import CSP, SECURITY_HEADERS, ASGIApp, HostCheck, own_hosts
 from reportgen.preview.hub import Hub, problem_views
 from reportgen.preview.pages import EditionPages
@@ -112,6 +115,8 @@ class Preview:
         self._thread: threading.Thread | None = None
         #: Called after each rebuild, with its outcome (the benchmark and tests listen).
         self.listeners: list[Callable[[Outcome], None]] = []
+        # The edited pages on screen are shown while the whole PDF is joined (``early``).
+        session.early = functools.partial(show_early, self.hub)
 
     # ----------------------------------------------------------------- rebuilds
     def start(self) -> None:

@@ -46,6 +46,7 @@ from reportgen.load.project import Project, load_project
 from reportgen.model.nodes import Document
 from reportgen.preview.inputs import Stamp, changed, only_sections, snapshot, unchanged_editions
 from reportgen.render.chartfiles import draw_all
+from reportgen.render.pdf.partlayout import PartLayout
 from reportgen.render.pdf.plan import SplitRender, split_unsupported
 from reportgen.render.pdf.variant import DEFAULT_VARIANT
 from reportgen.rendering import Edition, OutputPlan, RenderRun, Settings, plan_outputs
@@ -113,6 +114,9 @@ class Session:
         #: The sections assembled before, forgotten when a file other than a section's text
         #: was saved (``assemble.sectionmemo``).
         self.sections = SectionMemo()
+        #: Told each edition's final parts as their join goes out, in a thread of its own
+        #: (the server shows the edited pages meanwhile: ``preview.early``).
+        self.early: Callable[[Joining], object] | None = None
 
     # ------------------------------------------------------------------ rebuild
     def rebuild(self) -> Outcome:
@@ -200,12 +204,19 @@ class Session:
         for doc in docs:
             draw_all(doc, layout, frozenset(c.digest for c in missing))
         # 5. Render in the kept pool.
+        early = _Early(self.early) if self.early is not None else None
         run = RenderRun(self.pool, self.size, plan, settings, parts, single_pass, missing,
-                        _silent)
+                        _silent, early.joining if early is not None else None)
         outcome.timings.append(("plan", time.perf_counter() - mark))
         mark = time.perf_counter()
-        run.run(meanwhile=self._gate.start if self._gate is not None else None)
+        try:
+            run.run(meanwhile=self._gate.start if self._gate is not None else None)
+        finally:
+            if early is not None:
+                early.join()
         outcome.timings.append(("render", time.perf_counter() - mark))
+        if early is not None and early.threads:
+            outcome.timings.append(("early pages", early.seconds))
         keys = _page_keys(run)
         made = {}
         for edition in editions:
@@ -308,20 +319,69 @@ def _dated(doc: Document | None) -> Document:
 
 
 def _page_keys(run: RenderRun) -> dict[str, tuple[str, ...]]:
-    """Per edition whose PDF was typeset in parts this time, a key of each page: the part's
-    cache key (which covers its HTML, pictures, layout, fonts and code) and the page in it,
-    and the page sequence the folios were laid out for (a page more changes every folio)."""
+    """Per edition whose PDF was typeset in parts this time, a key of each page
+    (``part_page_keys``)."""
     keys: dict[str, tuple[str, ...]] = {}
     for pdf, machine in run.machines:
         if not isinstance(machine, SplitRender) or pdf.target is None:
             continue
-        if any(part is None or part.file is None for part in machine.parts):
-            continue  # not every part is in the cache: no key to tell its pages by
-        boxes = [box for part in machine.parts for box in part.boxes]
-        folios = hashlib.sha256(repr(boxes).encode()).hexdigest()[:16]
-        page_keys = []
-        for part in machine.parts:
-            for j in range(part.pages):
-                page_keys.append(f"{part.file.stem[:32]}:{j}:{folios}")
-        keys[pdf.edition.lang] = tuple(page_keys)
+        found = part_page_keys(machine.parts)
+        if found is not None:
+            keys[pdf.edition.lang] = found
     return keys
+
+
+def part_page_keys(parts: list[PartLayout | None]) -> tuple[str, ...] | None:
+    """A key of each page of the PDF joined of ``parts``: the part's cache key (which covers
+    its HTML, pictures, layout, fonts and code) and the page in it, and the page sequence
+    the folios were laid out for (a page more changes every folio). None if not every part
+    is in the cache (no key to tell its pages by)."""
+    if any(part is None or part.file is None for part in parts):
+        return None
+    boxes = [box for part in parts if part is not None for box in part.boxes]
+    folios = hashlib.sha256(repr(boxes).encode()).hexdigest()[:16]
+    return tuple(f"{part.file.stem[:32]}:{j}:{folios}"
+                 for part in parts if part is not None and part.file is not None
+                 for j in range(part.pages))
+
+
+@dataclass(frozen=True, slots=True)
+class Joining:
+    """One edition's final parts and folios, as their join goes out: what its pages will be
+    before the PDF is joined (``preview.early``)."""
+
+    lang: str
+    parts: list[PartLayout]
+    folios: bytes | Path | None
+    page_keys: tuple[str, ...] | None
+
+
+class _Early:
+    """Calls ``show(Joining)`` in a thread of its own for each edition whose join goes out
+    (``RenderRun(joining=...)``), so that the build's thread goes on at once; ``join`` waits
+    for them. A failure is logged: the whole PDF is shown when joined all the same."""
+
+    def __init__(self, show: Callable[[Joining], object]) -> None:
+        self.show = show
+        self.threads: list[threading.Thread] = []
+        self.seconds = 0.0  # the longest one
+
+    def joining(self, edition: Edition, parts: list[PartLayout],
+                folios: bytes | Path | None) -> None:
+        told = Joining(edition.lang, parts, folios, part_page_keys(list(parts)))
+
+        def run() -> None:
+            start = time.perf_counter()
+            try:
+                self.show(told)
+            except Exception:  # noqa: BLE001 - only a head start is lost
+                log.exception("showing the new pages before the join failed")
+            self.seconds = max(self.seconds, time.perf_counter() - start)
+
+        thread = threading.Thread(target=run, name="reportgen-preview-early", daemon=True)
+        self.threads.append(thread)
+        thread.start()
+
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join()

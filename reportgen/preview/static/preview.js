@@ -194,8 +194,11 @@
   function renderStatus() {
     const status = $("status");
     const errors = (state.problems || []).some((p) => p.severity === "error") || state.failure;
-    status.className = errors ? "error" : "";
-    status.textContent = errors ? "input has errors" : `updated in ${state.seconds.toFixed(2)} s`;
+    // "building": the edited pages are shown, the whole PDF is still being joined.
+    const building = !errors && state.status === "building";
+    status.className = errors ? "error" : (building ? "building" : "");
+    status.textContent = errors ? "input has errors"
+      : (building ? "updating…" : `updated in ${state.seconds.toFixed(2)} s`);
     $("title").textContent = state.title || "reportgen preview";
     document.title = `${state.title || "reportgen"} — preview`;
   }

@@ -103,6 +103,6 @@ def folio_job(engine: LayoutEngine, boxes: list[Any], project_root: Path, layout
 
 
 def join_job(parts: list[Any], folios: bytes | Path | None) -> bytes:
-    from reportgen.render.pdf.parts import join_parts
+    from reportgen.render.pdf.join import join_parts
 
     return join_parts(parts, folios)

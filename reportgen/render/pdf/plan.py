@@ -20,7 +20,7 @@ process. ``SinglePass`` is one job: WeasyPrint lays out the whole report.
    numbers settled again (step 2), until no layout asks for more: the rounds a
    single pass goes through, so that both end with the same pages;
 4. the folios are laid out for the final page sequence (or taken from the cache);
-5. the parts are joined into one PDF (``parts.join_parts``); a long report's in a
+5. the parts are joined into one PDF (``join.join_parts``); a long report's in a
    process of its own (``ApartJob``), which gives the memory back when it ends.
 
 A job that lays out pages is an ``EngineJob``: the worker that runs it lends it
@@ -83,6 +83,12 @@ JOIN_APART_PAGES = 120
 Pending = Callable[[], frozenset[str]]
 
 
+#: Told, as the parts' join is handed out, the final parts (``PartLayout``) and the folios:
+#: what each page of the PDF will be (the preview shows the edited pages meanwhile,
+#: ``join.join_some``). Called in the build's thread: it must return at once.
+Joining = Callable[[list[Any], "bytes | Path | None"], None]
+
+
 def _nothing_pending() -> frozenset[str]:
     return frozenset()
 
@@ -129,10 +135,12 @@ class SplitRender:
 
     def __init__(self, doc: m.Document, project_root: Path, layout: Layout, variant: str,
                  write: bool, cache: PartCache | None, name: str,
-                 pending: Pending = _nothing_pending, join_apart: bool = True) -> None:
+                 pending: Pending = _nothing_pending, join_apart: bool = True,
+                 joining: Joining | None = None) -> None:
         self.doc, self.root, self.layout, self.variant = doc, project_root, layout, variant
         self.write, self.cache, self.name = write, cache, name
         self.join_apart = join_apart  # a long report joined in a process of its own
+        self.joining = joining  # told the final parts and folios as their join goes out
         self.result: PdfResult | None = None
         self._queue: list[Job] = []
         self._pending = pending
@@ -388,3 +396,5 @@ class SplitRender:
         pages = sum(p.pages for p in self.parts)
         join = ApartJob(join_job) if self.join_apart and pages >= JOIN_APART_PAGES else join_job
         self._queue.append(Job(join, (self.parts, folios), done))
+        if self.joining is not None:
+            self.joining(list(self.parts), folios)

@@ -114,7 +114,7 @@ def repair_pdfa(pdf: Any) -> None:
       one CR LF end-of-line, a byte short (1 in 256 compressed streams: the last byte is
       that of the content's Adler-32 checksum, RFC 1950). Page contents and form XObjects
       get a newline more at their end when that happens (``_EndsClean``); pictures and fonts
-      are written as they are, their content cannot grow (parts.no_cr_before_endstream does
+      are written as they are, their content cannot grow (join.no_cr_before_endstream does
       the same for a joined PDF).
     """
     import pydyf

@@ -15,7 +15,7 @@ N; then the table continued from row M, its header repeated, no caption):
    before (the windows then only cost time);
 3. the part is the windows' kept pages: their anchors, page boxes and findings put
    together, their PDFs kept one after the other, to be joined with the other parts'
-   (``parts.join_parts``).
+   (``join.join_parts``).
 
 The pages are those of one document of the whole part: a page's layout depends
 only on the row it starts with, and each window starts with the row the page
