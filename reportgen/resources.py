@@ -127,8 +127,15 @@ def user_cache_dir() -> Path:
 
 
 def installation_dirs() -> tuple[Path, ...]:
-    """The installation's folders a build reads: the layouts and the fonts, resolved."""
-    return data_dir("layouts").resolve(), data_dir("fonts").resolve()
+    """The installation's folders a build reads: the layouts and the fonts, resolved (each
+    folder once a process: the installation is reportgen's own; every file in them is
+    still resolved each time it is asked for, ``installation_file``)."""
+    return _resolved_dirs(data_dir("layouts"), data_dir("fonts"))
+
+
+@cache
+def _resolved_dirs(*folders: Path) -> tuple[Path, ...]:
+    return tuple(folder.resolve() for folder in folders)
 
 
 def installation_file(path: Path) -> Path:

@@ -11,8 +11,10 @@ import pytest
 
 from reportgen.assemble.sectionmemo import SectionMemo
 from reportgen.checking import CheckResult, check
+from reportgen.model.bynode import ByNode
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, Project
+from .test_preview import SECTION_B, two_sections
 
 
 @pytest.fixture
@@ -106,3 +108,46 @@ def test_a_bounded_memo_keeps_the_latest(sample: Path) -> None:
     assert len(memo) == 4
     memo.forget()
     assert len(memo) == 0
+
+
+# --------------------------------------------- walks remembered by node (model.bynode)
+
+def test_a_section_taken_again_shows_its_targets_new_title(project: Project) -> None:
+    """Section a, taken as it was, refers to b: renaming b renames the reference."""
+    two_sections(project)
+    memo = SectionMemo()
+    before = check(project.root, memo=memo)
+    assert "«Второй раздел»" in repr(before.assemblies["ru"].document)
+    project.write("sections/b.md", SECTION_B.replace("Второй раздел", "Другой раздел"))
+    after = check(project.root, memo=memo)
+    assert memo.hits >= 1  # a was taken as it was
+    doc = repr(after.assemblies["ru"].document)
+    assert "«Другой раздел»" in doc and "«Второй раздел»" not in doc
+    assert after.assemblies["ru"].document == check(project.root).assemblies["ru"].document
+
+
+def test_a_missing_glyph_of_a_section_taken_again_is_reported_again(project: Project) -> None:
+    two_sections(project)
+    project.write("sections/b.md", SECTION_B.replace("Текст второго раздела.", "Снег \u2603."))
+    memo = SectionMemo()
+    for _ in range(2):  # b the same object the second time
+        found = [p.message for p in check(project.root, memo=memo).errors]
+        assert any("U+2603" in message for message in found), found
+
+
+def test_by_node_is_by_identity_and_bounded() -> None:
+    calls: list[object] = []
+
+    def fn(node: tuple[int, ...]) -> int:
+        calls.append(node)
+        return sum(node)
+
+    memo = ByNode(fn, limit=2)
+    a, b, c = (1, 2), (3, 4), (5, 6)
+    assert memo(a) == 3 and memo(a) == 3 and calls == [a]
+    assert memo(tuple([1, 2])) == 3 and len(calls) == 2  # equal, another object: made again
+    memo(b)
+    memo(c)
+    assert len(memo) == 2
+    memo(a)  # gone with the oldest: made again
+    assert len(calls) == 5

@@ -22,11 +22,12 @@ import io
 import re
 import struct
 import urllib.parse
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image as PILImage
 
-from reportgen.assemble.cssbounds import stylesheet_excesses
+from reportgen.assemble.cssbounds import Excess, stylesheet_excesses
 from reportgen.cache import pictures
 from reportgen.cache.root import CACHE_DIR
 from reportgen.errors import Problem, SourceLoc
@@ -290,10 +291,9 @@ def layout_problems(layout: Layout, project_root: Path) -> list[Problem]:
         return [Problem(SourceLoc(Path(exc.path)), str(exc))]
     problems: list[Problem] = []
     for sheet in sheets:
-        css = sheet.read_text(encoding="utf-8")
-        problems.extend(Problem(SourceLoc(sheet, e.line, e.col), e.message)
-                        for e in stylesheet_excesses(css))
-        for url, line, col in stylesheet_urls(css):
+        excesses, urls = _css_findings(sheet.read_text(encoding="utf-8"))
+        problems.extend(Problem(SourceLoc(sheet, e.line, e.col), e.message) for e in excesses)
+        for url, line, col in urls:
             try:
                 world.resolve_url(urllib.parse.urljoin(sheet.as_uri(), url))
             except OutsideWorld as exc:
@@ -302,6 +302,14 @@ def layout_problems(layout: Layout, project_root: Path) -> list[Problem]:
                                         "files, the package's layouts and the bundled "
                                         "fonts)"))
     return problems
+
+
+@lru_cache(maxsize=64)
+def _css_findings(css: str) -> tuple[tuple[Excess, ...], tuple[tuple[str, int, int], ...]]:
+    """What ``stylesheet_excesses`` and ``stylesheet_urls`` find in ``css``: parsed once a
+    process (the preview checks the layout on every save; each URL is still resolved in
+    the world of the moment)."""
+    return tuple(stylesheet_excesses(css)), tuple(stylesheet_urls(css))
 
 
 def stylesheet_urls(css: str) -> list[tuple[str, int, int]]:

@@ -19,6 +19,7 @@ from typing import Any
 from reportgen.errors import Problems, SourceLoc, did_you_mean
 from reportgen.model import nodes as m
 from reportgen.model import walk
+from reportgen.model.bynode import ByNode
 
 PLACEHOLDERS = ("number", "page", "title", "kind")
 _AUTO_HEADING = re.compile(r"^h\d+$")
@@ -45,20 +46,51 @@ def targets(doc: m.Document, problems: Problems) -> dict[str, Target]:
         found[key] = target
 
     for section in doc.sections:
-        kind = "appendix" if section.appendix is not None else "section"
-        add(section.id, Target(f"sec-{section.id}", kind, section.appendix, section.title,
-                               SourceLoc(section.source, 1)))
-        for block in walk.walk_blocks(section.blocks):
-            match block:
-                case m.Heading(id=anchor, children=c, loc=loc):
-                    add(anchor, Target(anchor, "heading", None, m.plain_text(c), loc))
-                case m.Figure(id=anchor, number=n, caption=c, loc=loc) | m.Gallery(
-                        id=anchor, number=n, caption=c, loc=loc) | m.Chart(
-                        id=anchor, number=n, caption=c, loc=loc):
-                    add(anchor, Target(anchor, "figure", n, m.plain_text(c), loc))
-                case m.Table(id=anchor, number=n, caption=c, loc=loc):
-                    add(anchor, Target(anchor, "table", n, m.plain_text(c), loc))
+        for key, target in _SECTION_TARGETS(section):
+            add(key, target)
     return found
+
+
+def _section_targets(section: m.Section) -> tuple[tuple[str, Target], ...]:
+    """What ``section`` holds that can be referred to, in order, by the id an author writes."""
+    kind = "appendix" if section.appendix is not None else "section"
+    found = [(section.id, Target(f"sec-{section.id}", kind, section.appendix, section.title,
+                                 SourceLoc(section.source, 1)))]
+    for block in walk.walk_blocks(section.blocks):
+        match block:
+            case m.Heading(id=anchor, children=c, loc=loc):
+                found.append((anchor, Target(anchor, "heading", None, m.plain_text(c), loc)))
+            case m.Figure(id=anchor, number=n, caption=c, loc=loc) | m.Gallery(
+                    id=anchor, number=n, caption=c, loc=loc) | m.Chart(
+                    id=anchor, number=n, caption=c, loc=loc):
+                found.append((anchor, Target(anchor, "figure", n, m.plain_text(c), loc)))
+            case m.Table(id=anchor, number=n, caption=c, loc=loc):
+                found.append((anchor, Target(anchor, "table", n, m.plain_text(c), loc)))
+    return tuple(found)
+
+
+def _refs(section: m.Section) -> tuple[m.CrossRef, ...]:
+    """The cross-references of ``section``, in order."""
+    found: list[m.CrossRef] = []
+
+    def seen(ref: m.CrossRef) -> m.CrossRef:
+        found.append(ref)
+        return ref
+
+    rewrite_refs(section, seen)
+    return tuple(found)
+
+
+def _no_resolutions(section: m.Section) -> dict[tuple[object, ...], m.Section]:
+    return {}
+
+
+#: Each section's targets and references, found once while it is the same object
+#: (``model.bynode``), and the section resolved against what its references name: a
+#: preview rebuild walks and resolves only the edited section.
+_SECTION_TARGETS = ByNode(_section_targets)
+_REFS = ByNode(_refs)
+_RESOLVED = ByNode(_no_resolutions)
 
 
 def resolve(doc: m.Document, problems: Problems) -> m.Document:
@@ -101,8 +133,26 @@ def resolve(doc: m.Document, problems: Problems) -> m.Document:
         return replace(ref, target=target.anchor, kind=target.kind, number=target.number,
                        children=m.merge_text(children))
 
-    sections = tuple(rewrite_refs(s, spell) for s in doc.sections)
-    return replace(doc, sections=sections)
+    wording = tuple(sorted((k, v) for k, v in strings.items() if k.startswith("ref.")))
+
+    def resolved(section: m.Section) -> m.Section:
+        refs = _REFS(section)
+        if not refs:
+            return section
+        # What resolving it reads: the targets its references name, and the words of a
+        # reference; the same section against the same gives the same section.
+        key = (wording, *((ref.target, known.get(ref.target)) for ref in refs))
+        done = _RESOLVED(section)
+        if key not in done:
+            before = len(problems.items)
+            out = rewrite_refs(section, spell)
+            if len(problems.items) != before:
+                return out  # its problems are given each time: not remembered
+            done.clear()  # one resolution a section: the latest
+            done[key] = out
+        return done[key]
+
+    return replace(doc, sections=tuple(resolved(s) for s in doc.sections))
 
 
 def rewrite_refs(node: Any, fn: Callable[[m.CrossRef], m.CrossRef]) -> Any:

@@ -29,7 +29,6 @@ import html
 import json
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -51,6 +50,7 @@ from reportgen.cache.stamped import stamps as _stamps
 from reportgen.errors import InputError, Problem, SourceLoc
 from reportgen.layout import Layout
 from reportgen.model import nodes as m
+from reportgen.model.bynode import ByNode
 from reportgen.model.walk import paths
 from reportgen.resources import OutsideWorld, World
 
@@ -100,7 +100,7 @@ def _inputs_digest(doc: m.Document, layout: Layout, reference_docx: Path | None)
     """The hash of the document and of every file and library its outputs depend on."""
     h = hashlib.sha256(_model_digest(doc))
     # The model's own files: each was resolved and checked where the document names it.
-    named = [("model", p) for p in sorted(set(paths(doc)))] + installed_files(layout)
+    named = [("model", p) for p in sorted(_model_paths(doc))] + installed_files(layout)
     if reference_docx is not None:
         named.append(("reference", reference_docx))
     for kind, path in named:
@@ -112,11 +112,19 @@ def _inputs_digest(doc: m.Document, layout: Layout, reference_docx: Path | None)
     return h.digest()
 
 
-#: Sections' digests by identity: a section that did not change is the same object from one
-#: preview rebuild to the next (``typography``'s memo), and its repr, a long walk, is made
-#: once. Each entry holds its section, so that its id is not given to another meanwhile.
-_SECTION_DIGESTS: OrderedDict[int, tuple[m.Section, bytes]] = OrderedDict()
-_MAX_SECTIONS = 256
+def _section_digest(section: m.Section) -> bytes:
+    return hashlib.sha256(repr(section).encode("utf-8")).digest()
+
+
+def _section_paths(section: m.Section) -> tuple[Path, ...]:
+    return tuple(paths(section))
+
+
+#: A section's digest and files, by identity: a section that did not change is the same
+#: object from one preview rebuild to the next (``model.bynode``), and its repr and its
+#: paths, long walks, are made once.
+_SECTION_DIGESTS = ByNode(_section_digest)
+_SECTION_PATHS = ByNode(_section_paths)
 
 
 def _model_digest(doc: m.Document) -> bytes:
@@ -128,16 +136,17 @@ def _model_digest(doc: m.Document) -> bytes:
             h.update(f"{f.name}={value!r}\n".encode())
             continue
         for section in value:
-            found = _SECTION_DIGESTS.get(id(section))
-            if found is None or found[0] is not section:
-                found = (section, hashlib.sha256(repr(section).encode("utf-8")).digest())
-                _SECTION_DIGESTS[id(section)] = found
-                while len(_SECTION_DIGESTS) > _MAX_SECTIONS:
-                    _SECTION_DIGESTS.popitem(last=False)
-            else:
-                _SECTION_DIGESTS.move_to_end(id(section))
-            h.update(found[1])
+            h.update(_SECTION_DIGESTS(section))
     return h.digest()
+
+
+def _model_paths(doc: m.Document) -> set[Path]:
+    """Every file ``doc`` names (``walk.paths``), each section's found once."""
+    found = {path for f in dataclasses.fields(doc) if f.name != "sections"
+             for path in paths(getattr(doc, f.name))}
+    for section in doc.sections:
+        found.update(_SECTION_PATHS(section))
+    return found
 
 
 def _file_digest(path: Path) -> bytes:

@@ -21,6 +21,7 @@ from reportgen.load.project import Project
 from reportgen.load.schema import Period
 from reportgen.model import nodes as m
 from reportgen.model import walk
+from reportgen.model.bynode import ByNode
 from reportgen.text.strings import string_locations
 
 #: Characters that are layout instructions rather than glyphs.
@@ -28,9 +29,13 @@ _INVISIBLE = {0x0A, 0x0D, 0x09, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
 
 
 def check_edition(project: Project, period: Period, doc: m.Document, problems: Problems) -> None:
-    """Every character of an assembled edition, its cover's words included, is in the fonts."""
-    check_glyphs(chain(cover_texts(project, doc.meta, period), document_texts(doc)), problems,
-                 project.layout)
+    """Every character of an assembled edition, its cover's words included, is in the fonts.
+    A section whose every character is (``_SECTION_CHARS``, found once while it is the same
+    object: ``model.bynode``) is not read again."""
+    layout = project.layout
+    covered = layout.coverage(used_families(layout))
+    texts = [section_texts(s) for s in doc.sections if not _SECTION_CHARS(s) <= covered]
+    check_glyphs(chain(cover_texts(project, doc.meta, period), *texts), problems, layout)
 
 
 def check_glyphs(texts: Iterable[tuple[str, SourceLoc | None]], problems: Problems,
@@ -65,11 +70,24 @@ def _context(text: str, ch: str) -> str:
 def document_texts(doc: m.Document) -> Iterator[tuple[str, SourceLoc | None]]:
     """The texts of the sections, each with where it comes from (the cover's are the caller's)."""
     for section in doc.sections:
-        where = SourceLoc(section.source, 1)
-        yield section.title, where
-        yield m.plain_text(section.lead), where
-        yield m.plain_text(section.summary), where
-        yield from _blocks(section.blocks)
+        yield from section_texts(section)
+
+
+def section_texts(section: m.Section) -> Iterator[tuple[str, SourceLoc | None]]:
+    """The texts of ``section``, each with where it comes from."""
+    where = SourceLoc(section.source, 1)
+    yield section.title, where
+    yield m.plain_text(section.lead), where
+    yield m.plain_text(section.summary), where
+    yield from _blocks(section.blocks)
+
+
+def _section_chars(section: m.Section) -> frozenset[int]:
+    """The code points ``section`` writes, but layout instructions."""
+    return frozenset(ord(ch) for text, _ in section_texts(section) for ch in text) - _INVISIBLE
+
+
+_SECTION_CHARS = ByNode(_section_chars)
 
 
 def _blocks(blocks: tuple[m.Block, ...]) -> Iterator[tuple[str, SourceLoc | None]]:

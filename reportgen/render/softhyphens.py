@@ -31,6 +31,7 @@ import snowballstemmer
 
 from reportgen.model import nodes as m
 from reportgen.model import walk
+from reportgen.model.bynode import ByNode
 from reportgen.text.hyphenation import SOFT_HYPHEN, soft_hyphens
 
 #: The shortest word that is broken (CSS's default ``hyphenate-limit-chars: 5``): 'го-да',
@@ -99,27 +100,34 @@ def stem(word: str, lang: str) -> str:
 
 def vocabulary(doc: m.Document) -> frozenset[str]:
     """The stems of the words the edition writes in small letters, each in its section's
-    language (the name rule's dictionary): a compound counts by its parts too."""
+    language (the name rule's dictionary): a compound counts by its parts too. Each
+    section's are found once while it is the same object (``model.bynode``)."""
+    return frozenset().union(*(_SECTION_WORDS(section) for section in doc.sections))
+
+
+def _section_words(section: m.Section) -> frozenset[str]:
     words: set[str] = set()
-    for text, lang in _texts(doc):
+    lang = section.lang
+    for text in _texts(section):
         for word in WORD.findall(text):
             if word.islower():
                 words.update(stem(part, lang) for part in re.split(r"[-\u2010\u2011]", word))
     return frozenset(words)
 
 
-def _texts(doc: m.Document) -> Iterator[tuple[str, str]]:
-    for section in doc.sections:
-        lang = section.lang
-        yield m.plain_text(section.lead), lang
-        yield m.plain_text(section.summary), lang
-        for block in walk.walk_blocks(section.blocks):
-            match block:
-                case m.Paragraph(children=c) | m.Heading(children=c):
-                    yield m.plain_text(c), lang
-                case m.Table(head=head, body=body):
-                    yield from ((m.plain_text(cell.children), lang) for row in head + body
-                                for cell in row.cells)
+_SECTION_WORDS = ByNode(_section_words)
+
+
+def _texts(section: m.Section) -> Iterator[str]:
+    yield m.plain_text(section.lead)
+    yield m.plain_text(section.summary)
+    for block in walk.walk_blocks(section.blocks):
+        match block:
+            case m.Paragraph(children=c) | m.Heading(children=c):
+                yield m.plain_text(c)
+            case m.Table(head=head, body=body):
+                yield from (m.plain_text(cell.children) for row in head + body
+                            for cell in row.cells)
 
 
 _LATIN = re.compile(r"[a-zA-Z]")

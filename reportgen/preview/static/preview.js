@@ -47,14 +47,17 @@
 
   function load(div) {
     const v = div.dataset.v;
-    if (div.dataset.shown === v) return;
-    const img = div.querySelector("img");
-    const wanted = pageUrl(div.dataset.page, v);
-    const probe = new Image();
-    probe.onload = () => {
+    if (div.dataset.shown === v || div.dataset.loading === v) return;
+    div.dataset.loading = v;
+    // The new picture is fetched and decoded off screen, then put in the old one's place:
+    // the page never shows a half-drawn picture, and it is decoded once.
+    const next = new Image();
+    next.alt = `page ${div.dataset.page}`;
+    next.src = pageUrl(div.dataset.page, v);
+    next.decode().then(() => {
       if (div.dataset.v !== v) return; // a newer version came meanwhile
-      img.src = wanted;
-      img.decode().catch(() => {}).then(() => shown.push([Date.now(), Number(div.dataset.page), Number(v)]));
+      div.querySelector("img").replaceWith(next);
+      shown.push([Date.now(), Number(div.dataset.page), Number(v)]);
       div.dataset.shown = v;
       div.classList.remove("stale");
       // The page's text, for screen readers and for finding it (the picture has none).
@@ -62,8 +65,9 @@
         .then((r) => (r.ok ? r.text() : ""))
         .then((text) => { if (div.dataset.v === v) div.querySelector(".text").textContent = text; })
         .catch(() => {});
-    };
-    probe.src = wanted;
+    }).catch(() => {
+      if (div.dataset.loading === v) delete div.dataset.loading; // asked again when next seen
+    });
   }
 
   function sizePage(div, size) {

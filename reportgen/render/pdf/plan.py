@@ -83,9 +83,8 @@ JOIN_APART_PAGES = 120
 Pending = Callable[[], frozenset[str]]
 
 
-#: Told, as the parts' join is handed out, the final parts (``PartLayout``) and the folios:
-#: what each page of the PDF will be (the preview shows the edited pages meanwhile,
-#: ``join.join_some``). Called in the build's thread: it must return at once.
+#: Told the final parts (``PartLayout``) and folios as their join is handed out: what each
+#: page will be (the preview shows the edited ones meanwhile). It must return at once.
 Joining = Callable[[list[Any], "bytes | Path | None"], None]
 
 
@@ -188,8 +187,9 @@ class SplitRender:
         return split_parts(render_html(self.doc, self.layout, pages=numbers,
                                        adjustments=self.adjustments, memo=self._memo))
 
-    def _round(self, numbers: _Numbers) -> None:
-        htmls = self._html(numbers)
+    def _round(self, numbers: _Numbers, htmls: list[str] | None = None) -> None:
+        """Lay out the parts whose HTML (``htmls``: made for ``numbers`` if None) changed."""
+        htmls = self._html(numbers) if htmls is None else htmls
         self._shown = numbers
         if self.rounds == 0:
             self.htmls = [""] * len(htmls)
@@ -339,7 +339,7 @@ class SplitRender:
             # last it would hold up the joining alone.
             if self.write:
                 self._folios([box for part in self.parts for box in part.boxes])
-            self._round(numbers)
+            self._round(numbers, htmls)  # made for these numbers and adjustments
             return
         self.numbers, self.anchor_pages = numbers, pages
         if self.cache is not None:
