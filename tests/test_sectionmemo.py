@@ -135,19 +135,44 @@ def test_a_missing_glyph_of_a_section_taken_again_is_reported_again(project: Pro
         assert any("U+2603" in message for message in found), found
 
 
-def test_by_node_is_by_identity_and_bounded() -> None:
+class _Node:
+    """A node remembered by identity: weakly referable, as ``model.nodes.Section`` is."""
+
+    def __init__(self, *values: int) -> None:
+        self.values = values
+
+
+def test_by_node_is_by_identity_bounded_and_weak() -> None:
+    import gc
+
     calls: list[object] = []
 
-    def fn(node: tuple[int, ...]) -> int:
+    def fn(node: _Node) -> int:
         calls.append(node)
-        return sum(node)
+        return sum(node.values)
 
-    memo = ByNode(fn, limit=2)
-    a, b, c = (1, 2), (3, 4), (5, 6)
-    assert memo(a) == 3 and memo(a) == 3 and calls == [a]
-    assert memo(tuple([1, 2])) == 3 and len(calls) == 2  # equal, another object: made again
+    memo: ByNode[_Node, int] = ByNode(fn, limit=2)
+    a, b, c = _Node(1, 2), _Node(3, 4), _Node(5, 6)
+    assert memo(a) == 3 and memo(a) == 3 and len(calls) == 1
+    assert memo(_Node(1, 2)) == 3 and len(calls) == 2  # equal, another object: made again
     memo(b)
     memo(c)
     assert len(memo) == 2
     memo(a)  # gone with the oldest: made again
     assert len(calls) == 5
+    calls.clear()
+    del b, c
+    gc.collect()
+    assert len(memo) == 1  # what was remembered of a node goes with it
+
+
+def test_old_versions_of_an_edited_section_are_swept(sample: Path) -> None:
+    """Many saves of one section: the memo keeps its latest two versions, not every one."""
+    memo = SectionMemo()
+    _checked(sample, memo)
+    size = len(memo)
+    about = sample / "sections" / "about.md"
+    for i in range(6):
+        _edit(about, "является" if i == 0 else f"является ({i - 1})", f"является ({i})")
+        _checked(sample, memo)
+    assert len(memo) == size + 1

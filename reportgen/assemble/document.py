@@ -114,6 +114,8 @@ def collect(project: Project, period: Period, problems: Problems, lang: str | No
             project, period, data, lang, strings, problems, periods, texts), texts)
     assemble_one = _memoized(memo, (lang, period.id), ctx, (codes, pictures))
     sections = _sections(project, draft, ctx, result.sections, assemble_one)
+    if memo is not None:
+        memo.sweep((lang, period.id))
 
     if ctx.charts is None:  # no valid data: no document
         return result

@@ -35,8 +35,7 @@ from reportgen.load.editions import SectionSource
 from reportgen.load.sections import SectionFile
 from reportgen.model import nodes as m
 
-#: Sections remembered: three editions of a long report, each with a version of its
-#: edited section (the oldest first out: the preview's memory stays flat).
+#: Sections remembered at most (the oldest first out); ``sweep`` keeps far fewer.
 MAX_SECTIONS = 384
 
 
@@ -56,6 +55,9 @@ class SectionMemo:
 
     def __init__(self, limit: int = MAX_SECTIONS) -> None:
         self._taken: OrderedDict[tuple[object, ...], _Taken] = OrderedDict()
+        #: The assembly of its edition (a count per scope) each entry was last taken in.
+        self._when: dict[tuple[object, ...], int] = {}
+        self._passes: dict[object, int] = {}
         self.limit = limit
         self.hits = self.misses = 0
 
@@ -65,6 +67,16 @@ class SectionMemo:
     def forget(self) -> None:
         """Forget every section: what they share (data, project, layout, files) changed."""
         self._taken.clear()
+        self._when.clear()
+
+    def sweep(self, scope: object) -> None:
+        """The edition ``scope`` was assembled: forget its sections that neither this
+        assembly nor the one before took (an edit undone finds its section again; older
+        versions go, and what the preview holds stays flat over many edits)."""
+        now = self._passes.get(scope, 0)
+        for key in [k for k in self._taken if k[4] == scope and self._when[k] < now - 1]:
+            del self._taken[key], self._when[key]
+        self._passes[scope] = now + 1
 
     def assemble(self, read: SectionFile, source: SectionSource, lang: str, scope: object,
                  counters: Counters, placed: dict[str, SourceLoc] | None,
@@ -79,6 +91,7 @@ class SectionMemo:
                tuple(placed.items()) if placed is not None else None)
         taken = self._taken.get(key)
         if taken is not None:
+            self._when[key] = self._passes.get(scope, 0)
             self._taken.move_to_end(key)
             self.hits += 1
             problems.extend(taken.problems)
@@ -100,6 +113,7 @@ class SectionMemo:
             section, tuple(problems[start:]), dataclasses.astuple(counters),
             tuple(placed.items())[placed_before:] if placed is not None else (),
             tuple(logs))
+        self._when[key] = self._passes.get(scope, 0)
         while len(self._taken) > self.limit:
-            self._taken.popitem(last=False)
+            del self._when[self._taken.popitem(last=False)[0]]
         return section

@@ -42,7 +42,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from reportgen.assemble.typorules import (
     BINDING,
@@ -56,6 +55,7 @@ from reportgen.assemble.typorules import (
 )
 from reportgen.errors import Problem, Problems, SourceLoc
 from reportgen.model import nodes as m
+from reportgen.model.bynode import ByNode
 
 QUOTES = {"ru": ("«", "»", "„", "“"), "kk": ("«", "»", "„", "“"), "en": ("“", "”", "‘", "’")}
 _OPENING_CONTEXT = set(" \t\n\u00a0\u202f([{«„“‘—–-/") | {""}
@@ -339,19 +339,15 @@ def typeset_section(section: m.Section, problems: Problems | None = None) -> m.S
     (a hyphen with a space on one side) is a warning at its block.
 
     The pass is a function of the section alone, and the slowest step of assembling a long
-    report (a second on 266 pages), so it is memoized: the preview assembles an edition
-    again after each save, and all its sections but the edited one are equal to the last
-    time's. The warnings are kept with the result and given again."""
-    try:
-        done, warnings = _typeset_section(section)
-    except TypeError:  # pragma: no cover - a section holding something unhashable
-        done, warnings = _typeset_section.__wrapped__(section)
+    report (a second on 266 pages), so it is made once per section object
+    (``model.bynode``): the preview gives each section it did not assemble again as the
+    same object (``sectionmemo``). The warnings are kept with the result and given again."""
+    done, warnings = _TYPESET(section)
     if problems is not None:
         problems.extend(warnings)
     return done
 
 
-@lru_cache(maxsize=192)  # about three editions of 64 sections: bounded, the preview stays flat
 def _typeset_section(section: m.Section) -> tuple[m.Section, tuple[Problem, ...]]:
     problems = Problems()
     lang = section.lang
@@ -363,3 +359,6 @@ def _typeset_section(section: m.Section) -> tuple[m.Section, tuple[Problem, ...]
         lead=typeset_inlines(section.lead, lang, where),
         summary=typeset_inlines(section.summary, lang, where),
     ), tuple(problems.items)
+
+
+_TYPESET = ByNode(_typeset_section)

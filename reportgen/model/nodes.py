@@ -248,7 +248,7 @@ Block = (Heading | Paragraph | ListBlock | Quote | Figure | Gallery | Chart | Me
 # ------------------------------------------------------------------ document
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # remembered by identity: model.bynode
 class Section:
     id: str
     title: str
