@@ -176,3 +176,26 @@ def test_old_versions_of_an_edited_section_are_swept(sample: Path) -> None:
         _edit(about, "является" if i == 0 else f"является ({i - 1})", f"является ({i})")
         _checked(sample, memo)
     assert len(memo) == size + 1
+
+
+def test_recent_forgets_what_two_turns_did_not_ask_for() -> None:
+    from reportgen import recent
+
+    calls: list[str] = []
+
+    @recent.recent(maxsize=100)
+    def upper(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    assert upper("a") == "A" and upper("a") == "A" and calls == ["a"]
+    upper("old")
+    recent.turn()
+    upper("a")  # asked again each round: kept
+    recent.turn()
+    upper("a")
+    assert len(upper) == 2  # "old" was asked in the round before the last: still kept
+    recent.turn()
+    assert len(upper) == 1  # ...and now gone
+    upper("old")
+    assert calls == ["a", "old", "old"]

@@ -25,6 +25,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from reportgen.recent import recent
+
 
 @functools.cache
 def markdown_parser() -> MarkdownIt:
@@ -41,7 +43,7 @@ def parse_markdown(text: str) -> tuple[list[Token], dict[str, Any]]:
     return tokens, env
 
 
-@functools.lru_cache(maxsize=128)  # a save makes a new text of the edited section
+@recent(maxsize=256)  # a save makes a new text of the edited section
 def _parsed(text: str) -> bytes:
     env: dict[str, Any] = {}
     tokens = markdown_parser().parse(text, env)

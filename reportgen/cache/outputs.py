@@ -266,6 +266,7 @@ class PartCache:
         self.memory: dict[str, Any] = {}
         #: Entries verified in this process, with their files' stamps then (``load``).
         self._verified: dict[str, tuple[tuple[int, ...], dict[str, Any]]] = {}
+        self._used_before: set[str] = set()  # the keys the build before used (``prune``)
         #: The files the URLs of parts' pictures name (``_shown``), resolved once.
         self._urls: dict[str, Path | None] = {}
         h = hashlib.sha256(f"reportgen-part {CACHE_VERSION} {variant}\n".encode())
@@ -362,10 +363,15 @@ class PartCache:
         write_atomic(self.folder / f"numbers-{name}.json", json.dumps(numbers).encode())
 
     def prune(self) -> None:
-        """Remove the oldest entries this build did not use, beyond ``KEEP_PARTS``."""
+        """Remove the oldest entries this build did not use, beyond ``KEEP_PARTS``; and
+        forget the verification of the entries neither this build nor the one before used
+        (the preview's: an edited part's older versions are not looked up again)."""
         entries = [(p.stat().st_mtime, p) for p in self.folder.glob("*.json")
                    if not p.name.startswith("numbers-") and p.stem not in self.used]
         entries.sort(reverse=True)
         for _, info in entries[max(0, KEEP_PARTS - len(self.used)):]:
             info.unlink(missing_ok=True)
             info.with_suffix(".pdf").unlink(missing_ok=True)
+        recent = self.used | self._used_before
+        self._verified = {k: v for k, v in self._verified.items() if k in recent}
+        self._used_before = set(self.used)

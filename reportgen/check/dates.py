@@ -29,7 +29,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from reportgen.check.glyphs import document_texts
@@ -37,6 +36,7 @@ from reportgen.check.typed import Typed
 from reportgen.errors import Problems
 from reportgen.load.schema import Period
 from reportgen.model import nodes as m
+from reportgen.recent import recent
 
 MARK = "dates-ok"
 
@@ -93,7 +93,7 @@ class Found:
         return self.first, self.last, self.precision
 
 
-@lru_cache(maxsize=4096)
+@recent(maxsize=4096)
 def find_dates(text: str) -> tuple[Found, ...]:
     """Every date of ``text``, in order of the patterns (a day before a month before a year).
     Memoized: the preview checks an edition again after each save, most texts unchanged."""

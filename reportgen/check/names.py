@@ -20,7 +20,6 @@ happen to be this close are said so on purpose, anywhere in the edition:
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,6 +30,7 @@ import snowballstemmer
 
 from reportgen.check.typed import Typed
 from reportgen.errors import Problems, SourceLoc
+from reportgen.recent import recent
 
 MARK = "names-ok"
 #: Names are words of at least this many letters whose stems have at least MIN_STEM.
@@ -137,7 +137,7 @@ def check_names(texts: Iterable[Typed], problems: Problems, stems: Stems | None 
             f"{common[0].word} #}}"), tuple(p for s in (*rare, *common) for p in s.places))
 
 
-@functools.lru_cache(maxsize=1024)
+@recent(maxsize=1024)
 def _words(prose: str) -> tuple[tuple[tuple[str, int], ...], frozenset[str]]:
     """The capitalized words of ``prose`` long enough to be names, each with where it
     starts, and its words in small letters: found once per text (the preview checks every

@@ -9,7 +9,6 @@ an escape writes ("\0"). Nothing here knows the report's schema.
 
 from __future__ import annotations
 
-import functools
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ import yaml
 
 from reportgen.errors import InputError, Problem, Problems, SourceLoc
 from reportgen.load.yamlsyntax import syntax_problems
+from reportgen.recent import recent
 from reportgen.text.chars import character_problems, first_bad, message, read_text
 
 Path_ = tuple[str | int, ...]
@@ -192,7 +192,7 @@ def parse_yaml(text: str, file: Path) -> Located:
     return Located(file, pickle.loads(data), dict(values), dict(keys), dict(plain))
 
 
-@functools.lru_cache(maxsize=256)
+@recent(maxsize=256)
 def _parsed(text: str, file: Path) -> tuple[bytes, dict[Path_, SourceLoc],
                                              dict[Path_, SourceLoc], dict[Path_, str]]:
     """``parse_yaml``'s document, its values pickled (an error is raised, not kept)."""

@@ -35,6 +35,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen import recent
 from reportgen.assemble.sectionmemo import SectionMemo
 from reportgen.build import build, has_page_refs, source_date
 from reportgen.cache import outputs as outcache
@@ -129,6 +130,7 @@ class Session:
 
     def _rebuild(self) -> Outcome:
         outcome = Outcome()
+        recent.turn()  # what the last two rebuilds did not ask for goes (``reportgen.recent``)
         # 1. Check, exactly as ``reportgen check`` (and the first step of a build) does; an
         # edition that no saved file can have changed is taken as it was (``inputs``).
         mark = time.perf_counter()
