@@ -47,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -267,11 +268,23 @@ class PreviewServer:
             if not line and self.proc.poll() is not None:
                 sys.exit("reportgen preview did not start")
         self.url = re.search(r"(http://[\d.]+:\d+/)", line).group(1)  # type: ignore[union-attr]
+        # What it says later is kept (a pipe nobody reads would stop it once full).
+        self.log = project.parent / f"preview-{project.name}.log"
+        threading.Thread(target=self._keep_log, daemon=True).start()
+
+    def _keep_log(self) -> None:
+        assert self.proc.stderr is not None
+        with self.log.open("w", encoding="utf-8") as out:
+            for line in self.proc.stderr:
+                out.write(line)
+                out.flush()
 
     def state(self) -> dict[str, Any]:
         import json
         import urllib.request
 
+        if self.proc.poll() is not None:
+            sys.exit(f"reportgen preview ended (exit {self.proc.returncode}); its log: {self.log}")
         with urllib.request.urlopen(self.url + "state", timeout=30) as response:
             return json.loads(response.read())  # type: ignore[no-any-return]
 
@@ -437,7 +450,6 @@ def typst_watch_latency(project: Path, work: Path, edits: int) -> float:
     among the packages this project installs): a compiler kept between compilations
     (Typst's incremental engine), the file watched with watchfiles; seconds from each save
     of the reference's .typ to its new PDF written, the median."""
-    import threading
 
     import pypandoc
     import typst
