@@ -72,14 +72,24 @@ def _joined_page(pages: EditionPages, n: int) -> tuple[bytes, str]:
         doc.close()
 
 
-def test_the_pages_shown_early_are_the_joined_pdfs(project: Project,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def _b_edited(project: Project, monkeypatch: pytest.MonkeyPatch, old: str, new: str,
+              visible: set[int] | None = None) -> tuple[Watched, EditionPages]:
+    """A preview of two sections, the second edited (``old`` -> ``new``) with the pages
+    ``visible`` on screen (None: every page): what it shows after that save."""
     two_sections(project, "\n\n".join([LONG] * 4))
     watched = Watched(project.root, monkeypatch)
     watched.rebuild()
-    watched.see_everything()
-    project.write("sections/b.md", SECTION_B.replace("второго", "последнего"))
-    pages = watched.rebuild()
+    if visible is None:
+        watched.see_everything()
+    else:
+        watched.preview.hub.visible = {"ru": visible}
+    project.write("sections/b.md", SECTION_B.replace(old, new))
+    return watched, watched.rebuild()
+
+
+def test_the_pages_shown_early_are_the_joined_pdfs(project: Project,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    watched, pages = _b_edited(project, monkeypatch, "второго", "последнего")
     shown = [e for e in watched.early if e["shown"]]
     assert len(shown) == 1, watched.early
     assert any("последнего" in text for _, _, text in shown[0]["pages"].values())
@@ -94,12 +104,7 @@ def test_the_pages_shown_early_are_the_joined_pdfs(project: Project,
 def test_nothing_is_shown_early_when_the_outline_changes(project: Project,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A heading's title edited: its page changes, and so does the outline beside it."""
-    two_sections(project, "\n\n".join([LONG] * 4))
-    watched = Watched(project.root, monkeypatch)
-    watched.rebuild()
-    watched.see_everything()
-    project.write("sections/b.md", SECTION_B.replace("Второй раздел", "Другой раздел"))
-    pages = watched.rebuild()
+    watched, pages = _b_edited(project, monkeypatch, "Второй раздел", "Другой раздел")
     assert watched.early and not any(e["shown"] for e in watched.early)
     assert any(item.title == "Другой раздел" for item in pages.outline)
 
@@ -117,12 +122,7 @@ def test_nothing_is_shown_early_when_a_page_is_added(project: Project,
 
 def test_nothing_is_shown_early_off_screen(project: Project,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    two_sections(project, "\n\n".join([LONG] * 4))
-    watched = Watched(project.root, monkeypatch)
-    watched.rebuild()
-    watched.preview.hub.visible = {"ru": {0}}  # the cover only
-    project.write("sections/b.md", SECTION_B.replace("второго", "последнего"))
-    watched.rebuild()
+    watched, _ = _b_edited(project, monkeypatch, "второго", "последнего", {0})  # the cover
     assert watched.early and not any(e["shown"] for e in watched.early)
 
 
