@@ -542,6 +542,19 @@ def test_in_a_browser(project: Project, browser: Any) -> None:
         assert browser.find_element("id", "zoom-level").text == "120 %"
         assert browser.find_element("id", "problems").get_attribute("hidden") is not None
 
+        # A new picture the browser fails to fetch or decode, twice: asked again, not left
+        # stale (every try after the save's last update fails without the retry).
+        browser.execute_script("""
+            const Real = window.Image; let failing = 2;
+            window.Image = function () {
+              const image = new Real();
+              if (failing > 0) { failing -= 1; image.decode = () => Promise.reject(new Error("no")); }
+              return image;
+            };""")
+        project.write("sections/b.md", SECTION_B.replace("Текст второго", "Новый текст второго"))
+        _until(lambda: "Новый текст второго" in _page_text(browser, last), what="the retry")
+        assert browser.execute_script("return window.Image.name") == ""  # still the stand-in
+
         # A broken save: the overlay lists the problem with its file:line, the pages stay.
         project.write("sections/b.md", SECTION_B + "\n{{ nosuch.value }}\n")
         overlay = _until(lambda: browser.find_element("id", "problems").is_displayed()
@@ -549,13 +562,13 @@ def test_in_a_browser(project: Project, browser: Any) -> None:
         assert re.search(r"sections/b\.md:8:\d+: error: ", overlay.text), overlay.text
         assert "{{ nosuch.value }}" in overlay.text  # the source line
         assert len(browser.find_elements("css selector", "#pages .page")) == last
-        assert "Исправленный текст второго" in _page_text(browser, last)
+        assert "Новый текст второго" in _page_text(browser, last)
 
         # The fix clears it.
         project.write("sections/b.md", SECTION_B)
         _until(lambda: not browser.find_element("id", "problems").is_displayed(), what="no overlay")
         _until(lambda: "Текст второго раздела" in _page_text(browser, last)
-               and "Исправленный" not in _page_text(browser, last), what="the fixed page")
+               and "Новый" not in _page_text(browser, last), what="the fixed page")
         assert browser.execute_script("return document.getElementById('pages').scrollTop") == scroll
         assert int(browser.find_element("tag name", "body").get_attribute("data-generation")) > generation
     finally:

@@ -57,6 +57,7 @@
     next.decode().then(() => {
       if (div.dataset.v !== v) return; // a newer version came meanwhile
       div.querySelector("img").replaceWith(next);
+      delete div.dataset.tries;
       shown.push([Date.now(), Number(div.dataset.page), Number(v)]);
       div.dataset.shown = v;
       div.classList.remove("stale");
@@ -66,7 +67,16 @@
         .then((text) => { if (div.dataset.v === v) div.querySelector(".text").textContent = text; })
         .catch(() => {});
     }).catch(() => {
-      if (div.dataset.loading === v) delete div.dataset.loading; // asked again when next seen
+      // Not fetched or not decoded (a newer version meanwhile, or the browser gave up):
+      // asked again in a moment if it is still the one to show and on screen.
+      if (div.dataset.loading !== v) return;
+      delete div.dataset.loading;
+      const tries = Number(div.dataset.tries || 0) + 1;
+      div.dataset.tries = String(tries);
+      if (tries > 5) return; // the next update, or scrolling back to it, asks again
+      setTimeout(() => {
+        if (div.dataset.v === v && visible.has(Number(div.dataset.page))) load(div);
+      }, 250);
     });
   }
 
@@ -108,6 +118,7 @@
       if (div.dataset.v !== String(v)) {
         const first = div.dataset.v === undefined;
         div.dataset.v = String(v);
+        delete div.dataset.tries;
         if (!first) div.classList.add("stale");  // never shown as if it were current
         if (visible.has(i + 1) || first) load(div);
       }
