@@ -17,7 +17,7 @@ from reportgen.assemble.document import assemble
 from reportgen.load.project import load_project
 from reportgen.model import nodes as m
 from reportgen.model import walk
-from reportgen.render.html import Adjustments
+from reportgen.render.adjustments import Adjustments
 from reportgen.render.htmlmemo import SectionMemo
 from reportgen.render.htmlpage import render_html
 from reportgen.render.softhyphens import stem

@@ -16,7 +16,8 @@ import pytest
 from reportgen.errors import SourceLoc
 from reportgen.layout import Layout
 from reportgen.model import nodes as m
-from reportgen.render.html import NONE, TIGHT_LEVELS, Adjustments, HtmlWriter, Movable
+from reportgen.render.adjustments import NONE, TIGHT_LEVELS, Adjustments, Movable
+from reportgen.render.html import HtmlWriter
 from reportgen.render.pdf import justify, paragraphs, refine
 from reportgen.render.pdf.writer import LayoutEngine, page_box
 from reportgen.render.softhyphens import Breaks, TextBlock, only_break, stem, word_key

@@ -17,7 +17,8 @@ import pytest
 from reportgen.errors import SourceLoc
 from reportgen.model import nodes as m
 from reportgen.render import rules
-from reportgen.render.html import NONE, Adjustments, HtmlWriter, Movable
+from reportgen.render.adjustments import NONE, Adjustments, Movable
+from reportgen.render.html import HtmlWriter
 from reportgen.render.pdf import refine
 from reportgen.render.softhyphens import TextBlock, stem, word_key
 from reportgen.text.strings import strings_for

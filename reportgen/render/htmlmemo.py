@@ -30,7 +30,8 @@ from typing import Any, cast
 from markupsafe import Markup
 
 from reportgen.model import nodes as m
-from reportgen.render.html import Adjustments, HtmlWriter
+from reportgen.render.adjustments import Adjustments
+from reportgen.render.html import HtmlWriter
 from reportgen.render.softhyphens import Breaks, vocabulary
 
 

@@ -21,7 +21,8 @@ from reportgen.layout import DEFAULT, Layout
 from reportgen.model import nodes as m
 from reportgen.model import walk
 from reportgen.render import rules
-from reportgen.render.html import NONE, Adjustments, HtmlWriter
+from reportgen.render.adjustments import NONE, Adjustments
+from reportgen.render.html import HtmlWriter
 from reportgen.render.htmlmemo import SectionMemo
 from reportgen.render.softhyphens import vocabulary
 from reportgen.render.templates import TEMPLATE, environment, located

@@ -50,7 +50,7 @@ MAX_HYPHENATED = 2
 HYPHEN_PENALTY = 50.0
 #: How much narrower a paragraph's spaces and letter gaps may be set, in em (word-spacing,
 #: letter-spacing): none, then the layout's classes ``tight-1`` to ``tight-4`` (report.css;
-#: ``html.TIGHT_LEVELS``). A space of the body font is 0.243 em, so at most 84 % of it:
+#: ``adjustments.TIGHT_LEVELS``). A space of the body font is 0.243 em, so at most 84 % of it:
 #: within the 80–133 % a justified line's spaces are given in (InDesign's defaults); and a
 #: tracking of -10/1000 em at most (the Russian typesetter's "вгонка" tightens a whole
 #: paragraph so, to take a line in).

@@ -42,8 +42,8 @@ from reportgen.cache.outputs import PartCache
 from reportgen.errors import RenderError
 from reportgen.layout import Layout
 from reportgen.model import nodes as m
-from reportgen.render.html import NONE as NO_ADJUSTMENTS
-from reportgen.render.html import movable
+from reportgen.render.adjustments import NONE as NO_ADJUSTMENTS
+from reportgen.render.adjustments import movable
 from reportgen.render.htmlmemo import SectionMemo
 from reportgen.render.htmlpage import render_html, split_parts
 from reportgen.render.pdf import refine

@@ -19,7 +19,7 @@ layout is read back and the HTML changed where it breaks a rule, then laid out a
 - **figures**: a figure (or a heading and its figure) pushed to the next page, leaving
   more than ``MAX_EMPTY`` of the page's text area empty, is moved after the block that
   follows it, so that text fills the page (``Adjustments.deferred``, at most as far as
-  ``html.movable`` allows); a gallery that cannot move is drawn with lower rows
+  ``adjustments.movable`` allows); a gallery that cannot move is drawn with lower rows
   (``Adjustments.compact``);
 - **page references** standing on their target's own page say 'ниже'/'выше' instead of
   the page (``Adjustments.here``; the words are the catalog's, ``rules.reference_here``).
@@ -38,7 +38,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reportgen.render.html import Adjustments, Movable
+from reportgen.render.adjustments import Adjustments, Movable
 from reportgen.render.pdf import justify, paragraphs, planmemo
 from reportgen.render.softhyphens import SOFT_HYPHEN, WORD, word_key
 

@@ -21,8 +21,8 @@ from typing import Any
 from reportgen.errors import RenderError
 from reportgen.layout import DEFAULT, Layout
 from reportgen.model import nodes as m
-from reportgen.render.html import NONE as NO_ADJUSTMENTS
-from reportgen.render.html import movable
+from reportgen.render.adjustments import NONE as NO_ADJUSTMENTS
+from reportgen.render.adjustments import movable
 from reportgen.render.htmlpage import font_face_css, render_html, stylesheet_paths
 from reportgen.render.pdf import planmemo
 from reportgen.render.pdf.tagging import (
