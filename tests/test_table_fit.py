@@ -19,8 +19,10 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from docx.table import Table as DocxTable
 
+from reportgen.assemble import columnfit
 from reportgen.assemble import columns as cols
-from reportgen.assemble.columns import Measure, column_widths, fit, measure_cell, text_width
+from reportgen.assemble.columnfit import column_widths, fit
+from reportgen.assemble.columns import Measure, measure_cell, text_width
 from reportgen.build import build, check
 from reportgen.model import nodes as m
 from reportgen.model import walk
@@ -74,19 +76,19 @@ def test_a_width_on_one_column_fixes_it_and_the_others_share_the_rest(width: flo
                                                                       mm: float) -> None:
     measures = [_m(2, 5, 8, 12), _m(2, 6, 15, 90), _m(3, 9, 9, 25), _m(2, 5, 10, 30),
                 _m(2, 4, 6, 6)]
-    given = [None, None, cols.given_width(width, 5, 167), None, None]
+    given = [None, None, columnfit.given_width(width, 5, 167), None, None]
     result = fit(measures, given, 167)
     assert result.widths_mm[2] == pytest.approx(mm)
     others = [measures[i] for i in (0, 1, 3, 4)]
     assert [result.widths_mm[i] for i in (0, 1, 3, 4)] == pytest.approx(
-        cols._spread(others, 167 - mm))
+        columnfit._spread(others, 167 - mm))
     assert sum(result.shares) == pytest.approx(1)
     assert not result.notes
 
 
 def test_widths_on_every_column_keep_their_proportions_above_what_cannot_break() -> None:
     measures = [_m(2, 5, 8, 12), _m(2, 6, 15, 90), _m(30, 40, 40, 50), _m(2, 5, 10, 30)]
-    given = [cols.given_width(w, 4, 167) for w in (1, 4, 1, 1)]
+    given = [columnfit.given_width(w, 4, 167) for w in (1, 4, 1, 1)]
     result = fit(measures, given, 167)
     assert result.widths_mm[2] == pytest.approx(40)  # 167/7 = 23.9 mm is too narrow
     assert result.widths_mm[0] == pytest.approx(result.widths_mm[3])

@@ -4,7 +4,7 @@ A value becomes cell inlines for the edition's language (``Formatter``: dates, n
 lists, yes/no, identifiers through the block's 'labels'); a text in another language
 than the section's is a span in its language, a date a span of role ``date``, never
 hyphenated. ``table_widths`` gives the columns their shares of the table (``columns``
-measures them) and locates what could not be done as asked. Used by ``tables`` and
+measures them, ``columnfit`` shares the width out) and locates what could not be done as asked. Used by ``tables`` and
 ``comparison``; reads no file and knows nothing about HTML or Word.
 """
 
@@ -14,7 +14,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from reportgen.assemble.columns import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM, column_widths
+from reportgen.assemble.columnfit import column_widths
+from reportgen.assemble.columns import LANDSCAPE_WIDTH_MM, TEXT_WIDTH_MM
 from reportgen.errors import Problems
 from reportgen.load.schema import TableSpec
 from reportgen.load.texts import Place, Texts
@@ -106,7 +107,7 @@ class Formatter:
 def table_widths(head: tuple[m.Row, ...], body: tuple[m.Row, ...],
                  given: Sequence[float | str | None], lang: str, landscape: bool,
                  doc: Located, problems: Problems) -> tuple[float, ...] | None:
-    """The shares of a table's columns (``columns.column_widths``) on its page; a given width
+    """The shares of a table's columns (``columnfit.column_widths``) on its page; a given width
     that could not be kept is a warning at its column, a table that cannot fit an error at
     its ``columns:`` (None)."""
     fitted = column_widths(head, tuple(r for r in body if r.role is None), given, lang,
