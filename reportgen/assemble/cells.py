@@ -4,8 +4,9 @@ A value becomes cell inlines for the edition's language (``Formatter``: dates, n
 lists, yes/no, identifiers through the block's 'labels'); a text in another language
 than the section's is a span in its language, a date a span of role ``date``, never
 hyphenated. ``table_widths`` gives the columns their shares of the table (``columns``
-measures them, ``columnfit`` shares the width out) and locates what could not be done as asked. Used by ``tables`` and
-``comparison``; reads no file and knows nothing about HTML or Word.
+measures them, ``columnfit`` shares the width out) and locates what could not be done as
+asked. Used by ``tables`` and ``comparison``; reads no file and knows nothing about HTML
+or Word.
 """
 
 from __future__ import annotations
