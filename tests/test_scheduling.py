@@ -142,6 +142,23 @@ def test_a_build_with_workers_leaves_no_font_files_behind(project: Project, tmp_
     assert _left(temporary) == []
 
 
+def test_workers_forked_from_a_process_with_an_engine_leave_no_font_files(
+        project: Project, tmp_path: Path, temporary: Path) -> None:
+    """A worker forked from a process whose engine has a font configuration works with a
+    copy of that engine: the parent's folder is not the worker's to remove, the ones the
+    worker makes are (they were left behind: the engine knew one process only)."""
+    from reportgen import workers as workers_module
+    from reportgen.build import build
+
+    workers_module.warm_up(SAMPLE, DEFAULT_LAYOUT, "pdf/ua-1", ["ru"])  # this process's
+    mine = _left(temporary)
+    assert len(mine) == 1
+    build(project.root, tmp_path / "out", formats=("pdf",), jobs=2, use_cache=False)
+    assert _left(temporary) == mine  # the workers' gone, this process's still in use
+    workers_module._release_engine()
+    assert _left(temporary) == []
+
+
 def test_a_worker_stopped_mid_job_leaves_no_font_files_behind(temporary: Path) -> None:
     with workers(2, 2, _engine_then_wait, (str(SAMPLE), 120)) as pool:
         deadline = time.monotonic() + 60

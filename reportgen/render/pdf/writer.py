@@ -193,7 +193,10 @@ class LayoutEngine:
         #: Keyed by the stylesheets' bytes (and the project, layout and fonts): at most two,
         #: a build's parts and its folio pass; one layout at a time.
         self._styles: dict[tuple[Any, ...], _Styles] = {}
-        self._pid = os.getpid()  # a forked worker's copy is not its own (``_forget``)
+        #: The process that made each font configuration (by its id): a worker forked from
+        #: a process with an engine uses a copy of it, whose parent's configurations are
+        #: not the worker's to remove, and whose own ones are (``remove_font_files``).
+        self._makers: dict[int, int] = {}
 
     def close(self) -> None:
         """Let go of the parsed stylesheets and their font configuration (Pango objects),
@@ -205,11 +208,12 @@ class LayoutEngine:
         process that made them only), leaving the rest as it is: what a process ended by a
         signal still does (``workers``)."""
         for font_config, _ in self._styles.values():
-            _remove_font_files(font_config, mine=os.getpid() == self._pid)
+            _remove_font_files(font_config, mine=self._makers.get(id(font_config)) == os.getpid())
 
     def _forget(self) -> None:
         self.remove_font_files()
         self._styles.clear()
+        self._makers.clear()
 
     def _stylesheets(self, project_root: Path, layout: Layout, folios: bool,
                      fetcher: Any) -> _Styles:
@@ -233,6 +237,7 @@ class LayoutEngine:
             if len(self._styles) >= 2:
                 self._forget()
             self._styles[key] = styles
+            self._makers[id(font_config)] = os.getpid()
         return styles
 
     @contextmanager
