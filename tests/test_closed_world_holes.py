@@ -618,7 +618,20 @@ def test_a_forged_cache_is_never_used(project: Project, tmp_path: Path, opened_f
     # signed it. Not used, nothing said.
     shutil.rmtree(cache / "outputs")
     build(project.root, out, jobs=1)
+    layouts = sorted(cache.glob(f"parts/*{outcache.LAYOUT}.json"))
+    assert layouts  # the layouts the refinement replaced, kept without their PDF
+    keys = [record.name.removesuffix(f"{outcache.LAYOUT}.json") for record in layouts]
+    part_cache = outcache.PartCache(project.root, DEFAULT_LAYOUT, DEFAULT_VARIANT)
+    assert all(part_cache.load_layout(key) is not None for key in keys)
+    for record in layouts:  # a page count that would move every later number
+        info = json.loads(record.read_text(encoding="utf-8"))
+        info["info"]["pages"] += 1
+        record.write_text(json.dumps(info), encoding="utf-8")
+    part_cache = outcache.PartCache(project.root, DEFAULT_LAYOUT, DEFAULT_VARIANT)
+    assert all(part_cache.load_layout(key) is None for key in keys)
     for record in [*cache.glob("outputs/*.json"), *cache.glob("parts/[0-9a-f]*.json")]:
+        if record in layouts:
+            continue
         data = record.with_suffix(".out" if record.parent.name == "outputs" else ".pdf")
         data.write_bytes(data.read_bytes() + b"%forged")
         info = json.loads(record.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -244,3 +245,40 @@ def test_a_part_gone_from_the_cache_while_assembling_is_an_error(tmp_path: Path)
     assert PartLayout(b"%PDF sent", 1).pdf() == b"%PDF sent"
     with pytest.raises(RenderError, match="vanished from the cache"):
         PartLayout(b"", 1, file=tmp_path / "gone.pdf").pdf()
+
+
+def test_a_layout_the_refinement_replaces_is_not_written(project: Project, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part's first layout leaves its paragraphs' lines to be chosen (render/pdf/justify.py):
+    the refinement marks them, so the part is laid out again, and that first layout is not
+    written (``parts.part_of``'s ``refining``). The PDF is the one writing every layout
+    gives; the layout is kept in the cache without a PDF, for the next render's rounds."""
+    from reportgen.render.pdf import parts as pdfparts
+    from reportgen.render.pdf import windows
+    from reportgen.render.pdf.plan import SplitRender
+
+    _several_sections(project, 4)
+    made: list[Any] = []
+    part_of = pdfparts.part_of
+
+    def recorded(*args: Any) -> Any:
+        made.append(part_of(*args))
+        return made[-1]
+
+    monkeypatch.setattr(pdfparts, "part_of", recorded)
+    monkeypatch.setattr(windows, "part_of", recorded)
+    pdf = build(project.root, tmp_path / "out", formats=("pdf",), jobs=1).edition().outputs["pdf"]
+    written = [part for part in made if part.written]
+    assert any(part.findings.planned for part in made)
+    assert written and not any(part.findings.planned for part in written)
+    kept = sorted((project.root / ".reportgen-cache" / "parts").glob("*-layout.json"))
+    assert len(kept) == sum(1 for part in made if part.findings.planned)
+
+    made.clear()
+    shutil.rmtree(project.root / ".reportgen-cache")
+    monkeypatch.setattr(SplitRender, "_refining", property(lambda self: False))
+    every = build(project.root, tmp_path / "every", formats=("pdf",), jobs=1)
+    rewritten = [part for part in made if part.written]
+    assert any(part.findings.planned for part in rewritten)
+    assert len(rewritten) > len(written)
+    assert every.edition().outputs["pdf"].read_bytes() == pdf.read_bytes()

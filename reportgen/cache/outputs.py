@@ -234,6 +234,8 @@ def store(project_root: Path, name: str, key: str, data: bytes, pages: int | Non
 
 #: Parts and folio passes not used by a build are removed beyond this many entries.
 KEEP_PARTS = 400
+#: What the name of a part's layout kept without its PDF adds to the part's key.
+LAYOUT = "-layout"
 #: A picture's URL as the HTML writer puts it in an attribute (text it escapes never makes one).
 _SRC = re.compile(r'\ssrc="(file:[^"]*)"')
 
@@ -346,6 +348,33 @@ class PartCache:
         write_atomic(self.folder / f"{key}.json", _signed(self._seal, data, info, "part", key))
         self.used.add(key)
         return self.folder / f"{key}.pdf"
+
+    def store_layout(self, key: str, info: dict[str, Any]) -> None:
+        """Keep what laying out a part gave (its pages, anchors, page boxes, findings) when
+        it was not written (``parts.part_of``: a layout the refinement will replace): a later
+        render going through the same rounds takes it instead of laying the part out."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        info = json.loads(json.dumps(info))
+        write_atomic(self.folder / f"{key}{LAYOUT}.json",
+                     _signed(self._seal, b"", info, "layout", key))
+        self.used.add(key + LAYOUT)
+
+    def load_layout(self, key: str) -> dict[str, Any] | None:
+        """What ``store_layout`` kept under ``key``, if this user's builds signed it."""
+        name = key + LAYOUT
+        path = self.folder / f"{name}.json"
+        stamp = _stamps(path)
+        known = self._verified.get(name)
+        if known is not None and stamp is not None and known[0] == stamp:
+            self.used.add(name)
+            return known[1]
+        record = _record(path, self._seal, "layout", key)
+        if record is None or not isinstance(record.get("info"), dict):
+            return None
+        self.used.add(name)
+        if stamp is not None:
+            self._verified[name] = (stamp, record["info"])
+        return record["info"]
 
     def numbers(self, name: str) -> dict[str, str] | None:
         """The page numbers of the elements of output ``name`` at its last build."""

@@ -80,10 +80,10 @@ class ApartJob:
 
 
 def part_job(engine: LayoutEngine, html: str, project_root: Path, layout: Layout, variant: str,
-              write: bool) -> Any:
+             write: bool, refining: bool = False) -> Any:
     from reportgen.render.pdf.windows import render_windowed
 
-    return render_windowed(engine, html, project_root, layout, variant, write)
+    return render_windowed(engine, html, project_root, layout, variant, write, refining)
 
 
 def guessed_part_job(engine: LayoutEngine, *args: Any) -> Any:

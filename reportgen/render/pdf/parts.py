@@ -39,16 +39,24 @@ def page_boxes(document: Any) -> list[PageBox]:
 
 
 def render_part(engine: LayoutEngine, html: str, project_root: Path, layout: Layout,
-                variant: str, write_pdf: bool = True) -> PartLayout:
+                variant: str, write_pdf: bool = True, refining: bool = False) -> PartLayout:
     """Lay out (and, if ``write_pdf``, write) one part of a split render, without folios;
-    ``engine`` keeps the stylesheets it parses for the next part."""
+    ``engine`` keeps the stylesheets it parses for the next part. ``refining``: see
+    ``part_of``."""
     with engine.lay_out(html, project_root, layout, variant, folios=False) as document:
-        return part_of(document, document.pages, variant, write_pdf)
+        return part_of(document, document.pages, variant, write_pdf, refining)
 
 
-def part_of(document: Any, pages: list[Any], variant: str, write_pdf: bool) -> PartLayout:
+def part_of(document: Any, pages: list[Any], variant: str, write_pdf: bool,
+            refining: bool = False) -> PartLayout:
     """``pages`` (all of a laid-out ``document``'s, or its first ones) as a part: written if
-    ``write_pdf``, with what joining them needs. Call inside ``LayoutEngine.lay_out``."""
+    ``write_pdf``, with what joining them needs. Call inside ``LayoutEngine.lay_out``.
+
+    ``refining``: the render will refine this layout. Then a layout that has paragraphs
+    whose lines are still to be chosen (``Findings.planned``: their first layout) is not
+    written even if ``write_pdf``: the refinement marks those paragraphs, so the part's
+    HTML changes and it is laid out again; its PDF would be thrown away (a write is about
+    a third of a part's time, and a cold build's first layouts are all of this kind)."""
     if len(pages) != len(document.pages):
         document = document.copy(pages)
     anchors = anchor_pages(document)
@@ -60,9 +68,9 @@ def part_of(document: Any, pages: list[Any], variant: str, write_pdf: bool) -> P
         # first page; joining replaces it with the real one (``join.join_parts``).
         for name in borrowed:
             document.pages[0].anchors.setdefault(name, (0, 0, 0, 0))
-    data = write(document, variant) if write_pdf else b""
-    boxes = page_boxes(document)
     found = findings([page_box(page) for page in document.pages])
+    boxes = page_boxes(document)
+    data = write(document, variant) if write_pdf and not (refining and found.planned) else b""
     return PartLayout(data, len(document.pages), anchors, borrowed, boxes, findings=found)
 
 

@@ -27,7 +27,11 @@ A job that lays out pages is an ``EngineJob``: the worker that runs it lends it
 the layout engine it keeps, so the stylesheets parsed for one part serve the next.
 
 A part that shows page numbers is, on the first round of a build without a
-previous one, only laid out (its numbers are placeholders), not written.
+previous one, only laid out (its numbers are placeholders), not written. Nor is a layout
+the refinement will replace (``parts.part_of``'s ``refining``: a part's paragraphs laid out
+for the first time, their lines still to be chosen; every part of a cold build's first
+round): the cache keeps such a layout without a PDF (``PartCache.store_layout``), for the
+next render of the same rounds (a rebuild after an edit, the preview after a save).
 """
 
 from __future__ import annotations
@@ -88,6 +92,11 @@ Pending = Callable[[], frozenset[str]]
 Joining = Callable[[list[Any], "bytes | Path | None"], None]
 
 
+#: A part to lay out in a round: its index, its HTML, whether to write it, and whether its
+#: layout is to be refined (``parts.part_of``'s ``refining``).
+_Todo = tuple[int, str, bool, bool]
+
+
 def _nothing_pending() -> frozenset[str]:
     return frozenset()
 
@@ -144,8 +153,8 @@ class SplitRender:
         self._queue: list[Job] = []
         self._pending = pending
         #: Parts of this round not yet handed out, waiting for a file being drawn:
-        #: (index, HTML, whether to write it).
-        self._waiting: list[tuple[int, str, bool]] = []
+        #: (index, HTML, whether to write it, whether refining: ``_Todo``).
+        self._waiting: list[_Todo] = []
         self.rounds = 0
         self.typeset = 0
         #: What the parts' settled layouts asked of the HTML so far, and how many times.
@@ -160,7 +169,7 @@ class SplitRender:
         self._guess: refine.Adjustments | None = (
             cache.memory.get(f"{name}\0adjustments") if cache is not None else None)
         #: Parts being laid out ahead (by key): the rounds' parts waiting for each.
-        self._ahead: dict[str, list[tuple[int, str, bool]]] = {}
+        self._ahead: dict[str, list[_Todo]] = {}
         self._since_refined = 0
         previous = cache.numbers(name) if cache else None
         numbers = _Numbers(previous or {})
@@ -201,22 +210,36 @@ class SplitRender:
         if self._since_refined > MAX_ROUNDS:
             raise RenderError(f"the page numbers did not settle after {MAX_ROUNDS} rounds of "
                               "typesetting (a contents page that grows with them?)")
-        todo: list[tuple[int, str, bool]] = []
+        todo: list[_Todo] = []
         for i, html in enumerate(htmls):
             done = self.parts[i]
-            if html == self.htmls[i] and done is not None and (done.written or not self.write):
+            same = html == self.htmls[i]
+            if same and done is not None and (
+                    done.written or not self.write or self._refined_later(done)):
                 continue
             self.htmls[i] = html
             # Numbers nobody knows yet: lay the part out for its page count, write it later.
             write = self.write and (self._trusted or 'data-page="' not in html)
             self.parts[i] = None
-            todo.append((i, html, write))
+            # A part laid out again only to be written (its HTML the same) is written.
+            todo.append((i, html, write, self._refining and not same))
         todo.sort(key=lambda t: -len(t[1]))  # the biggest first: the pool ends together
         self._outstanding = len(todo)
         self._waiting = todo
         self._release()
         if self.rounds == 1 and todo:
             self._lay_out_ahead(numbers, htmls)
+
+    @property
+    def _refining(self) -> bool:
+        """Whether the layouts handed out now will be refined (``parts.part_of``: a part
+        whose paragraphs are laid out for the first time is then left unwritten)."""
+        return self.refinements < refine.MAX_REFINEMENTS
+
+    def _refined_later(self, part: Any) -> bool:
+        """Whether ``part``, left unwritten for it, waits for a refinement that will change
+        its HTML (a settle with standing numbers makes it; the part is laid out then)."""
+        return self._refining and bool(part.findings.planned - self.adjustments.planned)
 
     def _lay_out_ahead(self, numbers: _Numbers, htmls: list[str]) -> None:
         """Lay out, beside the first round's parts, those the refinement will likely ask
@@ -237,20 +260,21 @@ class SplitRender:
                 continue
             self._ahead[key] = []
             self._queue.append(Job(EngineJob(guessed_part_job),
-                                   (html, self.root, self.layout, self.variant, True),
-                                   self._ahead_done(key)))
+                                   (html, self.root, self.layout, self.variant, True,
+                                    self._refining), self._ahead_done(key)))
 
     def _ahead_done(self, key: str) -> Callable[[Any], None]:
         def done(part: Any) -> None:
             waiting = self._ahead.pop(key)
             if part is None:  # failed: the rounds that wait lay it out themselves
-                for i, html, write in waiting:
+                for i, html, write, refining in waiting:
                     self._queue.append(Job(EngineJob(part_job), (
-                        html, self.root, self.layout, self.variant, write), self._part_done(i, key)))
+                        html, self.root, self.layout, self.variant, write, refining),
+                        self._part_done(i, key)))
                 return
             self.typeset += 1
             stored = self._stored(key, part)
-            for i, _html, _write in waiting:
+            for i, *_ in waiting:
                 self._take(i, stored)
         return done
 
@@ -259,27 +283,41 @@ class SplitRender:
         cache: only then can their key, which covers those files, be made)."""
         pending = self._pending()
         waiting, self._waiting = self._waiting, []
-        for i, html, write in waiting:
+        for todo in waiting:
+            i, html, write, refining = todo
             if any(name in html for name in pending):
-                self._waiting.append((i, html, write))
+                self._waiting.append(todo)
                 continue
             key = self.cache.key("part", html) if self.cache else ""
             if key in self._ahead:  # being laid out ahead: taken when it is done
-                self._ahead[key].append((i, html, write))
+                self._ahead[key].append(todo)
                 continue
-            hit = self.cache.load(key) if self.cache else None
-            if hit is None:
-                self._queue.append(Job(EngineJob(part_job), (html, self.root, self.layout, self.variant,
-                                                   write), self._part_done(i, key)))
+            part = self._cached(key, write, refining) if self.cache else None
+            if part is None:
+                self._queue.append(Job(EngineJob(part_job), (
+                    html, self.root, self.layout, self.variant, write, refining),
+                    self._part_done(i, key)))
                 continue
-            file, info = hit
-            self.parts[i] = PartLayout(b"", info["pages"], info["anchors"], info["borrowed"],
-                                       [tuple(b) for b in info["boxes"]], file,
-                                       refine.Findings.from_json(info["findings"]),
-                                       [(n, list(b)) for n, b in info.get("windows", [])])
+            self.parts[i] = part
             self._outstanding -= 1
         if self._outstanding == 0:
             self._settle()
+
+    def _cached(self, key: str, write: bool, refining: bool) -> PartLayout | None:
+        """The part of ``key`` from the cache: written, or only its layout if that is all
+        this round needs (the part is not written, or waits for a refinement)."""
+        assert self.cache is not None
+        hit = self.cache.load(key)
+        file, info = hit if hit is not None else (None, self.cache.load_layout(key))
+        if info is None:
+            return None
+        part = PartLayout(b"", info["pages"], info["anchors"], info["borrowed"],
+                          [tuple(b) for b in info["boxes"]], file,
+                          refine.Findings.from_json(info["findings"]),
+                          [(n, list(b)) for n, b in info.get("windows", [])])
+        if file is None and write and not (refining and self._refined_later(part)):
+            return None
+        return part
 
     def _part_done(self, i: int, key: str) -> Callable[[Any], None]:
         def done(part: Any) -> None:
@@ -288,13 +326,18 @@ class SplitRender:
         return done
 
     def _stored(self, key: str, part: Any) -> Any:
-        """``part`` kept in the cache (if any), as the rounds then hold it."""
-        if self.cache is not None and part.data:
-            file = self.cache.store(key, part.data, {
-                "pages": part.pages, "anchors": part.anchors, "borrowed": part.borrowed,
+        """``part`` kept in the cache (if any), as the rounds then hold it: written, or, a
+        layout left unwritten for the refinement, its layout only."""
+        if self.cache is None:
+            return part
+        info = {"pages": part.pages, "anchors": part.anchors, "borrowed": part.borrowed,
                 "boxes": part.boxes, "findings": part.findings.to_json(),
-                "windows": part.windows})
+                "windows": part.windows}
+        if part.data:
+            file = self.cache.store(key, part.data, info)
             part = dataclasses.replace(part, data=b"", file=file)  # not sent back again
+        elif self.write and part.findings.planned:
+            self.cache.store_layout(key, info)
         return part
 
     def _take(self, i: int, part: Any) -> None:

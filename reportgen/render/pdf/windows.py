@@ -49,15 +49,16 @@ FIRST_WINDOW_ROWS = 400
 
 
 def render_windowed(engine: LayoutEngine, html: str, project_root: Path, layout: Layout,
-                    variant: str, write_pdf: bool = True) -> PartLayout:
+                    variant: str, write_pdf: bool = True, refining: bool = False
+                    ) -> PartLayout:
     """``parts.render_part``, in windows of rows when the part has a long table."""
     table = longtable.find(html)
     if table is not None:
-        pieces = _windows(engine, table, project_root, layout, variant, write_pdf)
+        pieces = _windows(engine, table, project_root, layout, variant, write_pdf, refining)
         if pieces is not None:
             return _joined(pieces, write_pdf)
         log.debug("a long table's windows did not continue as one document: laid out whole")
-    return render_part(engine, html, project_root, layout, variant, write_pdf)
+    return render_part(engine, html, project_root, layout, variant, write_pdf, refining)
 
 
 @dataclass
@@ -69,7 +70,7 @@ class _Page:
 
 
 def _windows(engine: LayoutEngine, table: LongTable, project_root: Path, layout: Layout,
-             variant: str, write_pdf: bool) -> list[PartLayout] | None:
+             variant: str, write_pdf: bool, refining: bool) -> list[PartLayout] | None:
     """The parts of the windows' kept pages in order, or None if a window did not continue
     its predecessor's dropped page exactly."""
     pieces: list[PartLayout] = []
@@ -94,7 +95,7 @@ def _windows(engine: LayoutEngine, table: LongTable, project_root: Path, layout:
                 for box in page_box(page).descendants():
                     for name, text in getattr(box, "string_set", None) or ():
                         strings[name] = text
-            pieces.append(part_of(document, kept, variant, write_pdf))
+            pieces.append(part_of(document, kept, variant, write_pdf, refining))
             if last:
                 break
             witness = pages[cut]
@@ -167,8 +168,10 @@ def _joined(pieces: list[PartLayout], write_pdf: bool) -> PartLayout:
         offset += piece.pages
         found |= piece.findings
     borrowed = sorted({name for piece in pieces for name in piece.borrowed} - set(anchors))
-    data = b"".join(piece.data for piece in pieces) if write_pdf else b""
-    listed = [(len(piece.data), piece.borrowed) for piece in pieces] if write_pdf else []
+    # A part is written only whole: a window left unwritten (``refining``) leaves it unwritten.
+    written = write_pdf and all(piece.data for piece in pieces)
+    data = b"".join(piece.data for piece in pieces) if written else b""
+    listed = [(len(piece.data), piece.borrowed) for piece in pieces] if written else []
     return PartLayout(data, offset, anchors, borrowed,
                       [box for piece in pieces for box in piece.boxes], findings=found,
                       windows=listed)
