@@ -92,6 +92,30 @@ def test_a_failing_warm_up_is_harmless() -> None:
         assert pool.submit(_square, 7).result() == 49
 
 
+def _frozen() -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def _warm_once(held: list[object]) -> None:
+    held.append([object() for _ in range(1000)])  # what a warm-up keeps for good
+
+
+def test_a_warmed_worker_sets_what_it_holds_aside_from_full_collections() -> None:
+    """The modules, fonts and stylesheets a worker was forked with or warmed up are frozen
+    (``gc.freeze``): its full collections no longer go through them."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    with workers(2, 2, _warm_once, ([],)) as pool:
+        for future in [pool.submit(_square, n) for n in range(8)]:
+            future.result()  # each worker done with its warm-up
+        counts = [pool.submit(_frozen).result() for _ in range(4)]
+    assert all(count > 1000 for count in counts)
+    assert gc.get_freeze_count() == 0  # the build's own process is left as it was
+
+
 def test_a_build_with_bad_input_does_not_wait_for_its_workers(project: Project,
                                                              tmp_path: Path) -> None:
     project.write("sections/a.md", "---\ntitle: Введение\n---\nТекст {{ no_such_name }}.\n")
