@@ -210,3 +210,20 @@ def test_a_plan_is_remembered_by_all_it_depends_on(lay_out: Any) -> None:
     assert len(planmemo._plans) == 6
     LayoutEngine()._stylesheets(REPO / "data", Layout(), True, None)  # a new configuration
     assert len(planmemo._plans) == 0
+
+
+def test_the_planner_finds_each_positions_chunk_and_width_as_a_scan_does(lay_out: Any) -> None:
+    """``Planner._chunk`` (a bisection) gives the first chunk holding a position, as a scan of
+    the chunks does; ``Measure.width``, remembered, what measuring afresh gives."""
+    for par in _lines(lay_out(_html(NONE))).values():
+        planner = justify.Planner(par, paragraphs.Measure(par))
+        for at in range(len(par.text) + 1):
+            scanned = next((c for c in planner.chunks if c[0] <= at <= c[1]), (at, at))
+            assert planner._chunk(at) == scanned, (par.key, at)
+        fresh = paragraphs.Measure(par)
+        for start in range(0, len(par.text), 7):
+            for end in range(start, len(par.text) + 1, 11):
+                for hyphen in (False, True):
+                    first = planner.measure.width(start, end, hyphen)
+                    assert planner.measure.width(start, end, hyphen) == first
+                    assert fresh._width(start, end, hyphen) == first

@@ -115,11 +115,17 @@ class Planner:
                 self.chunks.append((start, b.at))
                 start = b.resume
         self.chunks.append((start, len(text)))
+        self._chunk_starts = [chunk[0] for chunk in self.chunks]
 
     def _chunk(self, at: int) -> tuple[int, int]:
-        for chunk in self.chunks:
-            if chunk[0] <= at <= chunk[1]:
-                return chunk
+        """The first chunk holding ``at`` (its end included), or (at, at) if none does."""
+        # Chunks are in order and apart: the first holding ``at`` is the last starting at or
+        # before it, or the one before that if it ends exactly at ``at``.
+        i = bisect.bisect_right(self._chunk_starts, at) - 1
+        if i > 0 and self.chunks[i - 1][1] >= at:
+            i -= 1
+        if i >= 0 and self.chunks[i][0] <= at <= self.chunks[i][1]:
+            return self.chunks[i]
         return (at, at)
 
     def badness(self, start: int, end: Break) -> float:
@@ -201,13 +207,14 @@ class Planner:
         """The best choice of ``lines`` lines, or None when the rules leave none."""
         text_end = len(self.par.text)
         memo: dict[tuple[int, int, int], tuple[float, list[Choice]] | None] = {}
+        width = self.par.width + EPSILON
 
         def best(start: int, line: int, run: int) -> tuple[float, list[Choice]] | None:
             key = (start, line, run)
             if key in memo:
                 return memo[key]
             result: tuple[float, list[Choice]] | None = None
-            if self.measure.width(start, text_end) <= self.par.width + EPSILON:
+            if self.measure.width(start, text_end) <= width:
                 result = (0.0, []) if line == lines - 1 else None
             elif line < lines - 1:
                 for choice in self.choices(start):

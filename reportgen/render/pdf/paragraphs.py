@@ -120,6 +120,7 @@ class Measure:
         #: letter's advance, by as much.
         self.tightening = tightening
         self._styles: dict[int, Any] = {}
+        self._widths: dict[tuple[int, int, bool], float] = {}
         text, styles = par.text, par.styles
         #: The words and spaces: where each starts, and the width of all before it.
         self.starts: list[int] = []
@@ -180,7 +181,14 @@ class Measure:
 
     def width(self, start: int, end: int, hyphen: bool = False) -> float:
         """The width of ``text[start:end]`` (trailing spaces left out, a hyphenation
-        character added when ``hyphen``)."""
+        character added when ``hyphen``); each asked once (the planner asks again and again)."""
+        key = (start, end, hyphen)
+        found = self._widths.get(key)
+        if found is None:
+            found = self._widths[key] = self._width(start, end, hyphen)
+        return found
+
+    def _width(self, start: int, end: int, hyphen: bool) -> float:
         text = self.par.text
         while end > start and text[end - 1] == " ":
             end -= 1
