@@ -454,6 +454,25 @@ def test_ctrl_c_ends_it_with_its_workers(project: Project) -> None:
         server.stop()
 
 
+def test_ctrl_c_twice_ends_it_without_a_traceback(project: Project) -> None:
+    """An impatient second Ctrl-C (or a signal to the server and its group at once, as
+    ``timeout`` sends it) makes uvicorn skip its shutdown steps: nothing of it may show."""
+    two_sections(project)
+    server = Server(project.root)
+    try:
+        server.wait_ready()
+        workers = server.children()
+        os.kill(server.proc.pid, signal.SIGINT)
+        os.killpg(server.proc.pid, signal.SIGINT)
+        assert server.proc.wait(timeout=30) == 0
+        assert _gone(workers)
+        assert server.proc.stderr is not None
+        said = server.proc.stderr.read()
+        assert "Traceback" not in said and "Error" not in said, said
+    finally:
+        server.stop()
+
+
 def test_a_killed_server_leaves_no_process(project: Project) -> None:
     two_sections(project)
     server = Server(project.root)

@@ -357,7 +357,10 @@ def serve(preview: Preview, host: str, port: int, ready: Callable[[str], None] |
     sock.bind((host, port))
     bound = sock.getsockname()[1]
     preview.hosts = own_hosts(host, bound)
-    config = uvicorn.Config(preview.app(), log_level="warning", lifespan="on", ws="auto",
+    # No lifespan protocol: a second Ctrl-C makes uvicorn skip its shutdown, and the
+    # lifespan task it leaves is cancelled with a traceback in the terminal. The app's own
+    # lifespan (tests' clients run it) only hands the hub its loop: done in ``main``.
+    config = uvicorn.Config(preview.app(), log_level="warning", lifespan="off", ws="auto",
                             timeout_graceful_shutdown=2)
     server = _Server(config)
     name = f"[{host}]" if ":" in host else host
@@ -365,6 +368,7 @@ def serve(preview: Preview, host: str, port: int, ready: Callable[[str], None] |
     preview.start()
 
     async def main() -> None:
+        preview.hub.loop = asyncio.get_running_loop()
         task = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started and not task.done():
             await asyncio.sleep(0.01)
