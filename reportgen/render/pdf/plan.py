@@ -19,7 +19,8 @@ process. ``SinglePass`` is one job: WeasyPrint lays out the whole report.
    ``Adjustments``, and the parts whose HTML changes are laid out again, their
    numbers settled again (step 2), until no layout asks for more: the rounds a
    single pass goes through, so that both end with the same pages;
-4. the folios are laid out for the final page sequence (or taken from the cache);
+4. the folios are laid out for the final page sequence (or taken from the cache;
+   ``folios``: each round's pass is started ahead of need);
 5. the parts are joined into one PDF (``join.join_parts``); a long report's in a
    process of its own (``ApartJob``), which gives the memory back when it ends.
 
@@ -51,12 +52,12 @@ from reportgen.render.adjustments import movable
 from reportgen.render.htmlmemo import SectionMemo
 from reportgen.render.htmlpage import render_html, split_parts
 from reportgen.render.pdf import refine
+from reportgen.render.pdf.folios import FolioPasses
 from reportgen.render.pdf.jobs import (
     ApartJob,
     EngineJob,
     Job,
     PdfResult,
-    folio_job,
     guessed_part_job,
     join_job,
     part_job,
@@ -178,9 +179,7 @@ class SplitRender:
         self.htmls: list[str] = []
         self.parts: list[Any] = []  # PartLayout, or None while being laid out
         self._outstanding = 0
-        #: Folio passes by the page boxes they were laid out for (None: being laid out).
-        self._folio_passes: dict[str, bytes | Path | None] = {}
-        self._final: list[Any] | None = None
+        self._folios = FolioPasses(project_root, layout, cache, self._queue_job, self._join)
         #: Each element's page, once the layout is final (the DOCX waits for them).
         self.anchor_pages: dict[str, int] | None = None
         self._round(numbers)
@@ -381,7 +380,7 @@ class SplitRender:
             # order): the folio pass of a long report outlasts most parts, and started
             # last it would hold up the joining alone.
             if self.write:
-                self._folios([box for part in self.parts for box in part.boxes])
+                self._folios.ahead([box for part in self.parts for box in part.boxes])
             self._round(numbers, htmls)  # made for these numbers and adjustments
             return
         self.numbers, self.anchor_pages = numbers, pages
@@ -392,43 +391,10 @@ class SplitRender:
         if not self.write:
             self.result = PdfResult(b"", total, pages, len(self.parts), self.typeset)
             return
-        self._final = [box for part in self.parts for box in part.boxes]
-        self._folios(self._final)
+        self._folios.final([box for part in self.parts for box in part.boxes])
 
-    def _folios(self, boxes: list[Any]) -> None:
-        """Start (or take from the cache) the folio pass for ``boxes``; join the parts once
-        it is done for the final boxes."""
-        from reportgen.render.htmlpage import stylesheet_paths
-        from reportgen.render.pdf.writer import FOLIO_CSS
-
-        if not any(p.name == FOLIO_CSS for p in stylesheet_paths(self.layout)):
-            if boxes is self._final:
-                self._join(None)
-            return
-        text = repr(boxes)
-        if text in self._folio_passes:
-            data = self._folio_passes[text]
-            if data is not None and boxes is self._final:
-                self._join(data)
-            return  # being laid out: its callback joins if it is the final one
-        key = self.cache.key("folios", text) if self.cache else ""
-        hit = self.cache.load(key) if self.cache else None
-        if hit is not None:
-            self._folio_passes[text] = hit[0]
-            if boxes is self._final:
-                self._join(hit[0])
-            return
-        self._folio_passes[text] = None
-
-        def done(data: bytes) -> None:
-            kept: bytes | Path = data
-            if self.cache is not None:
-                kept = self.cache.store(key, data, {"pages": len(boxes)})
-            self._folio_passes[text] = kept
-            if self._final is not None and repr(self._final) == text:
-                self._join(kept)
-
-        self._queue.append(Job(EngineJob(folio_job), (boxes, self.root, self.layout), done))
+    def _queue_job(self, job: Job) -> None:
+        self._queue.append(job)
 
     def _join(self, folios: bytes | Path | None) -> None:
         def done(data: bytes) -> None:
