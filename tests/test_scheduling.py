@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -190,6 +191,36 @@ def test_a_worker_stopped_mid_job_leaves_no_font_files_behind(temporary: Path) -
             assert time.monotonic() < deadline, "no worker made its font configuration"
             time.sleep(0.05)
         time.sleep(0.5)  # both workers' configurations made (or nearly)
+        assert pool.submit(_square, 3)  # the pool is in use: it is stopped, not shut down
+    assert _left(temporary) == []
+
+
+def _stuck_parsing(root: str) -> None:
+    """A worker's warm-up stopped while its engine parses the layout's stylesheets: after the
+    @font-face sheet (WeasyPrint has copied the fonts into its folder), before the others."""
+    import weasyprint
+
+    from reportgen import workers as workers_module
+
+    real, calls = weasyprint.CSS, []
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) > 1:
+            time.sleep(120)
+        return real(*args, **kwargs)
+
+    weasyprint.CSS = slow
+    workers_module.warm_up(Path(root), DEFAULT_LAYOUT, "pdf/ua-1", ["ru"])
+
+
+def test_a_worker_stopped_while_parsing_its_stylesheets_leaves_no_font_files(
+        temporary: Path) -> None:
+    with workers(2, 2, _stuck_parsing, (str(SAMPLE),)) as pool:
+        deadline = time.monotonic() + 60
+        while sum(p.name.startswith("weasyprint-") for p in temporary.iterdir()) < 2:
+            assert time.monotonic() < deadline, "no worker copied its fonts"
+            time.sleep(0.05)
         assert pool.submit(_square, 3)  # the pool is in use: it is stopped, not shut down
     assert _left(temporary) == []
 

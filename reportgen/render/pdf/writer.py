@@ -197,6 +197,9 @@ class LayoutEngine:
         #: a process with an engine uses a copy of it, whose parent's configurations are
         #: not the worker's to remove, and whose own ones are (``remove_font_files``).
         self._makers: dict[int, int] = {}
+        #: The font configuration whose stylesheets are being parsed (its font files being
+        #: written), not yet kept: a signal meanwhile removes its files too.
+        self._parsing: Any = None
 
     def close(self) -> None:
         """Let go of the parsed stylesheets and their font configuration (Pango objects),
@@ -207,7 +210,10 @@ class LayoutEngine:
         """Remove the folders of font files of this engine's font configurations (in the
         process that made them only), leaving the rest as it is: what a process ended by a
         signal still does (``workers``)."""
-        for font_config, _ in self._styles.values():
+        configs = [font_config for font_config, _ in self._styles.values()]
+        if self._parsing is not None:
+            configs.append(self._parsing)
+        for font_config in configs:
             _remove_font_files(font_config, mine=self._makers.get(id(font_config)) == os.getpid())
 
     def _forget(self) -> None:
@@ -228,12 +234,20 @@ class LayoutEngine:
         if styles is None:
             with _bundled_fonts_only():
                 font_config = FontConfiguration()
-            planmemo.forget()  # chosen in other fonts, maybe behind the same names
-            stylesheets = [weasyprint.CSS(string=font_face_css(layout), font_config=font_config,
-                                          url_fetcher=fetcher)]
-            stylesheets += [weasyprint.CSS(filename=str(p), font_config=font_config,
-                                           url_fetcher=fetcher) for p in paths]
+            self._makers[id(font_config)] = os.getpid()
+            self._parsing = font_config
+            try:
+                planmemo.forget()  # chosen in other fonts, maybe behind the same names
+                stylesheets = [weasyprint.CSS(string=font_face_css(layout),
+                                              font_config=font_config, url_fetcher=fetcher)]
+                stylesheets += [weasyprint.CSS(filename=str(p), font_config=font_config,
+                                               url_fetcher=fetcher) for p in paths]
+            except BaseException:
+                self._parsing = None
+                _remove_font_files(font_config, mine=True)
+                raise
             styles = (font_config, stylesheets)
+            self._parsing = None  # before ``_forget``, which would remove its files
             if len(self._styles) >= 2:
                 self._forget()
             self._styles[key] = styles
