@@ -316,27 +316,34 @@ class PartCache:
         return h.hexdigest()
 
     def load(self, key: str) -> tuple[Path, dict[str, Any]] | None:
-        """The file of the bytes stored under ``key``, and their description.
-
-        An entry read and verified before (its bytes against their signed record) is not
-        read again while its two files keep their stamps (inode, size, modification and
-        change times: ``st_ctime`` cannot be set back): a split render looks its parts up
-        in every round, the preview after every save."""
+        """The file of the bytes stored under ``key``, and their description (``_info``)."""
         data = self.folder / f"{key}.pdf"
-        stamp = _stamps(data, self.folder / f"{key}.json")
-        known = self._verified.get(key)
+        info = self._info(key, (data, self.folder / f"{key}.json"), ("part", key), data)
+        return None if info is None else (data, info)
+
+    def _info(self, name: str, files: tuple[Path, ...], made_for: tuple[str, str],
+              data: Path | None) -> dict[str, Any] | None:
+        """The description of entry ``name`` if this user's builds signed it for
+        ``made_for`` (and its ``data`` file still matches it).
+
+        An entry read and verified before is not read again while its ``files`` keep their
+        stamps (inode, size, modification and change times: ``st_ctime`` cannot be set
+        back): a split render looks its parts up in every round, the preview after every
+        save."""
+        stamp = _stamps(*files)
+        known = self._verified.get(name)
         if known is not None and stamp is not None and known[0] == stamp:
-            self.used.add(key)
-            return data, known[1]
-        record = _record(self.folder / f"{key}.json", self._seal, "part", key)
+            self.used.add(name)
+            return known[1]
+        record = _record(self.folder / f"{name}.json", self._seal, *made_for)
         if record is None or not isinstance(record.get("info"), dict):
             return None
-        if _matching(data, record) is None:
+        if data is not None and _matching(data, record) is None:
             return None
-        self.used.add(key)
+        self.used.add(name)
         if stamp is not None:
-            self._verified[key] = (stamp, record["info"])
-        return data, record["info"]
+            self._verified[name] = (stamp, record["info"])
+        return record["info"]
 
     def store(self, key: str, data: bytes, info: dict[str, Any]) -> Path:
         """Keep ``data`` and its description under ``key``; the file that holds the data."""
@@ -361,20 +368,8 @@ class PartCache:
 
     def load_layout(self, key: str) -> dict[str, Any] | None:
         """What ``store_layout`` kept under ``key``, if this user's builds signed it."""
-        name = key + LAYOUT
-        path = self.folder / f"{name}.json"
-        stamp = _stamps(path)
-        known = self._verified.get(name)
-        if known is not None and stamp is not None and known[0] == stamp:
-            self.used.add(name)
-            return known[1]
-        record = _record(path, self._seal, "layout", key)
-        if record is None or not isinstance(record.get("info"), dict):
-            return None
-        self.used.add(name)
-        if stamp is not None:
-            self._verified[name] = (stamp, record["info"])
-        return record["info"]
+        path = self.folder / f"{key}{LAYOUT}.json"
+        return self._info(key + LAYOUT, (path,), ("layout", key), None)
 
     def numbers(self, name: str) -> dict[str, str] | None:
         """The page numbers of the elements of output ``name`` at its last build."""
